@@ -1,0 +1,109 @@
+//! The reporting cues of `data/speech_cues.csv`, compiled for matching on tokens.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::data::DataFiles;
+use crate::error::{Error, Result};
+use crate::text::{Token, TokenKind, tokenize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CueKind {
+    Verb,
+    VerbTrailing,
+    VerbTell,
+    AccordingTo,
+    Question,
+    TermMarker,
+    ScopeBreak,
+    Aux,
+    Anaphor,
+}
+
+impl CueKind {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "verb" => CueKind::Verb,
+            "verb_trailing" => CueKind::VerbTrailing,
+            "verb_tell" => CueKind::VerbTell,
+            "according_to" => CueKind::AccordingTo,
+            "question" => CueKind::Question,
+            "term_marker" => CueKind::TermMarker,
+            "scope_break" => CueKind::ScopeBreak,
+            "aux" => CueKind::Aux,
+            "anaphor" => CueKind::Anaphor,
+            _ => return None,
+        })
+    }
+
+    pub fn is_reporting(self) -> bool {
+        matches!(
+            self,
+            CueKind::Verb
+                | CueKind::VerbTrailing
+                | CueKind::VerbTell
+                | CueKind::AccordingTo
+                | CueKind::Question
+        )
+    }
+}
+
+/// Phrases indexed by their first word, longest first, so "according to" wins over "according".
+#[derive(Debug, Default)]
+pub struct Cues {
+    by_first: HashMap<String, Vec<(Vec<String>, CueKind)>>,
+    aux: HashSet<String>,
+}
+
+impl Cues {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        let mut cues = Cues::default();
+        for (line, row) in data.records("speech_cues.csv")? {
+            let phrase = row.get(0).unwrap_or("");
+            let kind = row.get(1).unwrap_or("");
+            let kind = CueKind::parse(kind).ok_or_else(|| Error::Data {
+                file: "speech_cues.csv".into(),
+                line,
+                message: format!("unknown cue kind '{kind}'"),
+            })?;
+            let words: Vec<String> = tokenize(phrase, &[]).into_iter().map(|t| t.lower).collect();
+            if words.is_empty() {
+                continue;
+            }
+            if kind == CueKind::Aux && words.len() == 1 {
+                cues.aux.insert(words[0].clone());
+                continue;
+            }
+            cues.by_first
+                .entry(words[0].clone())
+                .or_default()
+                .push((words, kind));
+        }
+        for list in cues.by_first.values_mut() {
+            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        }
+        Ok(cues)
+    }
+
+    /// The cue starting at token `i`, as (number of tokens, kind).
+    pub fn at(&self, tokens: &[Token], i: usize) -> Option<(usize, CueKind)> {
+        let first = tokens.get(i)?;
+        if first.kind != TokenKind::Word {
+            return None;
+        }
+        let list = self.by_first.get(first.lower.as_str())?;
+        list.iter().find_map(|(words, kind)| {
+            let fits = words.iter().enumerate().all(|(k, w)| {
+                tokens
+                    .get(i + k)
+                    .is_some_and(|t| t.kind != TokenKind::QuoteOpen && t.lower == *w)
+            });
+            fits.then_some((words.len(), *kind))
+        })
+    }
+
+    pub fn is_aux(&self, token: &Token) -> bool {
+        token.kind == TokenKind::Word
+            && (self.aux.contains(token.lower.as_str())
+                || (token.lower.len() > 4 && token.lower.ends_with("ly") && !token.cap))
+    }
+}

@@ -1,0 +1,789 @@
+//! Statements in a post. Takes a parsed `Post`; gives its `Statement`s in reading order:
+//! every quoted span (direct, partial, or a term in scare quotes) and every reported clause,
+//! each with its sentence, its byte offsets, and the speaker as the sentence names it
+//! ("he", "the prime minister", "Keir Starmer"). Who that is, is attribution's job.
+
+mod cues;
+mod quotes;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub use cues::{CueKind, Cues};
+
+use crate::data::DataFiles;
+use crate::error::Result;
+use crate::model::{Attribution, Mention, Paragraph, Post, Statement, StatementKind};
+use crate::text::{Token, TokenKind, fold, sentences, tokenize};
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our", "my", "your",
+];
+const PREPOSITIONS: &[&str] = &[
+    "in", "on", "at", "of", "for", "with", "by", "from", "to", "about", "into", "over", "after",
+    "before", "during", "under", "against", "between", "among", "than", "via", "per", "like",
+    "towards", "toward", "upon", "across", "through", "without", "within",
+];
+const CLAUSE_WORDS: &[&str] = &[
+    "and", "but", "or", "nor", "so", "yet", "because", "as", "while", "when", "where", "if",
+    "that", "which", "whether", "although", "though", "since", "unless", "until", "what", "how",
+    "why", "whom", "whose", "not", "there", "here", "it", "also", "then",
+];
+const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "who", "you"];
+/// Prepositions that may open the place or channel of a statement: "says on X that".
+const CHANNEL_PREPOSITIONS: &[&str] = &["on", "in", "at", "during", "to", "via", "after", "before", "from"];
+const OBJECT_PRONOUNS: &[&str] = &["me", "us", "him", "her", "them", "you", "reporters", "journalists"];
+
+pub struct Extractor {
+    cues: Cues,
+}
+
+/// A reporting cue in a sentence with who it names and which tokens it covers.
+#[derive(Debug, Clone)]
+struct Frame {
+    cue: Range<usize>,
+    kind: CueKind,
+    subject: Option<Range<usize>>,
+    /// The subject was borrowed from another cue of the sentence ("..., adding ...").
+    inherited: bool,
+    /// Tokens after the cue that carry the reported words.
+    forward: Option<Range<usize>>,
+    /// Tokens before the speaker that carry the reported words ("..., Starmer says").
+    backward: Option<Range<usize>>,
+}
+
+impl Frame {
+    /// Where the frame starts: its subject when that comes first, else the cue.
+    fn anchor(&self) -> usize {
+        match &self.subject {
+            Some(s) if !self.inherited && s.start < self.cue.start => s.start,
+            _ => self.cue.start,
+        }
+    }
+}
+
+/// One quoted span located in the tokens of its paragraph.
+struct Located {
+    span: quotes::QuoteSpan,
+    open_token: usize,
+    /// Last token of the quote (its closing mark, or the paragraph's last token).
+    close_token: usize,
+}
+
+/// A statement before quotes spanning paragraphs are joined.
+struct Piece {
+    statement: Statement,
+    /// The quote was left open at the end of its paragraph and the next one reopens it.
+    continues: bool,
+}
+
+impl Extractor {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        Ok(Extractor {
+            cues: Cues::load(data)?,
+        })
+    }
+
+    pub fn extract(&self, post: &Post) -> Vec<Statement> {
+        let blocks: Vec<_> = post.blocks().collect();
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut sentence_index = 0;
+        for (b, block) in blocks.iter().enumerate() {
+            let next_reopens = blocks.get(b + 1).is_some_and(|n| {
+                !n.is_title && n.paragraph.text.trim_start().starts_with(['"', '“', '„', '«'])
+            });
+            self.block(
+                block.paragraph,
+                block.is_title,
+                next_reopens,
+                &mut sentence_index,
+                &mut pieces,
+            );
+        }
+        join_continued(pieces)
+    }
+
+    fn block(
+        &self,
+        para: &Paragraph,
+        is_title: bool,
+        next_reopens: bool,
+        sentence_index: &mut usize,
+        out: &mut Vec<Piece>,
+    ) {
+        let text = para.text.as_str();
+        let spans = quotes::scan(text);
+        let mut marks = Vec::with_capacity(spans.len() * 2);
+        for q in &spans {
+            marks.push((q.open, true));
+            if let Some(c) = q.close {
+                marks.push((c, false));
+            }
+        }
+        let tokens = tokenize(text, &marks);
+        let located: Vec<Located> = spans
+            .into_iter()
+            .filter_map(|span| {
+                let open_token = tokens.iter().position(|t| t.start == span.open)?;
+                let close_token = match span.close {
+                    Some(c) => tokens.iter().position(|t| t.start == c)?,
+                    None => tokens.len() - 1,
+                };
+                Some(Located {
+                    span,
+                    open_token,
+                    close_token,
+                })
+            })
+            .collect();
+        let mut in_quote = vec![false; tokens.len()];
+        for q in &located {
+            for flag in &mut in_quote[q.open_token..=q.close_token] {
+                *flag = true;
+            }
+        }
+        let bullet = para.is_bullet();
+        let last_quote = located.len().saturating_sub(1);
+        for sent in sentences(&tokens) {
+            if is_title {
+                *sentence_index = 0;
+            } else {
+                *sentence_index += 1;
+            }
+            let byte_range = tokens[sent.start].start..tokens[sent.end - 1].end;
+            let context = &text[byte_range.clone()];
+            let mut frames = self.frames(&tokens, sent.clone(), &in_quote);
+            if is_title {
+                frames.extend(dash_frame(&tokens, sent.clone(), &in_quote));
+            }
+            let quotes_here: Vec<(usize, &Located)> = located
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| sent.contains(&q.open_token))
+                .collect();
+            let base = |kind, quote: &str, range: Range<usize>| Statement {
+                kind,
+                quote: quote.to_string(),
+                context: context.to_string(),
+                start: para.offset + range.start,
+                end: para.offset + range.end,
+                sentence_start: para.offset + byte_range.start,
+                sentence_index: *sentence_index,
+                in_title: is_title,
+                in_bullet: bullet,
+                attribution: Attribution::Unscoped,
+                mention: None,
+                cue: None,
+                speaker: None,
+                topics: Vec::new(),
+            };
+            for (qi, q) in &quotes_here {
+                let inner = q.span.inner.clone();
+                let quote_text = &text[inner.clone()];
+                let kind = quote_kind(&tokens, sent.clone(), q, quote_text);
+                let mut statement = base(kind, quote_text, inner);
+                if self.term_marked(&tokens, sent.start, q.open_token) {
+                    statement.kind = StatementKind::Term;
+                    statement.attribution = Attribution::Term;
+                } else if let Some(f) = claiming_frame(&frames, q) {
+                    let frame = &frames[f];
+                    statement.attribution = if frame.kind == CueKind::Question {
+                        Attribution::Question
+                    } else {
+                        Attribution::Cue
+                    };
+                    statement.cue = Some(cue_text(text, &tokens, &frame.cue));
+                    statement.mention = frame
+                        .subject
+                        .as_ref()
+                        .map(|s| mention(para, &tokens, s.clone()));
+                } else if !frames.is_empty() {
+                    statement.attribution = Attribution::Unclaimed;
+                } else if stands_alone(&tokens, sent.clone(), q) {
+                    statement.attribution = Attribution::Standalone;
+                }
+                out.push(Piece {
+                    statement,
+                    continues: *qi == last_quote && q.span.close.is_none() && next_reopens,
+                });
+            }
+            // Reported speech: a cue whose words carry no quote of their own.
+            for frame in &frames {
+                if frame.kind == CueKind::Question {
+                    continue;
+                }
+                let Some(scope) = frame.forward.clone().or(frame.backward.clone()) else {
+                    continue;
+                };
+                if (scope.start..scope.end).any(|i| in_quote[i]) {
+                    continue;
+                }
+                let Some(range) = clause_bytes(&tokens, scope) else {
+                    continue;
+                };
+                let mut statement = base(StatementKind::Indirect, &text[range.clone()], range);
+                statement.attribution = Attribution::Cue;
+                statement.cue = Some(cue_text(text, &tokens, &frame.cue));
+                statement.mention = frame
+                    .subject
+                    .as_ref()
+                    .map(|s| mention(para, &tokens, s.clone()));
+                out.push(Piece {
+                    statement,
+                    continues: false,
+                });
+            }
+        }
+    }
+
+    /// `so-called "..."`, `what's being called a "..."`: a label, said by nobody.
+    fn term_marked(&self, tokens: &[Token], sent_start: usize, open: usize) -> bool {
+        let from = open.saturating_sub(5).max(sent_start);
+        (from..open).any(|i| {
+            self.cues.at(tokens, i).is_some_and(|(len, kind)| {
+                kind == CueKind::TermMarker
+                    && (i + len..open).all(|k| {
+                        DETERMINERS.contains(&tokens[k].lower.as_str())
+                            || tokens[k].kind == TokenKind::Punct
+                    })
+            })
+        })
+    }
+
+    fn frames(&self, tokens: &[Token], sent: Range<usize>, in_quote: &[bool]) -> Vec<Frame> {
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut i = sent.start;
+        while i < sent.end {
+            if in_quote[i] {
+                i += 1;
+                continue;
+            }
+            let Some((len, kind)) = self.cues.at(tokens, i) else {
+                i += 1;
+                continue;
+            };
+            if !kind.is_reporting() || i + len > sent.end {
+                i += len;
+                continue;
+            }
+            // "the claims", "Trump's calls": a noun, not a reporting verb.
+            let noun_use = i > sent.start
+                && (DETERMINERS.contains(&tokens[i - 1].lower.as_str())
+                    || tokens[i - 1].is_possessive());
+            if noun_use {
+                i += len;
+                continue;
+            }
+            let cue = i..i + len;
+            let frame = if kind == CueKind::AccordingTo {
+                self.according_to(tokens, sent.clone(), cue)
+            } else {
+                self.verb_frame(tokens, sent.clone(), cue, kind, in_quote)
+            };
+            if let Some(frame) = frame {
+                frames.push(frame);
+            }
+            i += len;
+        }
+        // Cues with no subject of their own borrow the nearest one of the sentence.
+        for k in 0..frames.len() {
+            if frames[k].subject.is_some() {
+                continue;
+            }
+            let donor = (0..k)
+                .rev()
+                .find(|&j| frames[j].subject.is_some())
+                .or_else(|| (k + 1..frames.len()).find(|&j| frames[j].subject.is_some()));
+            if let Some(j) = donor {
+                frames[k].subject = frames[j].subject.clone();
+                frames[k].inherited = true;
+            }
+        }
+        // A cue's words stop where the next speaker's sentence part begins.
+        for k in 0..frames.len() {
+            let limit = frames.get(k + 1).map_or(sent.end, Frame::anchor);
+            if let Some(f) = &mut frames[k].forward {
+                f.end = f.end.min(limit);
+                if f.start >= f.end {
+                    frames[k].forward = None;
+                }
+            }
+            let from = if k == 0 { sent.start } else { frames[k - 1].cue.end };
+            if let Some(b) = &mut frames[k].backward {
+                b.start = b.start.max(from);
+                if b.start >= b.end {
+                    frames[k].backward = None;
+                }
+            }
+        }
+        frames
+    }
+
+    fn according_to(&self, tokens: &[Token], sent: Range<usize>, cue: Range<usize>) -> Option<Frame> {
+        let subject = np_right(tokens, cue.end, sent.end)?;
+        let after = subject.end;
+        let (forward, backward) = if cue.start == sent.start
+            || tokens[cue.start - 1].is_punct(',') && cue.start - 1 == sent.start
+        {
+            let from = if tokens.get(after).is_some_and(|t| t.is_punct(',')) {
+                after + 1
+            } else {
+                after
+            };
+            ((from < sent.end).then_some(from..sent.end), None)
+        } else {
+            (None, Some(sent.start..cue.start))
+        };
+        Some(Frame {
+            cue,
+            kind: CueKind::AccordingTo,
+            subject: Some(subject),
+            inherited: false,
+            forward,
+            backward,
+        })
+    }
+
+    fn verb_frame(
+        &self,
+        tokens: &[Token],
+        sent: Range<usize>,
+        cue: Range<usize>,
+        kind: CueKind,
+        in_quote: &[bool],
+    ) -> Option<Frame> {
+        let mut subject = self.np_left(tokens, sent.start, cue.start, in_quote);
+        if let Some(s) = &subject {
+            // "pushes back on Kremlin claims": an object, not a speaker.
+            if s.start > sent.start && PREPOSITIONS.contains(&tokens[s.start - 1].lower.as_str()) {
+                return None;
+            }
+            // "who says": the speaker is the one named before "who".
+            if s.len() == 1 && tokens[s.start].lower == "who" {
+                let mut j = s.start;
+                if j > sent.start && tokens[j - 1].is_punct(',') {
+                    j -= 1;
+                }
+                subject = np_words_left(tokens, sent.start, j);
+            }
+        }
+        let mut after = cue.end;
+        let mut inverted = false;
+        if subject.is_none() {
+            let boundary = self.left_boundary(tokens, sent.start, cue.start);
+            if boundary {
+                if let Some(s) = np_right(tokens, cue.end, sent.end) {
+                    after = s.end;
+                    subject = Some(s);
+                    inverted = true;
+                }
+            }
+        }
+        if kind == CueKind::VerbTell && !inverted {
+            after = skip_object(tokens, after, sent.end);
+        }
+        let forward = self.forward_scope(tokens, after, sent.end, kind);
+        let anchor = match &subject {
+            Some(s) if !inverted => s.start,
+            _ => cue.start,
+        };
+        let backward = (anchor > sent.start && {
+            let before = &tokens[anchor - 1];
+            before.is_punct(',')
+                || before.kind == TokenKind::QuoteClose
+                || before.lower == "-"
+                || before.lower == "–"
+                || before.lower == "—"
+        })
+        .then_some(sent.start..anchor);
+        Some(Frame {
+            cue,
+            kind,
+            subject,
+            inherited: false,
+            forward,
+            backward,
+        })
+    }
+
+    /// Nothing but connecting words between the start of the clause and the cue: the speaker
+    /// may then follow the verb ("..., says Finnish president").
+    fn left_boundary(&self, tokens: &[Token], sent_start: usize, cue_start: usize) -> bool {
+        let mut j = cue_start;
+        while j > sent_start && self.cues.is_aux(&tokens[j - 1]) {
+            j -= 1;
+        }
+        j == sent_start || {
+            let t = &tokens[j - 1];
+            t.kind == TokenKind::QuoteClose || t.is_punct(',') || matches!(t.lower.as_str(), "-" | "–" | "—")
+        }
+    }
+
+    /// The speaker before a verb: skips auxiliaries and adverbs ("has previously warned") and a
+    /// parenthesis between commas ("Trump, in a post on X, says"), unless the parenthesis is
+    /// itself a name ("The ECB's president, Christine Lagarde, warned").
+    fn np_left(
+        &self,
+        tokens: &[Token],
+        sent_start: usize,
+        cue_start: usize,
+        in_quote: &[bool],
+    ) -> Option<Range<usize>> {
+        let mut j = cue_start;
+        while j > sent_start && self.cues.is_aux(&tokens[j - 1]) {
+            j -= 1;
+        }
+        if j > sent_start && tokens[j - 1].is_punct(',') {
+            let comma = j - 1;
+            let mut k = comma;
+            let mut opening = None;
+            while k > sent_start && comma - k < 14 {
+                k -= 1;
+                if in_quote[k] || self.cues.at(tokens, k).is_some_and(|(_, c)| c.is_reporting()) {
+                    return None;
+                }
+                if tokens[k].is_punct(',') {
+                    opening = Some(k);
+                    break;
+                }
+            }
+            let opening = opening?;
+            let inner = opening + 1..comma;
+            if name_like(&tokens[inner.clone()]) {
+                return Some(inner);
+            }
+            return np_words_left(tokens, sent_start, opening);
+        }
+        np_words_left(tokens, sent_start, j)
+    }
+
+    /// Where the reported words after a cue start, if they do: after "that" or a colon,
+    /// after the channel ("on X", "in a statement"); none when the cue closes its clause.
+    fn forward_scope(
+        &self,
+        tokens: &[Token],
+        mut p: usize,
+        end: usize,
+        kind: CueKind,
+    ) -> Option<Range<usize>> {
+        // "says on X that", "said in a statement:" -- skip the channel when a clause start follows.
+        if p < end && CHANNEL_PREPOSITIONS.contains(&tokens[p].lower.as_str()) {
+            let stop = (p + 1..end.min(p + 8)).find(|&k| {
+                let t = &tokens[k];
+                t.lower == "that" || t.is_punct(':') || t.is_punct(',') || t.is_punct('.') || t.is_quote()
+            });
+            match stop {
+                Some(k) => p = k,
+                None if end <= p + 8 => p = end,
+                None => {}
+            }
+        }
+        if p >= end {
+            return None;
+        }
+        let t = &tokens[p];
+        if t.lower == "that" || t.is_punct(':') {
+            return (p + 1 < end).then_some(p + 1..end);
+        }
+        if t.kind == TokenKind::QuoteOpen {
+            return Some(p..end);
+        }
+        if t.is_punct(',') {
+            let next = tokens.get(p + 1)?;
+            if p + 1 >= end {
+                return None;
+            }
+            if next.kind == TokenKind::QuoteOpen {
+                return Some(p + 1..end);
+            }
+            if matches!(next.lower.as_str(), "and" | "but") {
+                let resumes = self.cues.at(tokens, p + 2).is_none();
+                return resumes.then_some(p + 2..end).filter(|r| r.start < r.end);
+            }
+            if kind == CueKind::VerbTrailing {
+                return None;
+            }
+            let breaks = self
+                .cues
+                .at(tokens, p + 1)
+                .is_some_and(|(_, c)| c == CueKind::ScopeBreak || c.is_reporting());
+            return (!breaks).then_some(p + 1..end);
+        }
+        if t.kind == TokenKind::Punct || kind == CueKind::VerbTrailing {
+            return None;
+        }
+        Some(p..end)
+    }
+}
+
+/// Words of a noun phrase ending just before `end`: a pronoun, or capitalised words and up
+/// to three lower-case ones back to a determiner ("the prime minister", "Ukraine's president",
+/// "her office", "a spokesperson for the Kremlin").
+fn np_words_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Range<usize>> {
+    if end <= sent_start {
+        return None;
+    }
+    let last = &tokens[end - 1];
+    if last.kind != TokenKind::Word {
+        return None;
+    }
+    if PRONOUNS.contains(&last.lower.as_str()) {
+        return Some(end - 1..end);
+    }
+    if last.is_possessive() && !last.cap {
+        return None;
+    }
+    let mut k = end;
+    let mut lower_words = 0;
+    while k > sent_start && end - k < 8 {
+        let t = &tokens[k - 1];
+        if t.kind != TokenKind::Word && t.kind != TokenKind::Number {
+            break;
+        }
+        let w = t.lower.as_str();
+        if DETERMINERS.contains(&w) {
+            k -= 1;
+            break;
+        }
+        if matches!(w, "of" | "for") && k < end {
+            // "a spokesperson for the Kremlin": one hop over of/for inside a phrase with a
+            // determiner just before.
+            let has_det = (k.saturating_sub(4).max(sent_start)..k - 1)
+                .any(|x| DETERMINERS.contains(&tokens[x].lower.as_str()));
+            if has_det && k >= 2 && !tokens[k - 2].cap && tokens[k - 2].kind == TokenKind::Word {
+                k -= 1;
+                continue;
+            }
+            break;
+        }
+        if !t.cap
+            && (PREPOSITIONS.contains(&w) || CLAUSE_WORDS.contains(&w) || PRONOUNS.contains(&w))
+        {
+            break;
+        }
+        if !t.cap {
+            lower_words += 1;
+            if lower_words > 3 {
+                break;
+            }
+        }
+        k -= 1;
+    }
+    (k < end).then_some(k..end)
+}
+
+/// A noun phrase starting at `from` ("Finnish president", "a spokesperson for the Kremlin").
+fn np_right(tokens: &[Token], from: usize, end: usize) -> Option<Range<usize>> {
+    let mut k = from;
+    if k < end && DETERMINERS.contains(&tokens[k].lower.as_str()) {
+        k += 1;
+    }
+    let mut lower_words = 0;
+    let mut saw_cap = false;
+    while k < end && k - from < 8 {
+        let t = &tokens[k];
+        if t.kind != TokenKind::Word {
+            break;
+        }
+        let w = t.lower.as_str();
+        if matches!(w, "of" | "for") && k > from && k + 1 < end {
+            k += 1;
+            if DETERMINERS.contains(&tokens[k].lower.as_str()) {
+                k += 1;
+            }
+            continue;
+        }
+        if !t.cap && (PREPOSITIONS.contains(&w) || CLAUSE_WORDS.contains(&w)) {
+            break;
+        }
+        if t.cap {
+            saw_cap = true;
+        } else {
+            lower_words += 1;
+            if lower_words > 3 {
+                break;
+            }
+        }
+        k += 1;
+    }
+    let has_det = DETERMINERS.contains(&tokens.get(from)?.lower.as_str());
+    (k > from && (saw_cap || has_det)).then_some(from..k)
+}
+
+/// "Christine Lagarde": capitalised words only.
+fn name_like(tokens: &[Token]) -> bool {
+    !tokens.is_empty() && tokens.len() <= 5 && tokens.iter().all(|t| t.kind == TokenKind::Word && t.cap)
+}
+
+/// "told the BBC that", "told reporters": the person told comes before the words.
+fn skip_object(tokens: &[Token], from: usize, end: usize) -> usize {
+    let Some(t) = tokens.get(from) else { return from };
+    if from >= end {
+        return from;
+    }
+    if OBJECT_PRONOUNS.contains(&t.lower.as_str()) {
+        return from + 1;
+    }
+    np_right(tokens, from, end).map_or(from, |r| r.end)
+}
+
+/// A headline `Conflict will reach our shores - Starmer`: the name after a closing dash.
+fn dash_frame(tokens: &[Token], sent: Range<usize>, in_quote: &[bool]) -> Option<Frame> {
+    let dash = (sent.start + 1..sent.end)
+        .rev()
+        .find(|&i| !in_quote[i] && matches!(tokens[i].lower.as_str(), "-" | "–" | "—"))?;
+    let name = dash + 1..sent.end;
+    let words = &tokens[name.clone()];
+    let ok = !words.is_empty()
+        && words.len() <= 5
+        && words[0].cap
+        && words.iter().all(|t| t.kind == TokenKind::Word);
+    ok.then(|| Frame {
+        cue: dash..dash + 1,
+        kind: CueKind::Verb,
+        subject: Some(name),
+        inherited: false,
+        forward: None,
+        backward: Some(sent.start..dash),
+    })
+}
+
+/// The frame whose words hold the quote: a speaker named right after it wins
+/// (`"...," he says`), then a cue before it, then one after.
+fn claiming_frame(frames: &[Frame], q: &Located) -> Option<usize> {
+    let trailing = frames.iter().position(|f| {
+        f.backward.as_ref().is_some_and(|b| b.contains(&q.open_token))
+            && f.anchor() > q.close_token
+            && f.anchor() - q.close_token <= 3
+    });
+    trailing
+        .or_else(|| {
+            frames
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.forward.as_ref().is_some_and(|r| r.contains(&q.open_token)))
+                .map(|(i, _)| i)
+                .next_back()
+        })
+        .or_else(|| {
+            frames
+                .iter()
+                .position(|f| f.backward.as_ref().is_some_and(|b| b.contains(&q.open_token)))
+        })
+}
+
+/// Direct when the quote is a sentence of its own (opens its clause with a capital and runs
+/// on), partial when it is a fragment woven into the reporter's sentence.
+fn quote_kind(tokens: &[Token], sent: Range<usize>, q: &Located, quote_text: &str) -> StatementKind {
+    let first = quote_text
+        .trim_start_matches(['[', '.', '…', ' '])
+        .chars()
+        .next();
+    let capital = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || quote_text.starts_with('[');
+    let opens_clause = q.open_token == sent.start || {
+        let before = &tokens[q.open_token - 1];
+        before.is_punct(':') || before.is_punct(',') || before.is_punct('.') || matches!(before.lower.as_str(), "-" | "–" | "—")
+    };
+    let words = quote_text.split_whitespace().count();
+    let ends_sentence = quote_text.trim_end().ends_with(['.', '!', '?', ',']);
+    if capital && opens_clause && (words >= 3 || ends_sentence) {
+        StatementKind::Direct
+    } else {
+        StatementKind::Partial
+    }
+}
+
+/// The sentence is the quote and nothing else but punctuation.
+fn stands_alone(tokens: &[Token], sent: Range<usize>, q: &Located) -> bool {
+    (sent.start..q.open_token)
+        .chain(q.close_token + 1..sent.end)
+        .all(|i| tokens[i].kind == TokenKind::Punct)
+}
+
+/// The bytes of a reported clause, without a leading "that" or trailing punctuation; None for
+/// fewer than three words.
+fn clause_bytes(tokens: &[Token], scope: Range<usize>) -> Option<Range<usize>> {
+    let mut a = scope.start;
+    let mut b = scope.end;
+    while a < b && (tokens[a].kind == TokenKind::Punct || tokens[a].lower == "that") {
+        a += 1;
+    }
+    while b > a && tokens[b - 1].kind == TokenKind::Punct {
+        b -= 1;
+    }
+    let words = tokens[a..b].iter().filter(|t| t.is_word()).count();
+    (words >= 3).then(|| tokens[a].start..tokens[b - 1].end)
+}
+
+fn cue_text(text: &str, tokens: &[Token], cue: &Range<usize>) -> String {
+    text[tokens[cue.start].start..tokens[cue.end - 1].end].to_string()
+}
+
+fn mention(para: &Paragraph, tokens: &[Token], r: Range<usize>) -> Mention {
+    let start = tokens[r.start].start;
+    Mention {
+        text: para.text[start..tokens[r.end - 1].end].to_string(),
+        start: para.offset + start,
+    }
+}
+
+/// Joins the parts of a quote that runs over several paragraphs (an opening mark on each,
+/// a closing mark only on the last) into one statement.
+fn join_continued(pieces: Vec<Piece>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::with_capacity(pieces.len());
+    let mut open: Option<Statement> = None;
+    for piece in pieces {
+        let is_quote = piece.statement.kind != StatementKind::Indirect;
+        match open.take() {
+            Some(mut head) if is_quote => {
+                let next = piece.statement;
+                head.quote = format!("{} {}", head.quote, next.quote);
+                head.end = next.end;
+                head.context = format!("{} {}", head.context, next.context);
+                if head.attribution != Attribution::Cue && next.attribution == Attribution::Cue {
+                    head.attribution = next.attribution;
+                    head.mention = next.mention;
+                    head.cue = next.cue;
+                }
+                if head.kind == StatementKind::Partial && next.kind == StatementKind::Direct {
+                    head.kind = StatementKind::Direct;
+                }
+                if piece.continues {
+                    open = Some(head);
+                } else {
+                    out.push(head);
+                }
+            }
+            Some(head) => {
+                out.push(head);
+                out.push(piece.statement);
+            }
+            None if piece.continues => open = Some(piece.statement),
+            None => out.push(piece.statement),
+        }
+    }
+    out.extend(open);
+    out
+}
+
+/// A phrase quoted as a label anywhere in a source (`so-called "X"`) is a label wherever the
+/// source quotes it as a fragment.
+pub fn propagate_terms(statements: &mut [Statement]) {
+    let terms: HashSet<String> = statements
+        .iter()
+        .filter(|s| s.kind == StatementKind::Term)
+        .map(|s| fold(&s.quote))
+        .collect();
+    if terms.is_empty() {
+        return;
+    }
+    for s in statements.iter_mut() {
+        if s.kind == StatementKind::Partial && terms.contains(&fold(&s.quote)) {
+            s.kind = StatementKind::Term;
+            s.attribution = Attribution::Term;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! Finding quoted spans in one paragraph: which marks are quote marks and which apostrophes.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteSpan {
+    /// Byte position of the opening mark.
+    pub open: usize,
+    /// Byte position of the closing mark; None when the paragraph ends first.
+    pub close: Option<usize>,
+    /// The quoted words, whitespace trimmed, marks excluded.
+    pub inner: Range<usize>,
+    pub single: bool,
+}
+
+fn opening_context(prev: Option<char>) -> bool {
+    prev.is_none_or(|p| {
+        p.is_whitespace() || "([{-–—/:;,".contains(p) || matches!(p, '"' | '“' | '„' | '«')
+    })
+}
+
+/// Quote spans of a paragraph in order. Double marks (straight, curly, „German“, «guillemets»)
+/// pair up, and one left open runs to the end of the paragraph. Single marks count only as a
+/// pair around words ('lying to everyone'), so apostrophes (it's, Russia's, leaders') never do.
+pub fn scan(text: &str) -> Vec<QuoteSpan> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut spans = Vec::new();
+    let mut double: Option<(usize, char)> = None;
+    let mut single: Option<usize> = None;
+    let mut push = |open: usize, open_len: usize, close: Option<usize>, single: bool| {
+        let end = close.unwrap_or(text.len());
+        let raw = &text[open + open_len..end];
+        let lead = raw.len() - raw.trim_start().len();
+        let trimmed = raw.trim();
+        // A single-quoted letter ("rock 'n' roll") is an elision, not a quote.
+        if !trimmed.is_empty() && !(single && trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 2) {
+            let s = open + open_len + lead;
+            spans.push(QuoteSpan {
+                open,
+                close,
+                inner: s..s + trimmed.len(),
+                single,
+            });
+        }
+    };
+    for k in 0..chars.len() {
+        let (pos, c) = chars[k];
+        let prev = k.checked_sub(1).map(|j| chars[j].1);
+        let next = chars.get(k + 1).map(|x| x.1);
+        let prev_alnum = prev.is_some_and(char::is_alphanumeric);
+        let next_alnum = next.is_some_and(char::is_alphanumeric);
+        match c {
+            '“' | '„' | '«' => match double {
+                Some((o, '„')) if c == '“' => {
+                    push(o, '„'.len_utf8(), Some(pos), false);
+                    double = None;
+                }
+                Some((o, m)) => {
+                    // A new opening mark before the last closed: the last one ran out here.
+                    push(o, m.len_utf8(), Some(pos), false);
+                    double = Some((pos, c));
+                }
+                None => {
+                    double = Some((pos, c));
+                    single = None;
+                }
+            },
+            '”' | '»' => {
+                if let Some((o, m)) = double.take() {
+                    push(o, m.len_utf8(), Some(pos), false);
+                }
+            }
+            '"' => {
+                if let Some((o, m)) = double.take() {
+                    push(o, m.len_utf8(), Some(pos), false);
+                } else if next.is_some_and(|n| !n.is_whitespace()) {
+                    double = Some((pos, c));
+                    single = None;
+                }
+            }
+            '‘' => {
+                if double.is_none() && single.is_none() && opening_context(prev) && next.is_some() {
+                    single = Some(pos);
+                }
+            }
+            '\'' | '’' => {
+                if double.is_some() || (prev_alnum && next_alnum) {
+                    continue;
+                }
+                if let Some(o) = single {
+                    if prev.is_some_and(|p| !p.is_whitespace()) && !next_alnum {
+                        push(o, c.len_utf8(), Some(pos), true);
+                        single = None;
+                    }
+                } else if c == '\'' && opening_context(prev) && next_alnum {
+                    single = Some(pos);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((o, m)) = double {
+        push(o, m.len_utf8(), None, false);
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        scan(text).into_iter().map(|q| &text[q.inner]).collect()
+    }
+
+    #[test]
+    fn curly_and_straight_double_quotes() {
+        assert_eq!(
+            quoted("She called it “a turning point” and \"overdue\"."),
+            vec!["a turning point", "overdue"]
+        );
+    }
+
+    #[test]
+    fn single_quotes_are_not_apostrophes() {
+        assert_eq!(
+            quoted("Minister's aide says 'it's over for the rebels', leaders' talks go on"),
+            vec!["it's over for the rebels"]
+        );
+        assert!(quoted("Rock 'n' roll isn't Russia's thing").is_empty());
+        assert!(quoted("It's the mayor's and the leaders' view").is_empty());
+    }
+
+    #[test]
+    fn unclosed_quote_runs_to_the_end_of_the_paragraph() {
+        let spans = scan("He wants the fighting to \"end now");
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].close, None);
+        assert_eq!(quoted("He wants the fighting to \"end now"), vec!["end now"]);
+    }
+
+    #[test]
+    fn german_marks_guillemets_and_editorial_insertions() {
+        assert_eq!(
+            quoted("Er sagte „Wir [die Regierung] bleiben“ und «non... jamais»."),
+            vec!["Wir [die Regierung] bleiben", "non... jamais"]
+        );
+    }
+}

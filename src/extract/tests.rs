@@ -1,0 +1,145 @@
+use super::*;
+use crate::model::Paragraph;
+
+fn post(title: Option<&str>, paragraphs: &[&str]) -> Post {
+    let mut offset = 0;
+    let mut next = |s: &str| {
+        let p = Paragraph::new(s, offset);
+        offset += s.len() + 1;
+        p
+    };
+    Post {
+        title: title.map(&mut next),
+        paragraphs: paragraphs.iter().map(|s| next(s)).collect(),
+        ..Post::default()
+    }
+}
+
+fn run(title: Option<&str>, paragraphs: &[&str]) -> Vec<Statement> {
+    Extractor::load(&DataFiles::embedded())
+        .unwrap()
+        .extract(&post(title, paragraphs))
+}
+
+fn quoted(statements: &[Statement]) -> Vec<&Statement> {
+    statements
+        .iter()
+        .filter(|s| s.kind != StatementKind::Indirect)
+        .collect()
+}
+
+#[test]
+fn trailing_cue_names_the_speaker_of_a_direct_quote() {
+    let s = run(None, &["“We will not back down,” the senator said on Tuesday."]);
+    let q = quoted(&s);
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].kind, StatementKind::Direct);
+    assert_eq!(q[0].quote, "We will not back down,");
+    assert_eq!(q[0].mention.as_ref().unwrap().text, "the senator");
+    assert_eq!(q[0].attribution, Attribution::Cue);
+}
+
+#[test]
+fn partial_quote_after_leading_cue() {
+    let s = run(None, &["Maria Lopez says the plan is \"dead in the water\" for now."]);
+    let q = quoted(&s);
+    assert_eq!(q[0].kind, StatementKind::Partial);
+    assert_eq!(q[0].mention.as_ref().unwrap().text, "Maria Lopez");
+}
+
+#[test]
+fn inverted_says_names_speaker_after_verb() {
+    let s = run(None, &["Exports will fall this year, says Norwegian minister."]);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].kind, StatementKind::Indirect);
+    assert_eq!(s[0].quote, "Exports will fall this year");
+    assert_eq!(s[0].mention.as_ref().unwrap().text, "Norwegian minister");
+}
+
+#[test]
+fn headline_dash_form() {
+    let s = run(Some("'Nobody wins a trade war' - Lopez"), &[]);
+    let q = quoted(&s);
+    assert_eq!(q[0].quote, "Nobody wins a trade war");
+    assert_eq!(q[0].kind, StatementKind::Direct);
+    assert_eq!(q[0].mention.as_ref().unwrap().text, "Lopez");
+}
+
+#[test]
+fn scare_quote_after_so_called_is_a_term() {
+    let s = run(None, &["Ministers discussed the so-called \"grand bargain\" on Friday."]);
+    assert_eq!(s[0].kind, StatementKind::Term);
+    assert_eq!(s[0].attribution, Attribution::Term);
+}
+
+#[test]
+fn narration_after_closed_cue_is_unclaimed() {
+    let s = run(
+        None,
+        &["It is time to act, the mayor says, as the \"clean air zone\" takes shape."],
+    );
+    let q = quoted(&s);
+    assert_eq!(q[0].quote, "clean air zone");
+    assert_eq!(q[0].attribution, Attribution::Unclaimed);
+}
+
+#[test]
+fn subjectless_second_cue_inherits_the_speaker() {
+    let s = run(
+        None,
+        &["The governor says \"costs are rising\", adding \"we must cut spending\"."],
+    );
+    let q = quoted(&s);
+    assert_eq!(q.len(), 2);
+    for st in q {
+        assert_eq!(st.mention.as_ref().unwrap().text, "The governor");
+    }
+}
+
+#[test]
+fn appositive_name_between_commas_is_the_speaker() {
+    let s = run(
+        None,
+        &["The bank's governor, Ada Ngozi, has previously warned that rates could \"bite hard\"."],
+    );
+    assert_eq!(quoted(&s)[0].mention.as_ref().unwrap().text, "Ada Ngozi");
+}
+
+#[test]
+fn question_put_to_someone_is_not_their_statement() {
+    let s = run(None, &["\"Will you resign?\" a reporter asked the minister."]);
+    assert_eq!(quoted(&s)[0].attribution, Attribution::Question);
+}
+
+#[test]
+fn standalone_quote_sentence_has_no_cue() {
+    let s = run(None, &["\"The city will recover.\""]);
+    assert_eq!(s[0].attribution, Attribution::Standalone);
+    assert_eq!(s[0].kind, StatementKind::Direct);
+}
+
+#[test]
+fn quote_over_two_paragraphs_is_one_statement() {
+    let s = run(
+        None,
+        &["\"We tried everything,\" she said. \"Nothing worked.", "\"Now we wait.\""],
+    );
+    let q = quoted(&s);
+    assert_eq!(q.len(), 2);
+    assert_eq!(q[1].quote, "Nothing worked. Now we wait.");
+    assert_eq!(q[1].start, 34);
+}
+
+#[test]
+fn offsets_point_at_the_quote() {
+    let text = "Chen Wei told reporters that tariffs were “a mistake”.";
+    let s = run(None, &[text]);
+    let q = quoted(&s);
+    assert_eq!(&text[q[0].start..q[0].end], "a mistake");
+}
+
+#[test]
+fn noun_claims_is_not_a_cue() {
+    let s = run(None, &["He rejected the claims that talks had \"collapsed\"."]);
+    assert_eq!(quoted(&s)[0].mention.as_ref().unwrap().text, "He");
+}

@@ -1,0 +1,294 @@
+//! Plain data passed between the pipeline stages: sources, posts, statements, actors.
+//! Takes nothing; gives the types every stage speaks. No behaviour beyond small helpers.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// A piece of a source's text kept with the byte offset where it starts, so every
+/// statement found inside it can point back at the exact bytes it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub text: String,
+    pub offset: usize,
+}
+
+impl Paragraph {
+    pub fn new(text: &str, offset: usize) -> Self {
+        Paragraph {
+            text: text.to_string(),
+            offset,
+        }
+    }
+
+    /// Bullet paragraphs ("- ...", "• ...") inherit the speaker of the heading above them.
+    pub fn is_bullet(&self) -> bool {
+        let t = self.text.trim_start();
+        t.starts_with("- ") || t.starts_with("• ") || t.starts_with("* ") || t.starts_with("– ")
+    }
+}
+
+/// One post of a live blog, or the single post of an article.
+#[derive(Debug, Clone, Default)]
+pub struct Post {
+    pub title: Option<Paragraph>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub author: Option<String>,
+    pub role: Option<String>,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+impl Post {
+    pub fn body(&self) -> String {
+        self.paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn body_start(&self) -> usize {
+        self.paragraphs
+            .first()
+            .map(|p| p.offset)
+            .or(self.title.as_ref().map(|t| t.offset))
+            .unwrap_or(0)
+    }
+
+    /// The title first (when there is one), then the paragraphs: the order in which
+    /// a reader meets the text, and so the order in which context builds up.
+    pub fn blocks(&self) -> impl Iterator<Item = Block<'_>> {
+        self.title
+            .iter()
+            .map(|p| Block {
+                paragraph: p,
+                is_title: true,
+            })
+            .chain(self.paragraphs.iter().map(|p| Block {
+                paragraph: p,
+                is_title: false,
+            }))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Block<'a> {
+    pub paragraph: &'a Paragraph,
+    pub is_title: bool,
+}
+
+/// What a source was parsed into, with the text that all offsets point into.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: String,
+    pub format: String,
+    pub url: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    /// The text whosaid read: the file itself for text formats, the derived text otherwise.
+    pub text: String,
+    pub posts: Vec<Post>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatementKind {
+    /// A quoted sentence or more: `"...," he says`.
+    Direct,
+    /// A quoted fragment inside reported speech: `says the "coalition" is bigger`.
+    Partial,
+    /// Reported speech with no quote marks of its own.
+    Indirect,
+    /// A label in scare quotes: nobody's statement.
+    Term,
+}
+
+impl StatementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementKind::Direct => "direct",
+            StatementKind::Partial => "partial",
+            StatementKind::Indirect => "indirect",
+            StatementKind::Term => "term",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "direct" => Some(StatementKind::Direct),
+            "partial" => Some(StatementKind::Partial),
+            "indirect" => Some(StatementKind::Indirect),
+            "term" => Some(StatementKind::Term),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [StatementKind; 4] = [
+        StatementKind::Direct,
+        StatementKind::Partial,
+        StatementKind::Indirect,
+        StatementKind::Term,
+    ];
+}
+
+/// How extraction tied a statement to a speaker, which decides how attribution may resolve it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attribution {
+    /// A reporting cue in the sentence names the speaker (possibly as a pronoun or title).
+    Cue,
+    /// A quote that is a sentence of its own, with no cue: the post's current speaker said it.
+    Standalone,
+    /// A fragment in a sentence with no reporting cue: it continues the previous speaker only
+    /// when the sentence before was theirs.
+    Unscoped,
+    /// The sentence has cues but none covers the quote (narration after `..., X says, as ...`).
+    Unclaimed,
+    /// A question put by someone (a journalist): never a statement of the person asked.
+    Question,
+    /// A label: scare quotes, `so-called "..."`.
+    Term,
+}
+
+/// The words naming the speaker, as written, with where they stand in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub text: String,
+    pub start: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub kind: StatementKind,
+    /// The words said, without quote marks.
+    pub quote: String,
+    /// The sentence around it.
+    pub context: String,
+    /// Byte offsets of `quote` in the document text (for a quote spanning paragraphs, from
+    /// its first to its last byte).
+    pub start: usize,
+    pub end: usize,
+    /// Where the sentence starts: orders statements and mentions within a post.
+    pub sentence_start: usize,
+    /// Running number of the sentence within its post (the title is sentence 0).
+    pub sentence_index: usize,
+    pub in_title: bool,
+    pub in_bullet: bool,
+    pub attribution: Attribution,
+    pub mention: Option<Mention>,
+    /// The reporting verb or phrase that introduced it ("says", "according to").
+    pub cue: Option<String>,
+    pub speaker: Option<Speaker>,
+    pub topics: Vec<TopicStance>,
+}
+
+/// Who said it: a canonical actor name, and whether the actor came from actors.csv or was
+/// discovered in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Speaker {
+    pub name: String,
+    pub discovered: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Support,
+    Oppose,
+    Mixed,
+    Neutral,
+    Unknown,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Support => "support",
+            Stance::Oppose => "oppose",
+            Stance::Mixed => "mixed",
+            Stance::Neutral => "neutral",
+            Stance::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "support" => Some(Stance::Support),
+            "oppose" => Some(Stance::Oppose),
+            "mixed" => Some(Stance::Mixed),
+            "neutral" => Some(Stance::Neutral),
+            "unknown" => Some(Stance::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// A topic a statement touches, with the speaker's stance on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicStance {
+    pub topic: String,
+    pub stance: Stance,
+    pub confidence: f64,
+    pub cue: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gender {
+    Male,
+    Female,
+    /// An institution or a group: "it", "they".
+    Neuter,
+    Unknown,
+}
+
+impl Gender {
+    pub fn parse(s: &str) -> Gender {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "m" | "male" => Gender::Male,
+            "f" | "female" => Gender::Female,
+            "n" | "neuter" | "org" => Gender::Neuter,
+            _ => Gender::Unknown,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "m",
+            Gender::Female => "f",
+            Gender::Neuter => "n",
+            Gender::Unknown => "",
+        }
+    }
+}
+
+/// A known actor, as listed in `data/actors.csv`.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// Descriptions that name this actor alone ("the Kremlin", "ECB president").
+    pub titles: Vec<String>,
+    /// Offices held ("prime minister", "president"), combined with the country's names and
+    /// adjectives to read "Finnish president" or "Ukraine's leader".
+    pub roles: Vec<String>,
+    pub gender: Gender,
+    pub country: Option<String>,
+    pub wikidata: Option<String>,
+    pub in_office_from: Option<NaiveDate>,
+    pub in_office_to: Option<NaiveDate>,
+}
+
+impl Actor {
+    pub fn in_office(&self, day: Option<NaiveDate>) -> bool {
+        let Some(day) = day else { return true };
+        self.in_office_from.is_none_or(|from| day >= from)
+            && self.in_office_to.is_none_or(|to| day < to)
+    }
+}
+
+/// A topic as listed in `data/topics.csv`.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub name: String,
+    pub parent: Option<String>,
+    pub description: String,
+    pub cues: Vec<String>,
+}

@@ -1,0 +1,321 @@
+//! Text primitives every stage shares. Takes a paragraph's text (and where its quote marks
+//! are); gives word tokens with byte offsets and the sentences they form. Knows English
+//! punctuation, nothing about speakers or topics.
+
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Punct,
+    QuoteOpen,
+    QuoteClose,
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Byte range in the paragraph text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+    /// Lower-cased text with curly apostrophes made straight.
+    pub lower: String,
+    /// Starts with an upper-case letter.
+    pub cap: bool,
+}
+
+impl Token {
+    pub fn is_word(&self) -> bool {
+        matches!(self.kind, TokenKind::Word | TokenKind::Number)
+    }
+
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == TokenKind::Punct && self.lower.starts_with(c) && self.lower.len() == c.len_utf8()
+    }
+
+    pub fn is_quote(&self) -> bool {
+        matches!(self.kind, TokenKind::QuoteOpen | TokenKind::QuoteClose)
+    }
+
+    /// The word without a possessive ending ("putin's" -> "putin").
+    pub fn base(&self) -> &str {
+        strip_possessive(&self.lower)
+    }
+
+    pub fn is_possessive(&self) -> bool {
+        self.lower.len() != strip_possessive(&self.lower).len()
+    }
+}
+
+pub fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .or_else(|| if word.ends_with("s'") { word.strip_suffix('\'') } else { None })
+        .unwrap_or(word)
+}
+
+pub fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Straight apostrophes and lower case, so "Russia’s" and "Russia's" compare equal.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '’' | '‘' => out.push('\''),
+            '–' | '—' => out.push('-'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Splits a paragraph into tokens. `quote_marks` holds the byte positions of characters that
+/// the quote scanner decided are quote marks, with whether each opens or closes; any other
+/// apostrophe is part of a word.
+pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
+    let marks: std::collections::HashMap<usize, bool> = quote_marks.iter().copied().collect();
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    let mut tokens = Vec::with_capacity(bytes.len() / 5 + 1);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (pos, c) = bytes[i];
+        if let Some(&open) = marks.get(&pos) {
+            tokens.push(Token {
+                start: pos,
+                end: pos + c.len_utf8(),
+                kind: if open {
+                    TokenKind::QuoteOpen
+                } else {
+                    TokenKind::QuoteClose
+                },
+                lower: c.to_string(),
+                cap: false,
+            });
+            i += 1;
+            continue;
+        }
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let mut j = i + 1;
+            while j < bytes.len() {
+                let (p, d) = bytes[j];
+                if marks.contains_key(&p) {
+                    break;
+                }
+                if d.is_alphanumeric() {
+                    j += 1;
+                    continue;
+                }
+                // Joiners inside a word: it's, so-called, U.S., 1.5bn, 1,000.
+                let next_alnum = bytes.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
+                let joins = match d {
+                    '\'' | '’' | '-' => next_alnum,
+                    '.' => {
+                        next_alnum
+                            && (bytes[j - 1].1.is_ascii_digit() && bytes[j + 1].1.is_ascii_digit()
+                                || bytes[j - 1].1.is_uppercase() && bytes[j + 1].1.is_uppercase())
+                    }
+                    ',' => {
+                        next_alnum
+                            && bytes[j - 1].1.is_ascii_digit()
+                            && bytes[j + 1].1.is_ascii_digit()
+                    }
+                    _ => false,
+                };
+                if joins {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            // Possessive of a plural: "leaders' meeting".
+            if j < bytes.len()
+                && is_apostrophe(bytes[j].1)
+                && !marks.contains_key(&bytes[j].0)
+                && bytes[j - 1].1 == 's'
+            {
+                j += 1;
+            }
+            let end = bytes.get(j).map_or(text.len(), |(p, _)| *p);
+            let word = &text[pos..end];
+            tokens.push(Token {
+                start: pos,
+                end,
+                kind: if c.is_ascii_digit() {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                },
+                lower: fold(word),
+                cap: c.is_uppercase(),
+            });
+            i = j;
+            continue;
+        }
+        // "..." and "…" are one token; other punctuation one character each.
+        let mut end = pos + c.len_utf8();
+        let mut j = i + 1;
+        if c == '.' {
+            while j < bytes.len() && bytes[j].1 == '.' {
+                end = bytes[j].0 + 1;
+                j += 1;
+            }
+        }
+        tokens.push(Token {
+            start: pos,
+            end,
+            kind: TokenKind::Punct,
+            lower: text[pos..end].replace('’', "'"),
+            cap: false,
+        });
+        i = j;
+    }
+    tokens
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "sen", "rep", "gov", "prof", "rev",
+    "jr", "sr", "no", "vs", "etc", "e.g", "i.e", "jan", "feb", "mar", "apr", "aug", "sept", "sep",
+    "oct", "nov", "dec", "u.s", "u.k", "capt", "maj", "cmdr", "adm", "fig", "approx", "inc", "ltd",
+    "co", "corp",
+];
+
+/// Token ranges of the sentences of a paragraph. Never splits inside quote marks, so
+/// `"It's done. We won," he said.` stays one sentence with its reporting cue.
+pub fn sentences(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let abbreviations: HashSet<&str> = ABBREVIATIONS.iter().copied().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth: i32 = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        match t.kind {
+            TokenKind::QuoteOpen => depth += 1,
+            TokenKind::QuoteClose => depth = (depth - 1).max(0),
+            _ => {}
+        }
+        let terminal = t.kind == TokenKind::Punct
+            && (t.lower == "." || t.lower == "!" || t.lower == "?" || t.lower == "…");
+        if terminal && depth == 0 {
+            let prev_abbrev = i > 0
+                && tokens[i - 1].kind == TokenKind::Word
+                && tokens[i - 1].end == t.start
+                && t.lower == "."
+                && (abbreviations.contains(tokens[i - 1].lower.as_str())
+                    || (tokens[i - 1].lower.chars().count() == 1 && tokens[i - 1].cap));
+            let next = tokens.get(i + 1);
+            let opens_next = next.is_none_or(|n| {
+                n.cap || n.kind == TokenKind::Number || n.kind == TokenKind::QuoteOpen || n.lower == "-"
+            });
+            if !prev_abbrev && opens_next {
+                out.push(start..i + 1);
+                start = i + 1;
+            }
+        } else if t.kind == TokenKind::QuoteClose && depth == 0 && i > 0 {
+            // `"We will win." He left.` ends a sentence after the closing mark, unless a
+            // reporting cue follows (`"We will win." Starmer said` is rare but one sentence).
+            let prev = &tokens[i - 1];
+            let ends_in_terminal = prev.kind == TokenKind::Punct
+                && (prev.lower == "." || prev.lower == "!" || prev.lower == "?");
+            let next_starts = tokens
+                .get(i + 1)
+                .is_some_and(|n| n.cap || n.kind == TokenKind::QuoteOpen);
+            if ends_in_terminal && next_starts && !short_trailer(&tokens[i + 1..]) {
+                out.push(start..i + 1);
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    if start < tokens.len() {
+        out.push(start..tokens.len());
+    }
+    out
+}
+
+/// A few words then the end of the sentence: `Starmer said.` after a quote.
+fn short_trailer(rest: &[Token]) -> bool {
+    let mut words = 0;
+    for t in rest {
+        if t.is_word() {
+            words += 1;
+            if words > 4 {
+                return false;
+            }
+        } else if t.is_punct('.') || t.is_punct(',') {
+            return words > 0 && words <= 4 && t.is_punct('.');
+        } else {
+            return false;
+        }
+    }
+    false
+}
+
+/// The split point of two words glued together when a page was copied
+/// ("Live reporterAs conversations continue"): a lower-case letter directly followed by an
+/// upper-case one, where the lower-case run is long enough not to be a name such as McDonald
+/// or DeSantis. Returns the byte index of the upper-case letter.
+pub fn glued_boundary(s: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut run = 0usize; // letters since the last non-letter
+    for w in 0..chars.len().saturating_sub(1) {
+        let (_, c) = chars[w];
+        if c.is_alphabetic() {
+            run += 1;
+        } else {
+            run = 0;
+            continue;
+        }
+        let (p, n) = chars[w + 1];
+        if c.is_lowercase() && n.is_uppercase() && run >= 4 {
+            let next_lower = chars.get(w + 2).is_some_and(|(_, x)| x.is_lowercase() || *x == ' ');
+            if next_lower {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text, &[]).into_iter().map(|t| t.lower).collect()
+    }
+
+    #[test]
+    fn apostrophes_and_joiners_stay_inside_words() {
+        assert_eq!(
+            words("Russia’s so-called U.S. deal isn't $1.5bn, leaders' talks"),
+            vec!["russia's", "so-called", "u.s", ".", "deal", "isn't", "$", "1.5bn", ",", "leaders'", "talks"]
+        );
+    }
+
+    #[test]
+    fn sentences_do_not_split_inside_quotes_or_after_titles() {
+        let text = "Mr Smith spoke. \"It is done. We won,\" he said. Then he left.";
+        let open = text.find('"').unwrap();
+        let close = text.rfind('"').unwrap();
+        let tokens = tokenize(text, &[(open, true), (close, false)]);
+        let s = sentences(&tokens);
+        assert_eq!(s.len(), 3);
+        let second = &text[tokens[s[1].start].start..tokens[s[1].end - 1].end];
+        assert_eq!(second, "\"It is done. We won,\" he said.");
+    }
+
+    #[test]
+    fn glued_role_and_body_split_but_names_do_not() {
+        assert_eq!(glued_boundary("Live reporterAs talks go on"), Some(13));
+        assert_eq!(glued_boundary("Mary McDonald"), None);
+        assert_eq!(glued_boundary("Ron DeSantis"), None);
+    }
+}
