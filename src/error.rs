@@ -7,7 +7,10 @@ use std::io;
 #[derive(Debug)]
 pub enum Error {
     /// A file could not be read or written.
-    Io { path: String, source: io::Error },
+    Io {
+        path: String,
+        source: io::Error,
+    },
     /// An input file whosaid cannot make sense of.
     Input {
         path: String,
@@ -20,7 +23,10 @@ pub enum Error {
         line: usize,
         message: String,
     },
-    Db { context: String, source: rusqlite::Error },
+    Db {
+        context: String,
+        source: rusqlite::Error,
+    },
     /// The database was written by a newer whosaid.
     DbTooNew {
         path: String,

@@ -1,1 +1,3 @@
-fn main(){}
+fn main() {
+    std::process::exit(whosaid::run(std::env::args_os()));
+}

@@ -31,7 +31,9 @@ impl Token {
     }
 
     pub fn is_punct(&self, c: char) -> bool {
-        self.kind == TokenKind::Punct && self.lower.starts_with(c) && self.lower.len() == c.len_utf8()
+        self.kind == TokenKind::Punct
+            && self.lower.starts_with(c)
+            && self.lower.len() == c.len_utf8()
     }
 
     pub fn is_quote(&self) -> bool {
@@ -51,7 +53,13 @@ impl Token {
 pub fn strip_possessive(word: &str) -> &str {
     word.strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))
-        .or_else(|| if word.ends_with("s'") { word.strip_suffix('\'') } else { None })
+        .or_else(|| {
+            if word.ends_with("s'") {
+                word.strip_suffix('\'')
+            } else {
+                None
+            }
+        })
         .unwrap_or(word)
 }
 
@@ -212,7 +220,10 @@ pub fn sentences(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
                     || (tokens[i - 1].lower.chars().count() == 1 && tokens[i - 1].cap));
             let next = tokens.get(i + 1);
             let opens_next = next.is_none_or(|n| {
-                n.cap || n.kind == TokenKind::Number || n.kind == TokenKind::QuoteOpen || n.lower == "-"
+                n.cap
+                    || n.kind == TokenKind::Number
+                    || n.kind == TokenKind::QuoteOpen
+                    || n.lower == "-"
             });
             if !prev_abbrev && opens_next {
                 out.push(start..i + 1);
@@ -275,7 +286,9 @@ pub fn glued_boundary(s: &str) -> Option<usize> {
         }
         let (p, n) = chars[w + 1];
         if c.is_lowercase() && n.is_uppercase() && run >= 4 {
-            let next_lower = chars.get(w + 2).is_some_and(|(_, x)| x.is_lowercase() || *x == ' ');
+            let next_lower = chars
+                .get(w + 2)
+                .is_some_and(|(_, x)| x.is_lowercase() || *x == ' ');
             if next_lower {
                 return Some(p);
             }
@@ -284,9 +297,37 @@ pub fn glued_boundary(s: &str) -> Option<usize> {
     None
 }
 
+/// The name nearest to what a user typed, for "did you mean": scored on the whole name and
+/// on each of its words ("zelenski" is close to "Volodymyr Zelensky").
+pub fn closest<'a>(input: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
+    let input = fold(input);
+    names
+        .map(|n| {
+            let folded = fold(n);
+            let best_word = folded
+                .split(' ')
+                .map(|w| strsim::jaro_winkler(&input, w))
+                .fold(0.0, f64::max);
+            (strsim::jaro_winkler(&input, &folded).max(best_word), n)
+        })
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_finds_near_names_only() {
+        let names = ["Volodymyr Zelensky", "Keir Starmer"];
+        assert_eq!(
+            closest("zelenski", names.iter().copied()).as_deref(),
+            Some("Volodymyr Zelensky")
+        );
+        assert_eq!(closest("qqqq", names.iter().copied()), None);
+    }
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text, &[]).into_iter().map(|t| t.lower).collect()
@@ -296,7 +337,19 @@ mod tests {
     fn apostrophes_and_joiners_stay_inside_words() {
         assert_eq!(
             words("Russia’s so-called U.S. deal isn't $1.5bn, leaders' talks"),
-            vec!["russia's", "so-called", "u.s", ".", "deal", "isn't", "$", "1.5bn", ",", "leaders'", "talks"]
+            vec![
+                "russia's",
+                "so-called",
+                "u.s",
+                ".",
+                "deal",
+                "isn't",
+                "$",
+                "1.5bn",
+                ",",
+                "leaders'",
+                "talks"
+            ]
         );
     }
 

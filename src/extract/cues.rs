@@ -79,7 +79,7 @@ impl Cues {
                 .push((words, kind));
         }
         for list in cues.by_first.values_mut() {
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            list.sort_by_key(|entry| std::cmp::Reverse(entry.0.len()));
         }
         Ok(cues)
     }
@@ -102,7 +102,9 @@ impl Cues {
     }
 
     pub fn is_aux(&self, token: &Token) -> bool {
+        // Capitalised, "May" or "Will" is a name, not an auxiliary.
         token.kind == TokenKind::Word
+            && !token.cap
             && (self.aux.contains(token.lower.as_str())
                 || (token.lower.len() > 4 && token.lower.ends_with("ly") && !token.cap))
     }

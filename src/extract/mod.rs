@@ -31,8 +31,20 @@ const CLAUSE_WORDS: &[&str] = &[
 ];
 const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "who", "you"];
 /// Prepositions that may open the place or channel of a statement: "says on X that".
-const CHANNEL_PREPOSITIONS: &[&str] = &["on", "in", "at", "during", "to", "via", "after", "before", "from"];
-const OBJECT_PRONOUNS: &[&str] = &["me", "us", "him", "her", "them", "you", "reporters", "journalists"];
+const CHANNEL_PREPOSITIONS: &[&str] = &[
+    "on", "in", "at", "during", "to", "via", "after", "before", "from",
+];
+const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "whether"];
+const OBJECT_PRONOUNS: &[&str] = &[
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "you",
+    "reporters",
+    "journalists",
+];
 
 pub struct Extractor {
     cues: Cues,
@@ -90,7 +102,11 @@ impl Extractor {
         let mut sentence_index = 0;
         for (b, block) in blocks.iter().enumerate() {
             let next_reopens = blocks.get(b + 1).is_some_and(|n| {
-                !n.is_title && n.paragraph.text.trim_start().starts_with(['"', '“', '„', '«'])
+                !n.is_title
+                    && n.paragraph
+                        .text
+                        .trim_start()
+                        .starts_with(['"', '“', '„', '«'])
             });
             self.block(
                 block.paragraph,
@@ -100,7 +116,14 @@ impl Extractor {
                 &mut pieces,
             );
         }
-        join_continued(pieces)
+        let mut statements = join_continued(pieces);
+        // Within a sentence, in the order the speakers are named, so that "X said, as he
+        // called it ..." meets X before "he".
+        statements.sort_by_key(|s| {
+            let named = s.mention.as_ref().map_or(s.start, |m| m.start.min(s.start));
+            (s.sentence_start, named)
+        });
+        statements
     }
 
     fn block(
@@ -212,8 +235,12 @@ impl Extractor {
                 if frame.kind == CueKind::Question {
                     continue;
                 }
-                let Some(scope) = frame.forward.clone().or(frame.backward.clone()) else {
-                    continue;
+                // "Planning, he said, would now move on": the words around the cue, as written.
+                let scope = match (&frame.forward, &frame.backward) {
+                    (Some(f), Some(b)) => b.start..f.end,
+                    (Some(f), None) => f.clone(),
+                    (None, Some(b)) => b.clone(),
+                    (None, None) => continue,
                 };
                 if (scope.start..scope.end).any(|i| in_quote[i]) {
                     continue;
@@ -299,6 +326,8 @@ impl Extractor {
                 frames[k].inherited = true;
             }
         }
+        // A cue that reports nothing here ("He ends with a call to ...") claims no quote.
+        frames.retain(|f| f.forward.is_some() || f.backward.is_some());
         // A cue's words stop where the next speaker's sentence part begins.
         for k in 0..frames.len() {
             let limit = frames.get(k + 1).map_or(sent.end, Frame::anchor);
@@ -308,7 +337,11 @@ impl Extractor {
                     frames[k].forward = None;
                 }
             }
-            let from = if k == 0 { sent.start } else { frames[k - 1].cue.end };
+            let from = if k == 0 {
+                sent.start
+            } else {
+                frames[k - 1].cue.end
+            };
             if let Some(b) = &mut frames[k].backward {
                 b.start = b.start.max(from);
                 if b.start >= b.end {
@@ -319,7 +352,12 @@ impl Extractor {
         frames
     }
 
-    fn according_to(&self, tokens: &[Token], sent: Range<usize>, cue: Range<usize>) -> Option<Frame> {
+    fn according_to(
+        &self,
+        tokens: &[Token],
+        sent: Range<usize>,
+        cue: Range<usize>,
+    ) -> Option<Frame> {
         let subject = np_right(tokens, cue.end, sent.end)?;
         let after = subject.end;
         let (forward, backward) = if cue.start == sent.start
@@ -354,6 +392,10 @@ impl Extractor {
     ) -> Option<Frame> {
         let mut subject = self.np_left(tokens, sent.start, cue.start, in_quote);
         if let Some(s) = &subject {
+            // "What Zelensky said after the summit": a headline about a statement, not one.
+            if WH_WORDS.contains(&tokens[s.start].lower.as_str()) && s.len() > 1 {
+                return None;
+            }
             // "pushes back on Kremlin claims": an object, not a speaker.
             if s.start > sent.start && PREPOSITIONS.contains(&tokens[s.start - 1].lower.as_str()) {
                 return None;
@@ -365,6 +407,8 @@ impl Extractor {
                     j -= 1;
                 }
                 subject = np_words_left(tokens, sent.start, j);
+                // "Who said what on the deal": a question, not a speaker.
+                subject.as_ref()?;
             }
         }
         let mut after = cue.end;
@@ -372,14 +416,19 @@ impl Extractor {
         if subject.is_none() {
             let boundary = self.left_boundary(tokens, sent.start, cue.start);
             if boundary {
-                if let Some(s) = np_right(tokens, cue.end, sent.end) {
+                // "..., says Finnish president." -- the speaker closes the clause.
+                let closes = |s: &Range<usize>| {
+                    s.end >= sent.end
+                        || matches!(tokens[s.end].kind, TokenKind::Punct | TokenKind::QuoteOpen)
+                };
+                if let Some(s) = np_right(tokens, cue.end, sent.end).filter(closes) {
                     after = s.end;
                     subject = Some(s);
                     inverted = true;
                 }
             }
         }
-        if kind == CueKind::VerbTell && !inverted {
+        if matches!(kind, CueKind::VerbTell | CueKind::Question) && !inverted {
             after = skip_object(tokens, after, sent.end);
         }
         let forward = self.forward_scope(tokens, after, sent.end, kind);
@@ -395,7 +444,16 @@ impl Extractor {
                 || before.lower == "–"
                 || before.lower == "—"
         })
-        .then_some(sent.start..anchor);
+        .then_some(sent.start..anchor)
+        .filter(|b| tokens[b.clone()].iter().any(Token::is_word))
+        // "Earlier this month, Lagarde said it was ...": words before a cue that goes on to
+        // report are scene-setting; only a cue set off by commas ("Planning, he said, would
+        // ...") or closing its clause reports what came before it.
+        .filter(|_| {
+            forward
+                .as_ref()
+                .is_none_or(|f| after_comma(tokens, f.start))
+        });
         Some(Frame {
             cue,
             kind,
@@ -415,7 +473,9 @@ impl Extractor {
         }
         j == sent_start || {
             let t = &tokens[j - 1];
-            t.kind == TokenKind::QuoteClose || t.is_punct(',') || matches!(t.lower.as_str(), "-" | "–" | "—")
+            t.kind == TokenKind::QuoteClose
+                || t.is_punct(',')
+                || matches!(t.lower.as_str(), "-" | "–" | "—")
         }
     }
 
@@ -439,7 +499,12 @@ impl Extractor {
             let mut opening = None;
             while k > sent_start && comma - k < 14 {
                 k -= 1;
-                if in_quote[k] || self.cues.at(tokens, k).is_some_and(|(_, c)| c.is_reporting()) {
+                if in_quote[k]
+                    || self
+                        .cues
+                        .at(tokens, k)
+                        .is_some_and(|(_, c)| c.is_reporting())
+                {
                     return None;
                 }
                 if tokens[k].is_punct(',') {
@@ -467,15 +532,30 @@ impl Extractor {
         kind: CueKind,
     ) -> Option<Range<usize>> {
         // "says on X that", "said in a statement:" -- skip the channel when a clause start follows.
-        if p < end && CHANNEL_PREPOSITIONS.contains(&tokens[p].lower.as_str()) {
+        if p < end
+            && kind != CueKind::VerbTrailing
+            && CHANNEL_PREPOSITIONS.contains(&tokens[p].lower.as_str())
+        {
             let stop = (p + 1..end.min(p + 8)).find(|&k| {
                 let t = &tokens[k];
-                t.lower == "that" || t.is_punct(':') || t.is_punct(',') || t.is_punct('.') || t.is_quote()
+                t.lower == "that"
+                    || t.is_punct(':')
+                    || t.is_punct(',')
+                    || t.is_punct('.')
+                    || t.is_quote()
             });
+            // "pushes back on Kremlin claims that": the object of the cue, not its channel.
+            let names_speech = |to: usize| {
+                (p + 1..to).any(|k| {
+                    self.cues
+                        .at(tokens, k)
+                        .is_some_and(|(_, c)| c.is_reporting())
+                })
+            };
             match stop {
-                Some(k) => p = k,
-                None if end <= p + 8 => p = end,
-                None => {}
+                Some(k) if !names_speech(k) => p = k,
+                None if end <= p + 8 && !names_speech(end) => p = end,
+                _ => {}
             }
         }
         if p >= end {
@@ -543,6 +623,15 @@ fn np_words_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Rang
         let w = t.lower.as_str();
         if DETERMINERS.contains(&w) {
             k -= 1;
+            // "a spokeswoman for the dockers' union": go on over "for the".
+            let hop = k >= 2 + sent_start
+                && matches!(tokens[k - 1].lower.as_str(), "of" | "for")
+                && (k.saturating_sub(5).max(sent_start)..k - 1)
+                    .any(|x| DETERMINERS.contains(&tokens[x].lower.as_str()));
+            if hop {
+                k -= 1;
+                continue;
+            }
             break;
         }
         if matches!(w, "of" | "for") && k < end {
@@ -586,6 +675,9 @@ fn np_right(tokens: &[Token], from: usize, end: usize) -> Option<Range<usize>> {
             break;
         }
         let w = t.lower.as_str();
+        if k > from && DETERMINERS.contains(&w) {
+            break;
+        }
         if matches!(w, "of" | "for") && k > from && k + 1 < end {
             k += 1;
             if DETERMINERS.contains(&tokens[k].lower.as_str()) {
@@ -610,14 +702,26 @@ fn np_right(tokens: &[Token], from: usize, end: usize) -> Option<Range<usize>> {
     (k > from && (saw_cap || has_det)).then_some(from..k)
 }
 
+/// The token at `at` follows a comma, or a comma and "and"/"but".
+fn after_comma(tokens: &[Token], at: usize) -> bool {
+    let prev = |k: usize| at.checked_sub(k).map(|i| &tokens[i]);
+    prev(1).is_some_and(|t| t.is_punct(','))
+        || (prev(1).is_some_and(|t| matches!(t.lower.as_str(), "and" | "but"))
+            && prev(2).is_some_and(|t| t.is_punct(',')))
+}
+
 /// "Christine Lagarde": capitalised words only.
 fn name_like(tokens: &[Token]) -> bool {
-    !tokens.is_empty() && tokens.len() <= 5 && tokens.iter().all(|t| t.kind == TokenKind::Word && t.cap)
+    !tokens.is_empty()
+        && tokens.len() <= 5
+        && tokens.iter().all(|t| t.kind == TokenKind::Word && t.cap)
 }
 
 /// "told the BBC that", "told reporters": the person told comes before the words.
 fn skip_object(tokens: &[Token], from: usize, end: usize) -> usize {
-    let Some(t) = tokens.get(from) else { return from };
+    let Some(t) = tokens.get(from) else {
+        return from;
+    };
     if from >= end {
         return from;
     }
@@ -652,7 +756,9 @@ fn dash_frame(tokens: &[Token], sent: Range<usize>, in_quote: &[bool]) -> Option
 /// (`"...," he says`), then a cue before it, then one after.
 fn claiming_frame(frames: &[Frame], q: &Located) -> Option<usize> {
     let trailing = frames.iter().position(|f| {
-        f.backward.as_ref().is_some_and(|b| b.contains(&q.open_token))
+        f.backward
+            .as_ref()
+            .is_some_and(|b| b.contains(&q.open_token))
             && f.anchor() > q.close_token
             && f.anchor() - q.close_token <= 3
     });
@@ -661,28 +767,43 @@ fn claiming_frame(frames: &[Frame], q: &Located) -> Option<usize> {
             frames
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| f.forward.as_ref().is_some_and(|r| r.contains(&q.open_token)))
+                .filter(|(_, f)| {
+                    f.forward
+                        .as_ref()
+                        .is_some_and(|r| r.contains(&q.open_token))
+                })
                 .map(|(i, _)| i)
                 .next_back()
         })
         .or_else(|| {
-            frames
-                .iter()
-                .position(|f| f.backward.as_ref().is_some_and(|b| b.contains(&q.open_token)))
+            frames.iter().position(|f| {
+                f.backward
+                    .as_ref()
+                    .is_some_and(|b| b.contains(&q.open_token))
+            })
         })
 }
 
 /// Direct when the quote is a sentence of its own (opens its clause with a capital and runs
 /// on), partial when it is a fragment woven into the reporter's sentence.
-fn quote_kind(tokens: &[Token], sent: Range<usize>, q: &Located, quote_text: &str) -> StatementKind {
+fn quote_kind(
+    tokens: &[Token],
+    sent: Range<usize>,
+    q: &Located,
+    quote_text: &str,
+) -> StatementKind {
     let first = quote_text
         .trim_start_matches(['[', '.', '…', ' '])
         .chars()
         .next();
-    let capital = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || quote_text.starts_with('[');
+    let capital = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        || quote_text.starts_with('[');
     let opens_clause = q.open_token == sent.start || {
         let before = &tokens[q.open_token - 1];
-        before.is_punct(':') || before.is_punct(',') || before.is_punct('.') || matches!(before.lower.as_str(), "-" | "–" | "—")
+        before.is_punct(':')
+            || before.is_punct(',')
+            || before.is_punct('.')
+            || matches!(before.lower.as_str(), "-" | "–" | "—")
     };
     let words = quote_text.split_whitespace().count();
     let ends_sentence = quote_text.trim_end().ends_with(['.', '!', '?', ',']);
@@ -705,10 +826,19 @@ fn stands_alone(tokens: &[Token], sent: Range<usize>, q: &Located) -> bool {
 fn clause_bytes(tokens: &[Token], scope: Range<usize>) -> Option<Range<usize>> {
     let mut a = scope.start;
     let mut b = scope.end;
-    while a < b && (tokens[a].kind == TokenKind::Punct || tokens[a].lower == "that") {
+    // "that" opening the reported words goes; "That conversation" keeps its capital.
+    while a < b
+        && (tokens[a].kind == TokenKind::Punct || (tokens[a].lower == "that" && !tokens[a].cap))
+    {
         a += 1;
     }
-    while b > a && tokens[b - 1].kind == TokenKind::Punct {
+    while b > a
+        && (tokens[b - 1].kind == TokenKind::Punct
+            || matches!(
+                tokens[b - 1].lower.as_str(),
+                "but" | "and" | "as" | "while" | "or"
+            ))
+    {
         b -= 1;
     }
     let words = tokens[a..b].iter().filter(|t| t.is_word()).count();
@@ -768,16 +898,17 @@ fn join_continued(pieces: Vec<Piece>) -> Vec<Statement> {
 
 /// A phrase quoted as a label anywhere in a source (`so-called "X"`) is a label wherever the
 /// source quotes it as a fragment.
-pub fn propagate_terms(statements: &mut [Statement]) {
-    let terms: HashSet<String> = statements
+pub fn propagate_terms(posts: &mut [Vec<Statement>]) {
+    let terms: HashSet<String> = posts
         .iter()
+        .flatten()
         .filter(|s| s.kind == StatementKind::Term)
         .map(|s| fold(&s.quote))
         .collect();
     if terms.is_empty() {
         return;
     }
-    for s in statements.iter_mut() {
+    for s in posts.iter_mut().flatten() {
         if s.kind == StatementKind::Partial && terms.contains(&fold(&s.quote)) {
             s.kind = StatementKind::Term;
             s.attribution = Attribution::Term;

@@ -33,7 +33,8 @@ pub fn scan(text: &str) -> Vec<QuoteSpan> {
         let lead = raw.len() - raw.trim_start().len();
         let trimmed = raw.trim();
         // A single-quoted letter ("rock 'n' roll") is an elision, not a quote.
-        if !trimmed.is_empty() && !(single && trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 2) {
+        let elision = single && trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 2;
+        if !trimmed.is_empty() && !elision {
             let s = open + open_len + lead;
             spans.push(QuoteSpan {
                 open,
@@ -78,10 +79,12 @@ pub fn scan(text: &str) -> Vec<QuoteSpan> {
                     single = None;
                 }
             }
-            '‘' => {
-                if double.is_none() && single.is_none() && opening_context(prev) && next.is_some() {
-                    single = Some(pos);
-                }
+            '‘' if double.is_none()
+                && single.is_none()
+                && opening_context(prev)
+                && next.is_some() =>
+            {
+                single = Some(pos);
             }
             '\'' | '’' => {
                 if double.is_some() || (prev_alnum && next_alnum) {
@@ -136,7 +139,10 @@ mod tests {
         let spans = scan("He wants the fighting to \"end now");
         assert_eq!(spans.len(), 1);
         assert_eq!(spans[0].close, None);
-        assert_eq!(quoted("He wants the fighting to \"end now"), vec!["end now"]);
+        assert_eq!(
+            quoted("He wants the fighting to \"end now"),
+            vec!["end now"]
+        );
     }
 
     #[test]

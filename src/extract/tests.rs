@@ -30,7 +30,10 @@ fn quoted(statements: &[Statement]) -> Vec<&Statement> {
 
 #[test]
 fn trailing_cue_names_the_speaker_of_a_direct_quote() {
-    let s = run(None, &["“We will not back down,” the senator said on Tuesday."]);
+    let s = run(
+        None,
+        &["“We will not back down,” the senator said on Tuesday."],
+    );
     let q = quoted(&s);
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].kind, StatementKind::Direct);
@@ -41,7 +44,10 @@ fn trailing_cue_names_the_speaker_of_a_direct_quote() {
 
 #[test]
 fn partial_quote_after_leading_cue() {
-    let s = run(None, &["Maria Lopez says the plan is \"dead in the water\" for now."]);
+    let s = run(
+        None,
+        &["Maria Lopez says the plan is \"dead in the water\" for now."],
+    );
     let q = quoted(&s);
     assert_eq!(q[0].kind, StatementKind::Partial);
     assert_eq!(q[0].mention.as_ref().unwrap().text, "Maria Lopez");
@@ -49,7 +55,10 @@ fn partial_quote_after_leading_cue() {
 
 #[test]
 fn inverted_says_names_speaker_after_verb() {
-    let s = run(None, &["Exports will fall this year, says Norwegian minister."]);
+    let s = run(
+        None,
+        &["Exports will fall this year, says Norwegian minister."],
+    );
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].kind, StatementKind::Indirect);
     assert_eq!(s[0].quote, "Exports will fall this year");
@@ -67,7 +76,10 @@ fn headline_dash_form() {
 
 #[test]
 fn scare_quote_after_so_called_is_a_term() {
-    let s = run(None, &["Ministers discussed the so-called \"grand bargain\" on Friday."]);
+    let s = run(
+        None,
+        &["Ministers discussed the so-called \"grand bargain\" on Friday."],
+    );
     assert_eq!(s[0].kind, StatementKind::Term);
     assert_eq!(s[0].attribution, Attribution::Term);
 }
@@ -107,7 +119,10 @@ fn appositive_name_between_commas_is_the_speaker() {
 
 #[test]
 fn question_put_to_someone_is_not_their_statement() {
-    let s = run(None, &["\"Will you resign?\" a reporter asked the minister."]);
+    let s = run(
+        None,
+        &["\"Will you resign?\" a reporter asked the minister."],
+    );
     assert_eq!(quoted(&s)[0].attribution, Attribution::Question);
 }
 
@@ -122,7 +137,10 @@ fn standalone_quote_sentence_has_no_cue() {
 fn quote_over_two_paragraphs_is_one_statement() {
     let s = run(
         None,
-        &["\"We tried everything,\" she said. \"Nothing worked.", "\"Now we wait.\""],
+        &[
+            "\"We tried everything,\" she said. \"Nothing worked.",
+            "\"Now we wait.\"",
+        ],
     );
     let q = quoted(&s);
     assert_eq!(q.len(), 2);
@@ -140,6 +158,9 @@ fn offsets_point_at_the_quote() {
 
 #[test]
 fn noun_claims_is_not_a_cue() {
-    let s = run(None, &["He rejected the claims that talks had \"collapsed\"."]);
+    let s = run(
+        None,
+        &["He rejected the claims that talks had \"collapsed\"."],
+    );
     assert_eq!(quoted(&s)[0].mention.as_ref().unwrap().text, "He");
 }

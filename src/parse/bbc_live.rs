@@ -201,9 +201,8 @@ impl Format for BbcLive {
             {
                 let (role_start, role_line) = lines[i + 1];
                 let (head, glued_body) = strip_credit(role_line);
-                let split = glued_body.or_else(|| {
-                    glued_boundary(head).map(|b| (b, &role_line[b..]))
-                });
+                let split =
+                    glued_body.or_else(|| glued_boundary(head).map(|b| (b, &role_line[b..])));
                 let role = match split {
                     Some((b, _)) if b <= head.len() => &role_line[..b],
                     _ => head,
@@ -214,10 +213,10 @@ impl Format for BbcLive {
                     if !role.trim().is_empty() {
                         post.role = Some(role.trim().to_string());
                     }
-                    if let Some((b, body)) = split {
-                        if let Some(p) = body_paragraph((role_start + b, body)) {
-                            post.paragraphs.push(p);
-                        }
+                    if let Some((b, body)) = split
+                        && let Some(p) = body_paragraph((role_start + b, body))
+                    {
+                        post.paragraphs.push(p);
                     }
                     i += 2;
                 }
@@ -322,18 +321,27 @@ Live reporterAs talks go on, the envoy says \"wait\".\n";
         let first = &doc.posts[0];
         let title = first.title.as_ref().unwrap();
         assert_eq!(title.text, "Talks resume in Geneva 'we are close'");
-        assert_eq!(&PAGE[title.offset..title.offset + title.text.len()], title.text);
+        assert_eq!(
+            &PAGE[title.offset..title.offset + title.text.len()],
+            title.text
+        );
         assert_eq!(first.author.as_deref(), Some("Jane Doe"));
         assert_eq!(first.role.as_deref(), Some("Political reporter"));
         assert_eq!(first.paragraphs[1].text, "Second paragraph.");
-        assert_eq!(first.published_at.unwrap().to_rfc3339(), "2024-04-02T09:15:00+00:00");
+        assert_eq!(
+            first.published_at.unwrap().to_rfc3339(),
+            "2024-04-02T09:15:00+00:00"
+        );
         let second = &doc.posts[1];
         assert_eq!(second.role.as_deref(), Some("Live reporter"));
         let p = &second.paragraphs[0];
         assert_eq!(p.text, "As talks go on, the envoy says \"wait\".");
         assert_eq!(&PAGE[p.offset..p.offset + p.text.len()], p.text);
         // British Summer Time is an hour ahead of UTC.
-        assert_eq!(second.published_at.unwrap().to_rfc3339(), "2024-04-02T07:00:00+00:00");
+        assert_eq!(
+            second.published_at.unwrap().to_rfc3339(),
+            "2024-04-02T07:00:00+00:00"
+        );
     }
 
     #[test]

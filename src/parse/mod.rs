@@ -69,8 +69,9 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 /// Picks the format by content and parses. Refuses text in which no format finds posts.
 pub fn parse(text: &str, info: &SourceInfo, format: Option<&str>) -> Result<Document> {
     let chosen = match format {
-        Some(name) if name != "auto" => by_name(name)
-            .ok_or_else(|| Error::Usage(format!("unknown input format '{name}'")))?,
+        Some(name) if name != "auto" => {
+            by_name(name).ok_or_else(|| Error::Usage(format!("unknown input format '{name}'")))?
+        }
         _ => formats()
             .into_iter()
             .find(|f| f.detect(text))
@@ -114,8 +115,18 @@ pub fn date_in_name(path: &str) -> Option<NaiveDate> {
 
 pub fn month_number(word: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let w = word.trim_end_matches('.').to_ascii_lowercase();
     if w.len() < 3 {
@@ -123,7 +134,9 @@ pub fn month_number(word: &str) -> Option<u32> {
     }
     MONTHS
         .iter()
-        .position(|m| *m == w || (w.len() >= 3 && m.starts_with(&w) && (w.len() == 3 || w == "sept")))
+        .position(|m| {
+            *m == w || (w.len() >= 3 && m.starts_with(&w) && (w.len() == 3 || w == "sept"))
+        })
         .map(|i| i as u32 + 1)
 }
 
@@ -146,7 +159,12 @@ mod tests {
         assert_eq!(e, "x.txt:2: invalid UTF-8 at byte 4");
         let e = decode(b"ab\0cd", "y.bin").unwrap_err().to_string();
         assert!(e.contains("binary"), "{e}");
-        assert!(decode(b"  \n", "z").unwrap_err().to_string().contains("empty"));
+        assert!(
+            decode(b"  \n", "z")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
         assert_eq!(decode(b"\xEF\xBB\xBFhi", "b").unwrap(), "hi");
     }
 }

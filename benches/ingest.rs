@@ -1,0 +1,100 @@
+//! Ingest throughput on ~10 MB of live-blog text: the sample repeated with every copy's
+//! posts moved to another day and their names rotated, so no copy repeats another.
+//! Run with `cargo bench --bench ingest`; prints the median of several runs and MB/s.
+
+use std::time::Instant;
+
+use whosaid::data::DataFiles;
+use whosaid::parse::SourceInfo;
+use whosaid::pipeline::Pipeline;
+use whosaid::store;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn corpus(target: usize) -> String {
+    let sample = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/samples/bbc-live-2025-03-15.txt"
+    ))
+    .expect("the bundled sample");
+    let speakers = [
+        "Starmer", "Zelensky", "Putin", "Trump", "Macron", "Meloni", "Stubb", "Albanese",
+    ];
+    let mut out = String::with_capacity(target + sample.len());
+    let mut copy = 0usize;
+    while out.len() < target {
+        let day = 1 + copy % 28;
+        let month = MONTHS[(copy / 28) % 12];
+        let mut text = sample.replace("15 March", &format!("{day} {month}"));
+        let (a, b) = (
+            speakers[copy % speakers.len()],
+            speakers[(copy + 3) % speakers.len()],
+        );
+        text = text.replace(a, "\u{0}").replace(b, a).replace('\u{0}', b);
+        if copy > 0 {
+            // Only the first copy keeps the page header.
+            text = text.splitn(3, '\n').nth(2).unwrap_or("").to_string();
+        }
+        out.push_str(&text);
+        out.push('\n');
+        copy += 1;
+    }
+    out
+}
+
+fn main() {
+    let text = corpus(10 * 1024 * 1024);
+    let mb = text.len() as f64 / (1024.0 * 1024.0);
+    let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
+    let info = SourceInfo {
+        path: "bench-2025-03-15.txt".into(),
+        year: Some(2025),
+    };
+    let runs = std::env::var("WHOSAID_BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let mut process = Vec::new();
+    let mut total = Vec::new();
+    let mut statements = 0;
+    for _ in 0..runs {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = store::open(dir.path().join("b.db").to_str().unwrap()).unwrap();
+        let t0 = Instant::now();
+        let processed = pipeline.read(text.as_bytes(), &info, None).unwrap();
+        let t1 = Instant::now();
+        let report = store::ingest(
+            &mut conn,
+            &processed.document,
+            &processed.statements,
+            pipeline.actors(),
+            pipeline.topics(),
+        )
+        .unwrap();
+        let t2 = Instant::now();
+        statements = report.statements;
+        process.push((t1 - t0).as_secs_f64());
+        total.push((t2 - t0).as_secs_f64());
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (p, t) = (median(&mut process), median(&mut total));
+    println!("ingest {mb:.1} MB ({statements} statements), median of {runs} runs:");
+    println!("  parse+extract+attribute {p:.2} s ({:.1} MB/s)", mb / p);
+    println!("  with SQLite store       {t:.2} s ({:.1} MB/s)", mb / t);
+}

@@ -1,0 +1,328 @@
+//! The known actors compiled for lookup: names and aliases by their words, titles and roles
+//! by their normalised wording, and single-word names for close spellings.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::data::{DataFiles, list};
+use crate::error::{Error, Result};
+use crate::model::{Actor, Gender};
+use crate::text::{Token, TokenKind, fold, strip_possessive, tokenize};
+
+pub struct Gazetteer {
+    pub actors: Vec<Actor>,
+    /// First word of a name or alias -> (all its words, actor), longest first.
+    names: HashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Single-word names for fuzzy matching, with their actor.
+    single_words: Vec<(String, usize)>,
+    /// "finnish president", "kremlin", "ecb president" -> actors.
+    titles: HashMap<String, Vec<usize>>,
+    /// "prime minister" (and its synonyms) -> every holder.
+    roles: HashMap<String, Vec<usize>>,
+    /// Words that open a title ("President", "Finnish", "Mr"): stripped from a discovered name.
+    title_words: HashSet<String>,
+    /// Country and bloc names, never people.
+    places: HashSet<String>,
+    journalist_words: HashSet<String>,
+}
+
+/// Lower case, no determiner, no possessive: "The ECB's president" -> "ecb president".
+pub fn normalise_title(s: &str) -> String {
+    let words: Vec<String> = tokenize(s, &[])
+        .into_iter()
+        .filter(|t| t.kind == TokenKind::Word || t.kind == TokenKind::Number)
+        .map(|t| strip_possessive(&t.lower).to_string())
+        .collect();
+    let start = usize::from(
+        words
+            .first()
+            .is_some_and(|w| w == "the" || w == "a" || w == "an"),
+    );
+    words[start..].join(" ")
+}
+
+fn push_unique(list: &mut Vec<usize>, idx: usize) {
+    if !list.contains(&idx) {
+        list.push(idx);
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    tokenize(s, &[])
+        .into_iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .map(|t| t.lower)
+        .collect()
+}
+
+impl Gazetteer {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
+        let mut journalist_words = HashSet::new();
+        for (_, row) in data.records("roles.csv")? {
+            let role = fold(row.get(0).unwrap_or(""));
+            let syn: Vec<String> = list(row.get(1)).iter().map(|s| fold(s)).collect();
+            if role == "journalist" {
+                journalist_words.insert(role.clone());
+                journalist_words.extend(syn);
+            } else {
+                synonyms.entry(role).or_default().extend(syn);
+            }
+        }
+        let mut countries: HashMap<String, Vec<String>> = HashMap::new();
+        let mut places = HashSet::new();
+        for (_, row) in data.records("countries.csv")? {
+            let code = row.get(0).unwrap_or("").to_string();
+            let mut forms = Vec::new();
+            for name in list(row.get(1)) {
+                places.insert(normalise_title(&name));
+                forms.push(normalise_title(&name));
+            }
+            for adjective in list(row.get(2)) {
+                forms.push(normalise_title(&adjective));
+            }
+            countries.insert(code, forms);
+        }
+        let mut actors = Vec::new();
+        for (line, row) in data.records("actors.csv")? {
+            let bad = |message: String| Error::Data {
+                file: "actors.csv".into(),
+                line,
+                message,
+            };
+            let name = row.get(0).unwrap_or("").to_string();
+            if name.is_empty() {
+                return Err(bad("an actor needs a name".into()));
+            }
+            let date = |i: usize| -> Result<Option<NaiveDate>> {
+                match row.get(i).filter(|s| !s.is_empty()) {
+                    None => Ok(None),
+                    Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(Some)
+                        .map_err(|_| bad(format!("'{s}' is not a date (YYYY-MM-DD)"))),
+                }
+            };
+            actors.push(Actor {
+                aliases: list(row.get(1)),
+                titles: list(row.get(2)),
+                roles: list(row.get(3)),
+                gender: Gender::parse(row.get(4).unwrap_or("")),
+                country: row.get(5).filter(|s| !s.is_empty()).map(str::to_string),
+                wikidata: row.get(6).filter(|s| !s.is_empty()).map(str::to_string),
+                in_office_from: date(7)?,
+                in_office_to: date(8)?,
+                name,
+            });
+        }
+        let mut g = Gazetteer {
+            actors,
+            names: HashMap::new(),
+            single_words: Vec::new(),
+            titles: HashMap::new(),
+            roles: HashMap::new(),
+            title_words: HashSet::new(),
+            places,
+            journalist_words,
+        };
+        g.index(&synonyms, &countries);
+        Ok(g)
+    }
+
+    fn index(
+        &mut self,
+        synonyms: &HashMap<String, Vec<String>>,
+        countries: &HashMap<String, Vec<String>>,
+    ) {
+        // A surname names an actor alone only when no other actor shares it.
+        let mut surname_count: HashMap<String, usize> = HashMap::new();
+        for a in &self.actors {
+            if let Some(last) = words(&a.name).last() {
+                *surname_count.entry(last.clone()).or_default() += 1;
+            }
+        }
+        for (idx, a) in self.actors.iter().enumerate() {
+            let mut forms: Vec<Vec<String>> = vec![words(&a.name)];
+            forms.extend(a.aliases.iter().map(|s| words(s)));
+            if let Some(last) = words(&a.name).last()
+                && surname_count[last] == 1
+                && words(&a.name).len() > 1
+            {
+                forms.push(vec![last.clone()]);
+            }
+            for form in forms {
+                if form.is_empty() {
+                    continue;
+                }
+                if form.len() == 1 && form[0].chars().count() >= 5 {
+                    self.single_words.push((form[0].clone(), idx));
+                }
+                let list = self.names.entry(form[0].clone()).or_default();
+                if !list.iter().any(|(f, i)| *f == form && *i == idx) {
+                    list.push((form, idx));
+                }
+            }
+            for title in &a.titles {
+                push_unique(self.titles.entry(normalise_title(title)).or_default(), idx);
+            }
+            let country_forms = a.country.as_ref().and_then(|c| countries.get(c));
+            for role in &a.roles {
+                let role = normalise_title(role);
+                let mut role_forms = vec![role.clone()];
+                role_forms.extend(synonyms.get(&role).into_iter().flatten().cloned());
+                for r in role_forms {
+                    self.title_words.extend(r.split(' ').map(str::to_string));
+                    push_unique(self.roles.entry(r.clone()).or_default(), idx);
+                    for c in country_forms.into_iter().flatten() {
+                        for key in [format!("{c} {r}"), format!("{r} of {c}")] {
+                            push_unique(self.titles.entry(key).or_default(), idx);
+                        }
+                    }
+                }
+            }
+        }
+        for list in self.names.values_mut() {
+            list.sort_by_key(|entry| std::cmp::Reverse(entry.0.len()));
+        }
+        for forms in countries.values() {
+            for f in forms {
+                self.title_words.extend(f.split(' ').map(str::to_string));
+            }
+        }
+        for w in [
+            "mr",
+            "mrs",
+            "ms",
+            "miss",
+            "dr",
+            "sir",
+            "dame",
+            "lord",
+            "lady",
+            "president",
+            "prime",
+            "minister",
+            "chancellor",
+            "former",
+            "new",
+            "then",
+            "king",
+            "queen",
+            "prince",
+            "general",
+            "gen",
+            "senator",
+            "sen",
+            "rep",
+            "governor",
+            "mayor",
+            "secretary",
+            "foreign",
+            "defence",
+            "defense",
+            "deputy",
+            "vice",
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "chief",
+            "head",
+            "leader",
+            "minister's",
+            "envoy",
+            "ambassador",
+            "commissioner",
+            "professor",
+            "prof",
+        ] {
+            self.title_words.insert(w.to_string());
+        }
+    }
+
+    /// Known names in the tokens, as (first token, token count, actor); a name written in the
+    /// possessive ("Putin's") counts.
+    pub fn names_in(&self, tokens: &[Token]) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let t = &tokens[i];
+            if t.kind == TokenKind::Word && t.cap {
+                let hit = self.names.get(t.base()).and_then(|list| {
+                    list.iter().find(|(form, _)| {
+                        form.iter().enumerate().all(|(k, w)| {
+                            tokens
+                                .get(i + k)
+                                .is_some_and(|x| x.base() == w || x.lower == *w)
+                        })
+                    })
+                });
+                if let Some((form, idx)) = hit {
+                    out.push((i, form.len(), *idx));
+                    i += form.len();
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// A close spelling of a one-word name ("Zelenskiy" for "Zelensky").
+    pub fn fuzzy(&self, word: &str) -> Option<usize> {
+        if word.chars().count() < 6 {
+            return None;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for (name, idx) in &self.single_words {
+            if name.get(..2) != word.get(..2) {
+                continue;
+            }
+            let score = strsim::jaro_winkler(word, name);
+            if score >= 0.93 && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, *idx));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    pub fn title(&self, normalised: &str) -> Option<&[usize]> {
+        self.titles.get(normalised).map(Vec::as_slice)
+    }
+
+    pub fn role(&self, normalised: &str) -> Option<&[usize]> {
+        self.roles.get(normalised).map(Vec::as_slice)
+    }
+
+    pub fn is_title_word(&self, folded: &str) -> bool {
+        self.title_words.contains(folded)
+    }
+
+    pub fn is_place(&self, folded: &str) -> bool {
+        self.places.contains(folded)
+    }
+
+    pub fn is_journalist_word(&self, folded: &str) -> bool {
+        self.journalist_words.contains(folded)
+    }
+
+    /// Index of the actor with this canonical name, alias or close spelling.
+    pub fn lookup(&self, name: &str) -> Option<usize> {
+        let tokens = tokenize(name, &[]);
+        let folded: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
+        if let Some(i) = self.actors.iter().position(|a| fold(&a.name) == fold(name)) {
+            return Some(i);
+        }
+        let hit = self.names.get(*folded.first()?).and_then(|list| {
+            list.iter().find(|(form, _)| {
+                form.len() == folded.len() && form.iter().zip(&folded).all(|(a, b)| a == b)
+            })
+        });
+        hit.map(|(_, i)| *i).or_else(|| {
+            if folded.len() == 1 {
+                self.fuzzy(folded[0])
+            } else {
+                None
+            }
+        })
+    }
+}

@@ -1,0 +1,488 @@
+//! Speakers. Takes a document's posts with their statements, whose speaker is only a mention
+//! as written ("he", "the prime minister", "Finnish President Alexander Stubb"); gives each
+//! statement a `Speaker`: a known actor from `data/actors.csv` (by name, alias, close spelling,
+//! title or role), an actor discovered in the text, or none. Pronouns and descriptions resolve
+//! to the most recent compatible speaker or name of the post; a speaker carries forward to
+//! quotes that stand alone after them; bullets belong to the person their heading names.
+
+mod gazetteer;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+pub use gazetteer::{Gazetteer, normalise_title};
+
+use crate::data::DataFiles;
+use crate::error::Result;
+use crate::model::{Attribution, Document, Gender, Post, Speaker, Statement, StatementKind};
+use crate::text::{TokenKind, fold, tokenize};
+
+pub struct Attributor {
+    pub gazetteer: Gazetteer,
+    fuzzy_cache: RefCell<HashMap<String, Option<usize>>>,
+}
+
+/// Who a mention points at, before context decides.
+#[derive(Debug, Clone, PartialEq)]
+enum Referent {
+    Actor(Speaker, Gender),
+    Pronoun(Gender),
+    /// "the post", "the statement": the current speaker's own words.
+    CurrentSpeaker,
+    /// An unqualified role ("the prime minister"): one of these actors.
+    Role(Vec<usize>),
+    /// A reporter: their analysis is nobody's statement.
+    Journalist,
+    Unknown,
+}
+
+/// What the source as a whole says about who is who.
+#[derive(Default)]
+struct DocumentContext {
+    /// How often each known actor is named in the source: decides unqualified roles.
+    salience: HashMap<usize, usize>,
+    /// Discovered full names by their last word, so "Stubb" finds "Alexander Stubb".
+    discovered: HashMap<String, String>,
+    /// Titles seen before discovered names ("union leader" -> "Grace Mensah").
+    discovered_titles: HashMap<String, String>,
+    day: Option<NaiveDate>,
+}
+
+/// The running state of one post as it is read.
+#[derive(Default)]
+struct PostContext {
+    last_speaker: Option<(Speaker, Gender, usize)>,
+    /// Names met so far outside quotes: (byte offset, speaker, gender, actor index).
+    mentions: Vec<(usize, Speaker, Gender, Option<usize>)>,
+    heading: Option<(Speaker, Gender)>,
+}
+
+impl Attributor {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        Ok(Attributor {
+            gazetteer: Gazetteer::load(data)?,
+            fuzzy_cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn known(&self, idx: usize) -> (Speaker, Gender) {
+        let a = &self.gazetteer.actors[idx];
+        (
+            Speaker {
+                name: a.name.clone(),
+                discovered: false,
+            },
+            a.gender,
+        )
+    }
+
+    /// Attributes every statement of a document; `statements[i]` belongs to `doc.posts[i]`.
+    pub fn attribute(&self, doc: &Document, statements: &mut [Vec<Statement>]) {
+        let mut dc = DocumentContext {
+            day: doc.published_on,
+            ..DocumentContext::default()
+        };
+        for post in &doc.posts {
+            for block in post.blocks() {
+                let tokens = tokenize(&block.paragraph.text, &[]);
+                for (_, _, idx) in self.gazetteer.names_in(&tokens) {
+                    *dc.salience.entry(idx).or_default() += 1;
+                }
+            }
+        }
+        // Names with their titles first, so a headline's "union leader says" finds the
+        // "Union leader Grace Mensah" its post names further down.
+        for list in statements.iter() {
+            for m in list.iter().filter_map(|s| s.mention.as_ref()) {
+                if m.text
+                    .split_whitespace()
+                    .filter(|w| w.starts_with(char::is_uppercase))
+                    .count()
+                    >= 2
+                {
+                    self.referent(&m.text, &mut dc);
+                }
+            }
+        }
+        for (post, list) in doc.posts.iter().zip(statements.iter_mut()) {
+            if let Some(day) = post.published_at.map(|t| t.date_naive()) {
+                dc.day = Some(day);
+            }
+            self.attribute_post(post, list, &mut dc);
+        }
+    }
+
+    fn attribute_post(&self, post: &Post, statements: &mut [Statement], dc: &mut DocumentContext) {
+        let mut pc = PostContext::default();
+        // Quoted text never introduces an antecedent: "Putin" inside a quote is not "he".
+        let quoted: Vec<(usize, usize)> = statements
+            .iter()
+            .filter(|s| s.kind != StatementKind::Indirect)
+            .map(|s| (s.start, s.end))
+            .collect();
+        let blocks: Vec<_> = post.blocks().collect();
+        let mut next = 0;
+        for (b, block) in blocks.iter().enumerate() {
+            let para = block.paragraph;
+            let block_end = para.offset + para.text.len();
+            let tokens = tokenize(&para.text, &[]);
+            let mut names: Vec<(usize, Speaker, Gender, Option<usize>)> = self
+                .gazetteer
+                .names_in(&tokens)
+                .into_iter()
+                .map(|(i, _, idx)| {
+                    let (s, g) = self.known(idx);
+                    (para.offset + tokens[i].start, s, g, Some(idx))
+                })
+                .filter(|(pos, ..)| !quoted.iter().any(|(a, e)| pos >= a && pos < e))
+                .collect();
+            names.reverse();
+
+            // A heading naming a person, with bullets under it: the bullets are theirs.
+            let next_is_bullet = blocks
+                .get(b + 1)
+                .is_some_and(|n| !n.is_title && n.paragraph.is_bullet());
+            if !block.is_title && !para.is_bullet() {
+                pc.heading = None;
+                if next_is_bullet
+                    && is_heading(&para.text)
+                    && let Referent::Actor(s, g) = self.referent(&para.text, dc)
+                {
+                    pc.heading = Some((s.clone(), g));
+                }
+            }
+
+            while next < statements.len() && statements[next].start < block_end {
+                let s = &mut statements[next];
+                let upto = s.mention.as_ref().map_or(s.start, |m| m.start);
+                while names.last().is_some_and(|n| n.0 < upto) {
+                    pc.mentions.push(names.pop().unwrap());
+                }
+                self.attribute_statement(s, &mut pc, dc, post);
+                next += 1;
+            }
+            pc.mentions.extend(names.into_iter().rev());
+        }
+        headline_echoes(statements);
+    }
+
+    fn attribute_statement(
+        &self,
+        s: &mut Statement,
+        pc: &mut PostContext,
+        dc: &mut DocumentContext,
+        post: &Post,
+    ) {
+        let heading = if s.in_bullet {
+            pc.heading.clone()
+        } else {
+            None
+        };
+        let resolved: Option<(Speaker, Gender)> = match s.attribution {
+            Attribution::Cue => match &s.mention {
+                Some(m) => self.resolve(&m.text, m.start, pc, dc, heading.as_ref()),
+                None => self.carry(s, pc, heading.as_ref(), 1),
+            },
+            Attribution::Standalone if !s.in_title => self.carry(s, pc, heading.as_ref(), 3),
+            Attribution::Unscoped if !s.in_title => self.carry(s, pc, heading.as_ref(), 1),
+            _ => None,
+        };
+        // The post's own reporter is never the speaker of what they report.
+        let resolved = resolved.filter(|(sp, _)| post.author.as_deref() != Some(sp.name.as_str()));
+        if let Some((speaker, gender)) = resolved {
+            pc.last_speaker = Some((speaker.clone(), gender, s.sentence_index));
+            s.speaker = Some(speaker);
+        }
+    }
+
+    /// The current speaker of the post, if they spoke within `reach` sentences.
+    fn carry(
+        &self,
+        s: &Statement,
+        pc: &PostContext,
+        heading: Option<&(Speaker, Gender)>,
+        reach: usize,
+    ) -> Option<(Speaker, Gender)> {
+        if let Some(h) = heading {
+            return Some(h.clone());
+        }
+        let (speaker, gender, at) = pc.last_speaker.as_ref()?;
+        (s.sentence_index <= at + reach).then(|| (speaker.clone(), *gender))
+    }
+
+    fn resolve(
+        &self,
+        mention: &str,
+        at: usize,
+        pc: &mut PostContext,
+        dc: &mut DocumentContext,
+        heading: Option<&(Speaker, Gender)>,
+    ) -> Option<(Speaker, Gender)> {
+        match self.referent(mention, dc) {
+            Referent::Actor(s, g) => {
+                pc.mentions.push((
+                    at,
+                    s.clone(),
+                    g,
+                    self.gazetteer.lookup(&s.name).filter(|_| !s.discovered),
+                ));
+                Some((s, g))
+            }
+            Referent::Pronoun(gender) => {
+                let compatible = |g: Gender| g == gender || g == Gender::Unknown;
+                if let Some((s, g)) = heading.filter(|(_, g)| compatible(*g)) {
+                    return Some((s.clone(), *g));
+                }
+                if let Some((s, g, _)) = pc.last_speaker.as_ref().filter(|(_, g, _)| compatible(*g))
+                {
+                    return Some((s.clone(), *g));
+                }
+                pc.mentions
+                    .iter()
+                    .rev()
+                    .find(|(pos, _, g, _)| *pos < at && compatible(*g))
+                    .map(|(_, s, g, _)| (s.clone(), *g))
+            }
+            Referent::CurrentSpeaker => heading
+                .cloned()
+                .or_else(|| pc.last_speaker.as_ref().map(|(s, g, _)| (s.clone(), *g))),
+            Referent::Role(holders) => {
+                let in_office: Vec<usize> = holders
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.gazetteer.actors[i].in_office(dc.day))
+                    .collect();
+                let recent = pc
+                    .mentions
+                    .iter()
+                    .rev()
+                    .find_map(|(_, _, _, idx)| idx.filter(|i| in_office.contains(i)));
+                let only = (in_office.len() == 1).then(|| in_office[0]);
+                let chosen = recent.or(only).or_else(|| {
+                    in_office
+                        .iter()
+                        .copied()
+                        .filter(|i| dc.salience.get(i).copied().unwrap_or(0) > 0)
+                        .max_by_key(|i| dc.salience.get(i).copied().unwrap_or(0))
+                })?;
+                Some(self.known(chosen))
+            }
+            Referent::Journalist | Referent::Unknown => None,
+        }
+    }
+
+    /// Reads a mention on its own, without the post's context.
+    fn referent(&self, mention: &str, dc: &mut DocumentContext) -> Referent {
+        let tokens: Vec<_> = tokenize(mention, &[])
+            .into_iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .collect();
+        let Some(first) = tokens.first() else {
+            return Referent::Unknown;
+        };
+        let pronoun = |w: &str| match w {
+            "he" | "him" | "his" => Some(Gender::Male),
+            "she" | "her" => Some(Gender::Female),
+            _ => None,
+        };
+        if tokens.len() == 1
+            && let Some(g) = pronoun(&first.lower)
+        {
+            return Referent::Pronoun(g);
+        }
+        if tokens
+            .iter()
+            .any(|t| self.gazetteer.is_journalist_word(t.base()))
+        {
+            return Referent::Journalist;
+        }
+        // A known name anywhere in the phrase: the last one not in the possessive is the head
+        // ("Donald Trump's envoy Steve Witkoff").
+        let names = self.gazetteer.names_in(&tokens);
+        let title = normalise_title(mention);
+        if let Some(&(_, _, idx)) = names
+            .iter()
+            .rev()
+            .find(|(i, len, _)| !tokens[i + len - 1].is_possessive())
+        {
+            let (s, g) = self.known(idx);
+            return Referent::Actor(s, g);
+        }
+        let in_office = |list: &[usize]| -> Vec<usize> {
+            list.iter()
+                .copied()
+                .filter(|&i| self.gazetteer.actors[i].in_office(dc.day))
+                .collect()
+        };
+        // A title, tried whole and then without its first words ("UK Prime Minister").
+        let title_words: Vec<&str> = title.split(' ').collect();
+        for skip in 0..title_words.len() {
+            let key = title_words[skip..].join(" ");
+            if let Some(list) = self.gazetteer.title(&key) {
+                let holders = in_office(list);
+                match holders.len() {
+                    0 => {}
+                    1 => {
+                        let (s, g) = self.known(holders[0]);
+                        return Referent::Actor(s, g);
+                    }
+                    _ => return Referent::Role(holders),
+                }
+            }
+        }
+        // "Putin's spokesman" with no title of its own: the office speaks for the person.
+        if let Some(&(_, _, idx)) = names.last() {
+            let (s, g) = self.known(idx);
+            return Referent::Actor(s, g);
+        }
+        if let Some(g) = pronoun(&first.lower) {
+            // "her office", "his spokesman"
+            return Referent::Pronoun(g);
+        }
+        if matches!(title.as_str(), "post" | "statement" | "message" | "letter") {
+            return Referent::CurrentSpeaker;
+        }
+        if let Some(name) = dc.discovered_titles.get(&title) {
+            return Referent::Actor(
+                Speaker {
+                    name: name.clone(),
+                    discovered: true,
+                },
+                Gender::Unknown,
+            );
+        }
+        if let Some(list) = self.gazetteer.role(&title) {
+            return Referent::Role(list.to_vec());
+        }
+        self.discover(mention, &tokens, dc)
+    }
+
+    /// A name not in actors.csv: close spellings of known names first, then capitalised words
+    /// after any title ("Finnish President Alexander Stubb" -> "Alexander Stubb").
+    fn discover(
+        &self,
+        mention: &str,
+        tokens: &[crate::text::Token],
+        dc: &mut DocumentContext,
+    ) -> Referent {
+        for t in tokens.iter().filter(|t| t.cap) {
+            let hit = *self
+                .fuzzy_cache
+                .borrow_mut()
+                .entry(t.base().to_string())
+                .or_insert_with(|| self.gazetteer.fuzzy(t.base()));
+            if let Some(idx) = hit {
+                let (s, g) = self.known(idx);
+                return Referent::Actor(s, g);
+            }
+        }
+        // The name is the last run of capitalised words ("Port minister Daniel Okafor"), less
+        // the title words it opens with ("Finnish President Alexander Stubb").
+        let Some(last_cap) = tokens
+            .iter()
+            .rposition(|t| t.cap && t.kind == TokenKind::Word && !t.is_possessive())
+        else {
+            return Referent::Unknown;
+        };
+        let mut first = last_cap;
+        while first > 0
+            && tokens[first - 1].cap
+            && tokens[first - 1].kind == TokenKind::Word
+            && !tokens[first - 1].is_possessive()
+        {
+            first -= 1;
+        }
+        while first < last_cap
+            && (self.gazetteer.is_title_word(tokens[first].base())
+                || self.gazetteer.is_place(tokens[first].base()))
+        {
+            first += 1;
+        }
+        let had_title = first > 0;
+        let name: Vec<&crate::text::Token> = tokens[first..=last_cap].iter().collect();
+        if name.len() > 4 || (name.len() == 1 && self.gazetteer.is_title_word(name[0].base())) {
+            return Referent::Unknown;
+        }
+        let folded = name
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if self.gazetteer.is_place(&folded) {
+            return Referent::Unknown;
+        }
+        let last = name[name.len() - 1].lower.clone();
+        if name.len() == 1 {
+            if let Some(full) = dc.discovered.get(&last) {
+                return Referent::Actor(
+                    Speaker {
+                        name: full.clone(),
+                        discovered: true,
+                    },
+                    Gender::Unknown,
+                );
+            }
+            if !had_title {
+                return Referent::Unknown;
+            }
+        }
+        // The spelling of the text, not our case folding.
+        let written = mention[name[0].start..name[name.len() - 1].end].to_string();
+        dc.discovered.insert(last, written.clone());
+        if had_title {
+            let title = normalise_title(&mention[..name[0].start]);
+            if !title.is_empty() {
+                dc.discovered_titles.insert(title, written.clone());
+            }
+        }
+        Referent::Actor(
+            Speaker {
+                name: written,
+                discovered: true,
+            },
+            Gender::Unknown,
+        )
+    }
+}
+
+/// A headline quote with no speaker of its own that repeats words quoted, with a named
+/// speaker, in the body ("Seizing assets 'complicated'" over "..., the prime minister calls it
+/// "complicated"") is that speaker's.
+fn headline_echoes(statements: &mut [Statement]) {
+    let quoted = |s: &Statement| matches!(s.kind, StatementKind::Direct | StatementKind::Partial);
+    let body: Vec<(String, Speaker)> = statements
+        .iter()
+        .filter(|s| !s.in_title && quoted(s) && s.attribution == Attribution::Cue)
+        .filter_map(|s| Some((fold(&s.quote), s.speaker.clone()?)))
+        .collect();
+    for s in statements.iter_mut() {
+        let open = matches!(
+            s.attribution,
+            Attribution::Unscoped | Attribution::Standalone
+        );
+        if !(s.in_title && quoted(s) && open && s.speaker.is_none()) {
+            continue;
+        }
+        let words = fold(&s.quote);
+        let words = words.trim_matches(|c: char| !c.is_alphanumeric());
+        s.speaker = body
+            .iter()
+            .find(|(q, _)| {
+                let q = q.trim_matches(|c: char| !c.is_alphanumeric());
+                q.len() >= 3 && (words.contains(q) || q.contains(words))
+            })
+            .map(|(_, sp)| sp.clone());
+    }
+}
+
+/// "UK Prime Minister Keir Starmer": a short line with no sentence punctuation.
+fn is_heading(text: &str) -> bool {
+    let t = text.trim();
+    let words = t.split_whitespace().count();
+    (1..=8).contains(&words) && !t.ends_with(['.', '!', '?', ':', ',']) && !t.contains(['"', '“'])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! The command line. Takes the arguments; parses them with clap, opens the database once and
+//! hands it to one subcommand (one file each). Results go to stdout, errors to stderr; exit
+//! 0 with results, 1 with none, 2 on error.
+
+mod actors;
+mod export;
+mod ingest;
+pub mod output;
+mod quotes;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use rusqlite::Connection;
+
+use crate::data::DataFiles;
+use crate::error::{Error, Result};
+use crate::model::StatementKind;
+use crate::store::{self, Filter};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "whosaid",
+    version,
+    about = "Who said what, about what, and when: quotes from news posts in SQLite"
+)]
+pub struct Cli {
+    /// The database [default: $WHOSAID_DB, else whosaid.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<String>,
+    /// A directory of data files (actors.csv, topics.csv...) overriding the built-in ones
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read sources into the database ('-' reads stdin)
+    Ingest(ingest::IngestArgs),
+    /// List statements
+    Quotes(quotes::QuotesArgs),
+    /// Write statements as CSV
+    Export(export::ExportArgs),
+    /// List the actors with statements
+    Actors(actors::ActorsArgs),
+}
+
+/// Which statements to read: shared by quotes and export.
+#[derive(Debug, Clone, Args)]
+pub struct FilterArgs {
+    /// A speaker by name, alias or close spelling (repeatable)
+    #[arg(long, value_name = "NAME")]
+    actor: Vec<String>,
+    /// From this date (YYYY-MM-DD or RFC 3339), inclusive
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Up to this date (YYYY-MM-DD or RFC 3339), inclusive
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    /// direct, partial, indirect or term (repeatable or comma-separated) [default: all but term]
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    kind: Vec<String>,
+    /// At most this many statements
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+}
+
+impl FilterArgs {
+    fn filter(&self, conn: &Connection) -> Result<Filter> {
+        let mut actor_ids = Vec::new();
+        for name in &self.actor {
+            actor_ids.extend(store::resolve_actor(conn, name)?);
+        }
+        let mut kinds = Vec::new();
+        for k in &self.kind {
+            let kind = StatementKind::parse(k).ok_or_else(|| {
+                Error::Usage(format!(
+                    "unknown kind '{k}': use direct, partial, indirect or term"
+                ))
+            })?;
+            kinds.push(kind.as_str().to_string());
+        }
+        if kinds.is_empty() {
+            kinds = ["direct", "partial", "indirect"].map(String::from).to_vec();
+        }
+        Ok(Filter {
+            actor_ids,
+            since: self.since.as_deref().map(|d| bound(d, false)).transpose()?,
+            until: self.until.as_deref().map(|d| bound(d, true)).transpose()?,
+            kinds,
+            topics: Vec::new(),
+            limit: self.limit,
+            attributed_only: false,
+        })
+    }
+}
+
+/// A user's date as an inclusive RFC 3339 bound: a bare day covers the whole day.
+fn bound(s: &str, end: bool) -> Result<String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t
+            .with_timezone(&chrono::Utc)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    }
+    let day = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| Error::Usage(format!("'{s}' is not a date: use YYYY-MM-DD or RFC 3339")))?;
+    Ok(format!(
+        "{day}T{}Z",
+        if end { "23:59:59" } else { "00:00:00" }
+    ))
+}
+
+/// Whether a command found anything: decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Found,
+    Nothing,
+}
+
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match dispatch(cli) {
+        Ok(Outcome::Found) => 0,
+        Ok(Outcome::Nothing) => 1,
+        Err(e) if e.is_broken_pipe() => 0,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "whosaid: {e}");
+            2
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<Outcome> {
+    let data = cli
+        .data
+        .map(DataFiles::from_dir)
+        .unwrap_or_else(DataFiles::embedded);
+    let db = cli
+        .db
+        .or_else(|| std::env::var("WHOSAID_DB").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "whosaid.db".to_string());
+    let mut conn = store::open(&db)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let outcome = match cli.command {
+        Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
+        Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
+        Command::Export(args) => export::run(&conn, &args, &mut out),
+        Command::Actors(args) => actors::run(&conn, &args, &mut out),
+    }?;
+    out.flush()?;
+    Ok(outcome)
+}

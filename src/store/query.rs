@@ -1,0 +1,281 @@
+//! Read queries over the store, shared by the read commands.
+
+use rusqlite::{Connection, params_from_iter, types::Value};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Which statements a read command wants. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor_ids: Vec<i64>,
+    /// Inclusive bounds on the post time, RFC 3339 UTC.
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub kinds: Vec<String>,
+    /// Topic names; a parent topic takes in its children.
+    pub topics: Vec<String>,
+    pub limit: Option<usize>,
+    /// Only statements with a speaker.
+    pub attributed_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementRow {
+    pub id: i64,
+    pub published_at: Option<String>,
+    pub actor: Option<String>,
+    pub kind: String,
+    pub quote: String,
+    pub context: String,
+    pub topics: Vec<String>,
+    /// The stance on each topic, in the order of `topics`.
+    pub stances: Vec<String>,
+    pub confidences: Vec<f64>,
+    pub stance_cues: Vec<String>,
+    pub source: String,
+    pub start: i64,
+    pub end: i64,
+    pub post_title: Option<String>,
+    pub speaker_mention: Option<String>,
+    pub cue: Option<String>,
+}
+
+fn split(s: Option<String>) -> Vec<String> {
+    s.filter(|s| !s.is_empty())
+        .map(|s| s.split('\u{1f}').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Statements matching the filter, oldest first.
+pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow>> {
+    let mut sql = String::from(
+        "WITH RECURSIVE wanted(id) AS (
+             SELECT id FROM topics WHERE name IN (SELECT value FROM json_each(?1))
+             UNION SELECT t.id FROM topics t JOIN wanted w ON t.parent_id = w.id)
+         SELECT s.id, s.published_at, a.name, s.kind, s.quote, s.context,
+                (SELECT group_concat(t.name, char(31) ORDER BY st.confidence DESC, t.name)
+                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
+                (SELECT group_concat(st.stance, char(31) ORDER BY st.confidence DESC, t.name)
+                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
+                (SELECT group_concat(st.confidence, char(31) ORDER BY st.confidence DESC, t.name)
+                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
+                (SELECT group_concat(coalesce(st.cue, ''), char(31) ORDER BY st.confidence DESC, t.name)
+                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
+                src.path, s.start, s.end, p.title, s.speaker_mention, s.cue
+         FROM statements s
+         JOIN posts p ON p.id = s.post_id
+         JOIN sources src ON src.id = p.source_id
+         LEFT JOIN actors a ON a.id = s.actor_id
+         WHERE 1 = 1",
+    );
+    let topics_json = serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into());
+    let mut args: Vec<Value> = vec![Value::Text(topics_json)];
+    if !filter.actor_ids.is_empty() {
+        sql.push_str(&format!(
+            " AND s.actor_id IN ({})",
+            placeholders(args.len(), filter.actor_ids.len())
+        ));
+        args.extend(filter.actor_ids.iter().map(|&i| Value::Integer(i)));
+    }
+    if let Some(since) = &filter.since {
+        args.push(Value::Text(since.clone()));
+        sql.push_str(&format!(" AND s.published_at >= ?{}", args.len()));
+    }
+    if let Some(until) = &filter.until {
+        args.push(Value::Text(until.clone()));
+        sql.push_str(&format!(" AND s.published_at <= ?{}", args.len()));
+    }
+    if !filter.kinds.is_empty() {
+        sql.push_str(&format!(
+            " AND s.kind IN ({})",
+            placeholders(args.len(), filter.kinds.len())
+        ));
+        args.extend(filter.kinds.iter().map(|k| Value::Text(k.clone())));
+    }
+    if !filter.topics.is_empty() {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM statement_topics st WHERE st.statement_id = s.id
+                          AND st.topic_id IN (SELECT id FROM wanted))",
+        );
+    }
+    if filter.attributed_only {
+        sql.push_str(" AND s.actor_id IS NOT NULL");
+    }
+    sql.push_str(" ORDER BY s.published_at, src.id, s.start, s.id");
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(Error::db("preparing the statement query"))?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| {
+            Ok(StatementRow {
+                id: r.get(0)?,
+                published_at: r.get(1)?,
+                actor: r.get(2)?,
+                kind: r.get(3)?,
+                quote: r.get(4)?,
+                context: r.get(5)?,
+                topics: split(r.get(6)?),
+                stances: split(r.get(7)?),
+                confidences: split(r.get(8)?)
+                    .iter()
+                    .filter_map(|c| c.parse().ok())
+                    .collect(),
+                stance_cues: split(r.get(9)?),
+                source: r.get(10)?,
+                start: r.get(11)?,
+                end: r.get(12)?,
+                post_title: r.get(13)?,
+                speaker_mention: r.get(14)?,
+                cue: r.get(15)?,
+            })
+        })
+        .map_err(Error::db("querying statements"))?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::db("reading statements"))
+}
+
+fn placeholders(after: usize, n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{}", after + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActorRow {
+    pub name: String,
+    pub discovered: bool,
+    pub country: Option<String>,
+    pub statements: i64,
+    pub first_said: Option<String>,
+    pub last_said: Option<String>,
+}
+
+/// Actors with at least one statement, most quoted first.
+pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.name, a.discovered, a.country, count(s.id), min(s.published_at), max(s.published_at)
+             FROM actors a JOIN statements s ON s.actor_id = a.id
+             GROUP BY a.id ORDER BY count(s.id) DESC, a.name",
+        )
+        .map_err(Error::db("preparing the actor query"))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(ActorRow {
+                name: r.get(0)?,
+                discovered: r.get::<_, i64>(1)? != 0,
+                country: r.get(2)?,
+                statements: r.get(3)?,
+                first_said: r.get(4)?,
+                last_said: r.get(5)?,
+            })
+        })
+        .map_err(Error::db("querying actors"))?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::db("reading actors"))
+}
+
+/// Every name and alias an actor can be asked for by, with the actor's id.
+pub fn actor_names(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn
+        .prepare("SELECT name, id FROM actors UNION ALL SELECT alias, actor_id FROM aliases")
+        .map_err(Error::db("preparing the name query"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(Error::db("querying names"))?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::db("reading names"))
+}
+
+/// The actor ids a user's name means: an exact name or alias (any case) first, then a close
+/// spelling of one; else an error that suggests the nearest name.
+pub fn resolve_actor(conn: &Connection, name: &str) -> Result<Vec<i64>> {
+    let names = actor_names(conn)?;
+    if names.is_empty() {
+        return Err(Error::Usage(format!(
+            "no actor '{name}': the database has no actors yet; ingest a source first"
+        )));
+    }
+    let folded = crate::text::fold(name.trim());
+    let mut exact: Vec<i64> = names
+        .iter()
+        .filter(|(n, _)| crate::text::fold(n) == folded)
+        .map(|(_, id)| *id)
+        .collect();
+    exact.sort_unstable();
+    exact.dedup();
+    if !exact.is_empty() {
+        return Ok(exact);
+    }
+    let close = names
+        .iter()
+        .map(|(n, id)| (strsim::jaro_winkler(&folded, &crate::text::fold(n)), id))
+        .filter(|(score, _)| *score >= 0.92)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, id)) = close {
+        return Ok(vec![*id]);
+    }
+    let canonical: Vec<(String, i64)> = {
+        let mut stmt = conn
+            .prepare("SELECT name, id FROM actors")
+            .map_err(Error::db("preparing the name query"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(Error::db("querying names"))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::db("reading names"))?
+    };
+    Err(Error::UnknownActor {
+        name: name.to_string(),
+        suggestion: crate::text::closest(name, canonical.iter().map(|(n, _)| n.as_str())),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicRow {
+    pub name: String,
+    pub parent: Option<String>,
+    pub description: String,
+    pub statements: i64,
+}
+
+/// Topics with the number of statements touching them (a parent counts its children's).
+pub fn topics(conn: &Connection) -> Result<Vec<TopicRow>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT t.name, p.name, t.description,
+                    (SELECT count(DISTINCT st.statement_id) FROM statement_topics st
+                      WHERE st.topic_id = t.id OR st.topic_id IN (SELECT id FROM topics c WHERE c.parent_id = t.id))
+             FROM topics t LEFT JOIN topics p ON p.id = t.parent_id
+             ORDER BY 4 DESC, t.name",
+        )
+        .map_err(Error::db("preparing the topic query"))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(TopicRow {
+                name: r.get(0)?,
+                parent: r.get(1)?,
+                description: r.get(2)?,
+                statements: r.get(3)?,
+            })
+        })
+        .map_err(Error::db("querying topics"))?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::db("reading topics"))
+}
+
+pub fn topic_names(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM topics ORDER BY name")
+        .map_err(Error::db("preparing the topic query"))?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(Error::db("querying topics"))?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::db("reading topics"))
+}

@@ -1,0 +1,302 @@
+//! The command line as a user drives it: ingest, query, export, errors.
+
+mod common;
+
+use common::{SAMPLE, Workspace, repo_file};
+use serde_json::Value;
+
+#[test]
+fn ingest_sample_reports_posts_and_statements() {
+    let w = Workspace::new();
+    let r = w.ingest_sample();
+    assert!(r.stdout.contains("20 posts"), "{}", r.stdout);
+    let counts = w.counts();
+    assert_eq!(counts[0], 1);
+    assert_eq!(counts[1], 20);
+    assert!(counts[2] > 100, "{counts:?}");
+}
+
+#[test]
+fn reingest_same_file_adds_nothing() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let before = w.counts();
+    let r = w.ingest_sample();
+    assert!(r.stdout.contains("already ingested"), "{}", r.stdout);
+    assert_eq!(w.counts(), before);
+}
+
+#[test]
+fn quotes_by_alias_and_close_spelling() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    for name in ["zelenskyy", "Zelensky", "ZELENSKIY", "volodymyr zelensky"] {
+        let rows = w.json(&["quotes", "--actor", name, "--format", "json"]);
+        let rows = rows.as_array().unwrap();
+        assert!(rows.len() > 5, "{name}: {}", rows.len());
+        assert!(
+            rows.iter().all(|r| r["actor"] == "Volodymyr Zelensky"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn unknown_actor_suggests_a_name_and_exits_2() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let r = w.run(&["quotes", "--actor", "Starmar Keer"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown actor 'Starmar Keer'"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean 'Keir Starmer'?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn no_results_exits_1() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let r = w.run(&["quotes", "--since", "2030-01-01", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.stdout).unwrap(),
+        Value::Array(vec![])
+    );
+}
+
+#[test]
+fn date_and_kind_filters() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let rows = w.json(&[
+        "quotes",
+        "--since",
+        "2025-03-15T14:00:00Z",
+        "--until",
+        "2025-03-15T15:00:00Z",
+        "--kind",
+        "direct",
+        "--format",
+        "json",
+    ]);
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    for r in rows {
+        let t = r["published_at"].as_str().unwrap();
+        assert!(
+            ("2025-03-15T14:00:00Z"..="2025-03-15T15:00:00Z").contains(&t),
+            "{t}"
+        );
+        assert_eq!(r["kind"], "direct");
+    }
+}
+
+#[test]
+fn export_csv_has_contract_columns_and_exact_offsets() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let out = w.path("e.csv");
+    let r = w.run(&["export", "--output", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(repo_file(SAMPLE)).unwrap();
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let contract = [
+        "id",
+        "published_at",
+        "actor",
+        "kind",
+        "quote",
+        "context",
+        "topics",
+        "stance",
+        "source",
+        "start",
+        "end",
+        "post_title",
+        "speaker_mention",
+    ];
+    assert_eq!(&headers[..contract.len()], contract);
+    let mut n = 0;
+    for row in reader.deserialize::<std::collections::HashMap<String, String>>() {
+        let row = row.unwrap();
+        let (start, end): (usize, usize) =
+            (row["start"].parse().unwrap(), row["end"].parse().unwrap());
+        assert_eq!(&text[start..end], row["quote"], "offsets of {}", row["id"]);
+        assert!(row["published_at"].ends_with('Z'));
+        n += 1;
+    }
+    assert!(n > 100);
+}
+
+#[test]
+fn export_to_stdout_is_csv() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let r = w.run(&["export", "--actor", "Stubb"]);
+    assert_eq!(r.code, 0);
+    let mut reader = csv::Reader::from_reader(r.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.len() >= 4);
+    assert!(rows.iter().all(|r| &r[2] == "Alexander Stubb"));
+}
+
+#[test]
+fn every_read_format_parses() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    for cmd in ["quotes", "actors"] {
+        let json = w.json(&[cmd, "--format", "json"]);
+        let n = json.as_array().unwrap().len();
+        assert!(n > 0);
+        let jsonl = w.run(&[cmd, "--format", "jsonl"]);
+        let lines: Vec<Value> = jsonl
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), n, "{cmd}");
+        let csv = w.run(&[cmd, "--format", "csv"]);
+        assert_eq!(
+            csv::Reader::from_reader(csv.stdout.as_bytes())
+                .records()
+                .count(),
+            n,
+            "{cmd}"
+        );
+        let table = w.run(&[cmd]);
+        assert_eq!(table.stdout.lines().count(), n + 1, "{cmd}");
+    }
+}
+
+#[test]
+fn actors_counts_statements() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    let actors = w.json(&["actors", "--format", "json"]);
+    let starmer = actors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == "Keir Starmer")
+        .unwrap();
+    assert!(starmer["statements"].as_i64().unwrap() > 30);
+    assert_eq!(starmer["discovered"], false);
+}
+
+#[test]
+fn ingest_from_stdin() {
+    let w = Workspace::new();
+    let text = std::fs::read(repo_file("tests/data/harbour-live-2024-06-02.txt")).unwrap();
+    let r = w.run_stdin(&["ingest", "-", "--year", "2024"], &text);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("<stdin>: 3 posts"), "{}", r.stdout);
+}
+
+/// The golden page: every statement of a hand-written live blog with its speaker.
+#[test]
+fn golden_harbour_live_page() {
+    let w = Workspace::new();
+    let page = repo_file("tests/data/harbour-live-2024-06-02.txt");
+    assert_eq!(w.run(&["ingest", page.to_str().unwrap()]).code, 0);
+    let got = w.json(&[
+        "quotes",
+        "--kind",
+        "direct,partial,indirect,term",
+        "--format",
+        "json",
+    ]);
+    let mut got: Vec<(String, String, String)> = got
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["quote"].as_str().unwrap().to_string(),
+                r["actor"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let mut want: Vec<(String, String, String)> =
+        csv::Reader::from_path(repo_file("tests/data/harbour-live-2024-06-02.expected.csv"))
+            .unwrap()
+            .deserialize()
+            .map(Result::unwrap)
+            .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn discovered_speaker_is_flagged() {
+    let w = Workspace::new();
+    let page = repo_file("tests/data/harbour-live-2024-06-02.txt");
+    w.run(&["ingest", page.to_str().unwrap()]);
+    let actors = w.json(&["actors", "--format", "json"]);
+    let mensah = actors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == "Grace Mensah")
+        .unwrap();
+    assert_eq!(mensah["discovered"], true);
+}
+
+#[test]
+fn db_path_from_environment() {
+    let w = Workspace::new();
+    let sample = repo_file(SAMPLE);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .current_dir(w.dir.path())
+        .env("WHOSAID_DB", w.path("env.db"))
+        .args(["ingest", sample.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(w.path("env.db").exists());
+    assert!(!w.path("whosaid.db").exists());
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    use std::io::Read;
+    let w = Workspace::new();
+    w.ingest_sample();
+    let mut child = w
+        .command(&[
+            "quotes",
+            "--format",
+            "jsonl",
+            "--kind",
+            "direct,partial,indirect,term",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.code() == Some(0), "{:?}", out.status);
+}

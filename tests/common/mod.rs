@@ -1,0 +1,112 @@
+//! Drives the built binary in a temporary directory.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+pub fn repo_file(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+pub const SAMPLE: &str = "data/samples/bbc-live-2025-03-15.txt";
+
+impl Workspace {
+    pub fn new() -> Self {
+        Workspace {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("t.db")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_whosaid"));
+        c.current_dir(self.dir.path())
+            .env_remove("WHOSAID_DB")
+            .arg("--db")
+            .arg(self.db())
+            .args(args);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.command(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+            .into()
+    }
+
+    pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap().into()
+    }
+
+    pub fn ingest_sample(&self) -> Run {
+        let sample = repo_file(SAMPLE);
+        let r = self.run(&["ingest", sample.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let r = self.run(args);
+        assert!(r.code == 0 || r.code == 1, "{:?}: {}", args, r.stderr);
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+    }
+
+    /// Rows in each table, to show a failed command changed nothing.
+    pub fn counts(&self) -> Vec<i64> {
+        if !self.db().exists() {
+            return vec![];
+        }
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        ["sources", "posts", "statements", "actors"]
+            .iter()
+            .map(|t| {
+                conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                    .unwrap_or(-1)
+            })
+            .collect()
+    }
+}
