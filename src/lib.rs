@@ -3,6 +3,22 @@
 //! Layers, top to bottom: `cli` -> `pipeline` -> the stages (`parse`, `extract`, `attribute`,
 //! `store`) -> `model`, `text`, `data` and `error`. A stage uses the layer below, never a
 //! sibling; nothing uses `cli`.
+//!
+//! The library works without the command line:
+//!
+//! ```
+//! use whosaid::{data::DataFiles, parse::SourceInfo, pipeline::Pipeline};
+//!
+//! let page = "Talks stallpublished at 10:00 Greenwich Mean Time 2 May\n\
+//!             10:00 GMT 2 May\n\
+//!             \"We are not leaving,\" Zelenskiy told reporters.\n";
+//! let info = SourceInfo { path: "page.txt".into(), year: Some(2025) };
+//! let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
+//! let processed = pipeline.read(page.as_bytes(), &info, None).unwrap();
+//! let statement = &processed.statements[0][0];
+//! assert_eq!(statement.quote, "We are not leaving,");
+//! assert_eq!(statement.speaker.as_ref().unwrap().name, "Volodymyr Zelensky");
+//! ```
 
 pub mod attribute;
 pub mod cli;
