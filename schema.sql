@@ -68,7 +68,7 @@ CREATE TABLE topics (
 CREATE TABLE statement_topics (
     statement_id  INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
     topic_id      INTEGER NOT NULL REFERENCES topics(id),
-    stance        TEXT NOT NULL CHECK (stance IN ('support', 'oppose', 'mixed', 'neutral')),
+    stance        TEXT NOT NULL CHECK (stance IN ('support', 'oppose', 'mixed', 'neutral', 'unknown')),
     confidence    REAL NOT NULL,
     cue           TEXT,                      -- the words that decided the stance
     PRIMARY KEY (statement_id, topic_id)

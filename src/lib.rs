@@ -1,7 +1,7 @@
 //! whosaid: who said what, about what, and when.
 //!
 //! Layers, top to bottom: `cli` -> `pipeline` -> the stages (`parse`, `extract`, `attribute`,
-//! `store`) -> `model`, `text`, `data` and `error`. A stage uses the layer below, never a
+//! `topics`, `stance`, `store`) -> `model`, `text`, `data` and `error`. A stage uses the layer below, never a
 //! sibling; nothing uses `cli`.
 //!
 //! The library works without the command line:
@@ -28,8 +28,10 @@ pub mod extract;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod stance;
 pub mod store;
 pub mod text;
+pub mod topics;
 
 /// Runs the command line with these arguments and returns the exit code.
 pub fn run<I, T>(args: I) -> i32

@@ -227,6 +227,9 @@ pub struct TopicStance {
     pub stance: Stance,
     pub confidence: f64,
     pub cue: Option<String>,
+    /// Where the statement's sentence names the topic (byte offsets in the document text);
+    /// empty when the topic was carried from an earlier sentence.
+    pub mentions: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,6 +1,6 @@
 //! One source through every stage. Takes the bytes of a source and what the user said about
-//! it; gives the parsed document and its statements, attributed (and, once those stages are
-//! loaded, tagged with topics and stances), ready for the store.
+//! it; gives the parsed document and its statements, attributed, tagged with topics and
+//! scored for stance, ready for the store.
 
 use crate::attribute::Attributor;
 use crate::data::DataFiles;
@@ -8,10 +8,14 @@ use crate::error::Result;
 use crate::extract::{Extractor, propagate_terms};
 use crate::model::{Actor, Document, Statement, Topic};
 use crate::parse::{self, SourceInfo};
+use crate::stance::Scorer;
+use crate::topics::Tagger;
 
 pub struct Pipeline {
     extractor: Extractor,
     attributor: Attributor,
+    tagger: Tagger,
+    scorer: Scorer,
 }
 
 /// A document with its statements: `statements[i]` belongs to `document.posts[i]`.
@@ -31,6 +35,8 @@ impl Pipeline {
         Ok(Pipeline {
             extractor: Extractor::load(data)?,
             attributor: Attributor::load(data)?,
+            tagger: Tagger::load(data)?,
+            scorer: Scorer::load(data)?,
         })
     }
 
@@ -39,7 +45,7 @@ impl Pipeline {
     }
 
     pub fn topics(&self) -> &[Topic] {
-        &[]
+        &self.tagger.topics
     }
 
     /// Decodes, parses and processes one source.
@@ -57,6 +63,8 @@ impl Pipeline {
             .collect();
         propagate_terms(&mut statements);
         self.attributor.attribute(&document, &mut statements);
+        self.tagger.tag(&document, &mut statements);
+        self.scorer.score_all(&mut statements);
         Processed {
             document,
             statements,

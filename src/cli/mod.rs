@@ -3,10 +3,13 @@
 //! 0 with results, 1 with none, 2 on error.
 
 mod actors;
+mod compare;
 mod export;
 mod ingest;
 pub mod output;
 mod quotes;
+mod stance;
+mod topics;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -47,6 +50,12 @@ enum Command {
     Export(export::ExportArgs),
     /// List the actors with statements
     Actors(actors::ActorsArgs),
+    /// An actor's stance on a topic, with the statements behind it
+    Stance(stance::StanceArgs),
+    /// Actors side by side: stances by topic
+    Compare(compare::CompareArgs),
+    /// List the topics with statement counts
+    Topics(topics::TopicsArgs),
 }
 
 /// Which statements to read: shared by quotes and export.
@@ -64,6 +73,9 @@ pub struct FilterArgs {
     /// direct, partial, indirect or term (repeatable or comma-separated) [default: all but term]
     #[arg(long, value_name = "KIND", value_delimiter = ',')]
     kind: Vec<String>,
+    /// About this topic (repeatable; a parent topic takes in its children)
+    #[arg(long, value_name = "TOPIC")]
+    topic: Vec<String>,
     /// At most this many statements
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
@@ -87,16 +99,61 @@ impl FilterArgs {
         if kinds.is_empty() {
             kinds = ["direct", "partial", "indirect"].map(String::from).to_vec();
         }
+        let topics = self
+            .topic
+            .iter()
+            .map(|t| store::resolve_topic(conn, t))
+            .collect::<Result<Vec<_>>>()?;
         Ok(Filter {
             actor_ids,
             since: self.since.as_deref().map(|d| bound(d, false)).transpose()?,
             until: self.until.as_deref().map(|d| bound(d, true)).transpose()?,
             kinds,
-            topics: Vec::new(),
+            topics,
+            exact_topics: false,
             limit: self.limit,
             attributed_only: false,
         })
     }
+}
+
+/// Stances of actors on topics, aggregated per (actor, topic) in the order met.
+pub fn verdicts(rows: &[store::StanceRow]) -> Vec<(String, String, crate::stance::Verdict)> {
+    let mut out: Vec<(String, String, crate::stance::Verdict)> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let j = (i..rows.len())
+            .find(|&k| rows[k].actor != rows[i].actor || rows[k].topic != rows[i].topic)
+            .unwrap_or(rows.len());
+        let evidence: Vec<crate::stance::Evidence> = rows[i..j].iter().map(evidence).collect();
+        out.push((
+            rows[i].actor.clone(),
+            rows[i].topic.clone(),
+            crate::stance::aggregate(&evidence),
+        ));
+        i = j;
+    }
+    out
+}
+
+/// A stored RFC 3339 time.
+pub fn parse_time(t: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+pub fn evidence(row: &store::StanceRow) -> crate::stance::Evidence {
+    crate::stance::Evidence {
+        statement_id: row.statement_id,
+        published_at: parse_time(row.published_at.as_deref()),
+        stance: crate::model::Stance::parse(&row.stance).unwrap_or(crate::model::Stance::Unknown),
+        confidence: row.confidence,
+    }
+}
+
+pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
+    t.map(|t| serde_json::Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// A user's date as an inclusive RFC 3339 bound: a bare day covers the whole day.
@@ -161,6 +218,9 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
         Command::Export(args) => export::run(&conn, &args, &mut out),
         Command::Actors(args) => actors::run(&conn, &args, &mut out),
+        Command::Stance(args) => stance::run(&conn, &args, &mut out),
+        Command::Compare(args) => compare::run(&conn, &args, &mut out),
+        Command::Topics(args) => topics::run(&conn, &args, &mut out),
     }?;
     out.flush()?;
     Ok(outcome)

@@ -73,16 +73,33 @@ impl Records {
     /// Columns padded to their widest cell; when the table is wider than the terminal, the
     /// widest columns are cut (with '…') until it fits.
     pub fn table(&self, out: &mut dyn Write, width: usize) -> Result<()> {
-        let cells: Vec<Vec<String>> = self
-            .rows
+        let header: Vec<Value> = self
+            .columns
             .iter()
+            .map(|c| Value::String(c.to_string()))
+            .collect();
+        self.aligned(std::iter::once(&header).chain(&self.rows), out, width)
+    }
+
+    /// A table whose first row is its header (for headers that are data, not names).
+    pub fn table_without_header(&self, out: &mut dyn Write, width: usize) -> Result<()> {
+        self.aligned(self.rows.iter(), out, width)
+    }
+
+    fn aligned<'a>(
+        &self,
+        rows: impl Iterator<Item = &'a Vec<Value>>,
+        out: &mut dyn Write,
+        width: usize,
+    ) -> Result<()> {
+        let cells: Vec<Vec<String>> = rows
             .map(|r| {
                 r.iter()
                     .map(|v| plain(v).replace(['\n', '\r'], " "))
                     .collect()
             })
             .collect();
-        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.chars().count()).collect();
+        let mut widths: Vec<usize> = vec![0; self.columns.len()];
         for row in &cells {
             for (w, c) in widths.iter_mut().zip(row) {
                 *w = (*w).max(c.chars().count());
@@ -104,11 +121,6 @@ impl Records {
                 .collect();
             parts.join("  ").trim_end().to_string()
         };
-        writeln!(
-            out,
-            "{}",
-            line(self.columns.iter().map(|c| c.to_string()).collect())
-        )?;
         for row in cells {
             writeln!(out, "{}", line(row))?;
         }

@@ -4,7 +4,6 @@
 //! ("he", "the prime minister", "Keir Starmer"). Who that is, is attribution's job.
 
 mod cues;
-mod quotes;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -14,7 +13,8 @@ pub use cues::{CueKind, Cues};
 use crate::data::DataFiles;
 use crate::error::Result;
 use crate::model::{Attribution, Mention, Paragraph, Post, Statement, StatementKind};
-use crate::text::{Token, TokenKind, fold, sentences, tokenize};
+use crate::text::quotes::{self, QuoteSpan};
+use crate::text::{Token, TokenKind, fold, quote_marks, sentences, tokenize};
 
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our", "my", "your",
@@ -76,7 +76,7 @@ impl Frame {
 
 /// One quoted span located in the tokens of its paragraph.
 struct Located {
-    span: quotes::QuoteSpan,
+    span: QuoteSpan,
     open_token: usize,
     /// Last token of the quote (its closing mark, or the paragraph's last token).
     close_token: usize,
@@ -136,14 +136,7 @@ impl Extractor {
     ) {
         let text = para.text.as_str();
         let spans = quotes::scan(text);
-        let mut marks = Vec::with_capacity(spans.len() * 2);
-        for q in &spans {
-            marks.push((q.open, true));
-            if let Some(c) = q.close {
-                marks.push((c, false));
-            }
-        }
-        let tokens = tokenize(text, &marks);
+        let tokens = tokenize(text, &quote_marks(&spans));
         let located: Vec<Located> = spans
             .into_iter()
             .filter_map(|span| {

@@ -6,8 +6,8 @@
 mod query;
 
 pub use query::{
-    ActorRow, Filter, StatementRow, TopicRow, actor_names, actors, resolve_actor, statements,
-    topic_names, topics,
+    ActorRow, Filter, StanceRow, StatementRow, TopicRow, actor_name, actor_names, actors,
+    resolve_actor, resolve_topic, stance_rows, statements, topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -15,6 +15,8 @@ pub struct Filter {
     pub kinds: Vec<String>,
     /// Topic names; a parent topic takes in its children.
     pub topics: Vec<String>,
+    /// Only the topics named, not their children.
+    pub exact_topics: bool,
     pub limit: Option<usize>,
     /// Only statements with a speaker.
     pub attributed_only: bool,
@@ -52,7 +54,7 @@ pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow
     let mut sql = String::from(
         "WITH RECURSIVE wanted(id) AS (
              SELECT id FROM topics WHERE name IN (SELECT value FROM json_each(?1))
-             UNION SELECT t.id FROM topics t JOIN wanted w ON t.parent_id = w.id)
+             UNION SELECT t.id FROM topics t JOIN wanted w ON t.parent_id = w.id WHERE ?2 = 0)
          SELECT s.id, s.published_at, a.name, s.kind, s.quote, s.context,
                 (SELECT group_concat(t.name, char(31) ORDER BY st.confidence DESC, t.name)
                    FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
@@ -70,7 +72,10 @@ pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow
          WHERE 1 = 1",
     );
     let topics_json = serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into());
-    let mut args: Vec<Value> = vec![Value::Text(topics_json)];
+    let mut args: Vec<Value> = vec![
+        Value::Text(topics_json),
+        Value::Integer(i64::from(filter.exact_topics)),
+    ];
     if !filter.actor_ids.is_empty() {
         sql.push_str(&format!(
             " AND s.actor_id IN ({})",
@@ -278,4 +283,86 @@ pub fn topic_names(conn: &Connection) -> Result<Vec<String>> {
         .map_err(Error::db("querying topics"))?;
     rows.collect::<std::result::Result<Vec<_>, _>>()
         .map_err(Error::db("reading topics"))
+}
+
+/// One statement's stance on one topic, for aggregation.
+#[derive(Debug, Clone)]
+pub struct StanceRow {
+    pub actor: String,
+    pub topic: String,
+    pub statement_id: i64,
+    pub published_at: Option<String>,
+    pub stance: String,
+    pub confidence: f64,
+}
+
+/// Stances of attributed statements, by actor and topic (the topic itself, not its
+/// children: a stance on seizing assets is not a stance on sanctions). Empty lists do not
+/// filter.
+pub fn stance_rows(
+    conn: &Connection,
+    actor_ids: &[i64],
+    topics: &[String],
+) -> Result<Vec<StanceRow>> {
+    let mut sql = String::from(
+        "SELECT a.name, t.name, s.id, s.published_at, st.stance, st.confidence
+         FROM statement_topics st
+         JOIN statements s ON s.id = st.statement_id
+         JOIN actors a ON a.id = s.actor_id
+         JOIN topics t ON t.id = st.topic_id
+         WHERE s.kind != 'term'",
+    );
+    let mut args: Vec<Value> = Vec::new();
+    if !actor_ids.is_empty() {
+        sql.push_str(&format!(
+            " AND s.actor_id IN ({})",
+            placeholders(0, actor_ids.len())
+        ));
+        args.extend(actor_ids.iter().map(|&i| Value::Integer(i)));
+    }
+    if !topics.is_empty() {
+        sql.push_str(&format!(
+            " AND t.name IN ({})",
+            placeholders(args.len(), topics.len())
+        ));
+        args.extend(topics.iter().map(|t| Value::Text(t.clone())));
+    }
+    sql.push_str(" ORDER BY a.name, t.name, s.published_at, s.id");
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(Error::db("preparing the stance query"))?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| {
+            Ok(StanceRow {
+                actor: r.get(0)?,
+                topic: r.get(1)?,
+                statement_id: r.get(2)?,
+                published_at: r.get(3)?,
+                stance: r.get(4)?,
+                confidence: r.get(5)?,
+            })
+        })
+        .map_err(Error::db("querying stances"))?;
+    rows.collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::db("reading stances"))
+}
+
+/// The topic a user means: its exact name (any case), else an error suggesting the nearest.
+pub fn resolve_topic(conn: &Connection, name: &str) -> Result<String> {
+    let names = topic_names(conn)?;
+    let folded = crate::text::fold(name.trim());
+    names
+        .iter()
+        .find(|n| crate::text::fold(n) == folded)
+        .cloned()
+        .ok_or_else(|| Error::UnknownTopic {
+            name: name.to_string(),
+            suggestion: crate::text::closest(name, names.iter().map(String::as_str)),
+        })
+}
+
+/// Canonical names of the given actor ids.
+pub fn actor_name(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT name FROM actors WHERE id = ?1", [id], |r| r.get(0))
+        .map_err(Error::db("reading an actor"))
 }

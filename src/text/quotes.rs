@@ -1,4 +1,4 @@
-//! Finding quoted spans in one paragraph: which marks are quote marks and which apostrophes.
+//! Quoted spans in one paragraph: which marks are quote marks and which are apostrophes.
 
 use std::ops::Range;
 

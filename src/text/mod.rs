@@ -2,7 +2,11 @@
 //! are); gives word tokens with byte offsets and the sentences they form. Knows English
 //! punctuation, nothing about speakers or topics.
 
+pub mod phrases;
+pub mod quotes;
+
 use std::collections::HashSet;
+use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -249,6 +253,27 @@ pub fn sentences(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
         out.push(start..tokens.len());
     }
     out
+}
+
+/// A paragraph's quote marks as (byte position, opens) pairs, for `tokenize`.
+pub fn quote_marks(spans: &[quotes::QuoteSpan]) -> Vec<(usize, bool)> {
+    let mut marks = Vec::with_capacity(spans.len() * 2);
+    for q in spans {
+        marks.push((q.open, true));
+        if let Some(c) = q.close {
+            marks.push((c, false));
+        }
+    }
+    marks
+}
+
+/// The sentences of a paragraph as byte ranges, split exactly as extraction splits them.
+pub fn sentence_spans(text: &str) -> Vec<Range<usize>> {
+    let tokens = tokenize(text, &quote_marks(&quotes::scan(text)));
+    sentences(&tokens)
+        .into_iter()
+        .map(|r| tokens[r.start].start..tokens[r.end - 1].end)
+        .collect()
 }
 
 /// A few words then the end of the sentence: `Starmer said.` after a quote.

@@ -1,0 +1,158 @@
+//! An actor's stance on a topic over many statements.
+//!
+//! The rule: each statement with a stance weighs its confidence, halved for every 30 days it
+//! is older than the actor's latest statement on the topic, so what was said recently counts
+//! more. With S, O, M and N the weights of support, oppose, mixed and neutral statements and
+//! T their sum: no weight gives `unknown`; support (S + M) and reservation (O + N) each
+//! holding a quarter of T, or mixed weighing most, gives `mixed`; else the heaviest wins.
+//! The verdict's confidence is the winning share, discounted when evidence is thin
+//! (times 1 - e^-T). A change of stance is not averaged away: the verdicts of successive
+//! days are compared, every change is listed in `shifts`, and the verdict is the stance
+//! since the last change.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::Stance;
+
+const HALF_LIFE_DAYS: f64 = 30.0;
+
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub statement_id: i64,
+    pub published_at: Option<DateTime<Utc>>,
+    pub stance: Stance,
+    pub confidence: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shift {
+    /// The first day of the new stance (YYYY-MM-DD).
+    pub on: String,
+    pub from: Stance,
+    pub to: Stance,
+}
+
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub stance: Stance,
+    pub confidence: f64,
+    /// Statements on the topic, with or without a stance.
+    pub statements: usize,
+    pub first_said: Option<DateTime<Utc>>,
+    pub last_said: Option<DateTime<Utc>>,
+    /// The statement that weighs most for the verdict.
+    pub strongest: Option<i64>,
+    pub shifts: Vec<Shift>,
+}
+
+fn verdict_of(weights: [f64; 4]) -> (Stance, f64) {
+    let [s, o, m, n] = weights;
+    let total = s + o + m + n;
+    if total <= 0.0 {
+        return (Stance::Unknown, 0.0);
+    }
+    let heaviest = s.max(o).max(m).max(n);
+    if (s + m >= 0.25 * total && o + n >= 0.25 * total) || m >= heaviest {
+        return (Stance::Mixed, (s + m).min(o + n + m) / total);
+    }
+    let stance = if s >= heaviest {
+        Stance::Support
+    } else if o >= heaviest {
+        Stance::Oppose
+    } else {
+        Stance::Neutral
+    };
+    (stance, heaviest / total)
+}
+
+fn slot(stance: Stance) -> Option<usize> {
+    match stance {
+        Stance::Support => Some(0),
+        Stance::Oppose => Some(1),
+        Stance::Mixed => Some(2),
+        Stance::Neutral => Some(3),
+        Stance::Unknown => None,
+    }
+}
+
+pub fn aggregate(evidence: &[Evidence]) -> Verdict {
+    let first_said = evidence.iter().filter_map(|e| e.published_at).min();
+    let last_said = evidence.iter().filter_map(|e| e.published_at).max();
+    let shifts = shifts(evidence);
+    // After a change of stance, only what was said since counts for the verdict.
+    let since = shifts.last().map(|s| s.on.clone());
+    let current = |e: &&Evidence| match (&since, e.published_at) {
+        (Some(day), Some(at)) => at.date_naive().to_string() >= *day,
+        _ => true,
+    };
+    let mut weights = [0.0; 4];
+    let mut strongest: Option<(f64, i64, Stance)> = None;
+    for e in evidence.iter().filter(current) {
+        let Some(i) = slot(e.stance) else { continue };
+        let age_days = match (last_said, e.published_at) {
+            (Some(last), Some(at)) => (last - at).num_seconds().max(0) as f64 / 86_400.0,
+            _ => 0.0,
+        };
+        let w = e.confidence * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
+        weights[i] += w;
+        if strongest.is_none_or(|(best, _, _)| w > best) {
+            strongest = Some((w, e.statement_id, e.stance));
+        }
+    }
+    let (stance, share) = verdict_of(weights);
+    let total: f64 = weights.iter().sum();
+    // The strongest statement that agrees with the verdict, else the strongest of all.
+    let agreeing = evidence
+        .iter()
+        .filter(current)
+        .filter(|e| e.stance == stance)
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        .map(|e| e.statement_id);
+    Verdict {
+        stance,
+        confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,
+        statements: evidence.len(),
+        first_said,
+        last_said,
+        strongest: agreeing.or(strongest.map(|(_, id, _)| id)),
+        shifts,
+    }
+}
+
+/// Day-by-day verdicts, and where they change.
+fn shifts(evidence: &[Evidence]) -> Vec<Shift> {
+    let mut days: Vec<(String, [f64; 4])> = Vec::new();
+    let mut sorted: Vec<&Evidence> = evidence
+        .iter()
+        .filter(|e| e.published_at.is_some())
+        .collect();
+    sorted.sort_by_key(|e| e.published_at);
+    for e in sorted {
+        let Some(i) = slot(e.stance) else { continue };
+        let day = e.published_at.unwrap().date_naive().to_string();
+        match days.last_mut() {
+            Some((d, w)) if *d == day => w[i] += e.confidence,
+            _ => {
+                let mut w = [0.0; 4];
+                w[i] = e.confidence;
+                days.push((day, w));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut current: Option<Stance> = None;
+    for (day, w) in days {
+        let (stance, _) = verdict_of(w);
+        if let Some(prev) = current
+            && prev != stance
+        {
+            out.push(Shift {
+                on: day,
+                from: prev,
+                to: stance,
+            });
+        }
+        current = Some(stance);
+    }
+    out
+}

@@ -1,0 +1,281 @@
+//! Stance. Takes statements tagged with topics; gives each (statement, topic) a stance —
+//! support, oppose, mixed, neutral or unknown — with a confidence and the cue that decided
+//! it, from the cues of `data/stance_cues.csv`. Also aggregates an actor's statements on a
+//! topic into one verdict (see `aggregate`).
+//!
+//! Per statement: the cues of its sentence (of the quote alone for a direct quote) go to the
+//! topic named nearest them; a negation within three words before a cue flips it ("not
+//! willing"); a distancing word drops it ("supposedly too complicated"); an opposing cue whose
+//! clause is about another party ("Russia is doing everything to prevent it") counts for the
+//! speaker's support. Support with a reservation, a condition or opposition is `mixed`.
+
+mod aggregate;
+
+use std::collections::HashSet;
+
+pub use aggregate::{Evidence, Shift, Verdict, aggregate};
+
+use crate::data::{DataFiles, list};
+use crate::error::{Error, Result};
+use crate::model::{Stance, Statement, StatementKind};
+use crate::text::phrases::{PhraseSet, stem, stems};
+use crate::text::{Token, TokenKind, fold, tokenize};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cue {
+    Support(f64),
+    Oppose(f64),
+    Neutral(f64),
+    Condition(f64),
+    Negation,
+    Distancing,
+}
+
+pub struct Scorer {
+    cues: PhraseSet<Cue>,
+    /// Words that name a party (countries, known actors): an opposing cue about them is the
+    /// speaker's complaint, not the speaker's opposition.
+    parties: HashSet<String>,
+}
+
+/// A cue found in a statement's text: where (byte offset in the document) and what it says.
+struct Found {
+    at: usize,
+    cue: Cue,
+    phrase: String,
+}
+
+const MIXED_FLOOR: f64 = 0.5;
+const CLAUSE_BREAKS: &[&str] = &[
+    "but", "while", "although", "though", "however", "whereas", "that", "because", "and",
+];
+
+impl Scorer {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        let mut cues = PhraseSet::default();
+        for (line, row) in data.records("stance_cues.csv")? {
+            let phrase = row.get(0).unwrap_or("");
+            let weight: f64 = row
+                .get(2)
+                .filter(|w| !w.is_empty())
+                .map(|w| w.parse())
+                .transpose()
+                .map_err(|_| Error::Data {
+                    file: "stance_cues.csv".into(),
+                    line,
+                    message: "weight is not a number".into(),
+                })?
+                .unwrap_or(0.5);
+            let cue = match row.get(1).unwrap_or("") {
+                "support" => Cue::Support(weight),
+                "oppose" => Cue::Oppose(weight),
+                "neutral" => Cue::Neutral(weight),
+                "condition" => Cue::Condition(weight),
+                "negation" => Cue::Negation,
+                "distancing" => Cue::Distancing,
+                other => {
+                    return Err(Error::Data {
+                        file: "stance_cues.csv".into(),
+                        line,
+                        message: format!("unknown stance cue kind '{other}'"),
+                    });
+                }
+            };
+            cues.add(phrase, cue);
+        }
+        let mut parties = HashSet::new();
+        for (_, row) in data.records("countries.csv")? {
+            for name in list(row.get(1)).iter().chain(&list(row.get(2))) {
+                parties.insert(stem(&fold(name)));
+            }
+        }
+        for (_, row) in data.records("actors.csv")? {
+            for name in
+                std::iter::once(row.get(0).unwrap_or("").to_string()).chain(list(row.get(1)))
+            {
+                if let Some(last) = name.split_whitespace().last() {
+                    parties.insert(stem(&fold(last)));
+                }
+            }
+        }
+        Ok(Scorer { cues, parties })
+    }
+
+    pub fn score_all(&self, statements: &mut [Vec<Statement>]) {
+        for s in statements.iter_mut().flatten() {
+            self.score(s);
+        }
+    }
+
+    pub fn score(&self, s: &mut Statement) {
+        if s.topics.is_empty() || s.kind == StatementKind::Term {
+            return;
+        }
+        let speaker: Vec<String> = s
+            .speaker
+            .iter()
+            .flat_map(|sp| sp.name.split_whitespace().map(|w| stem(&fold(w))))
+            .collect();
+        let mut found = self.cues_in(&s.context, s.sentence_start, &speaker);
+        if s.kind == StatementKind::Direct {
+            found.retain(|f| f.at >= s.start && f.at < s.end);
+        }
+        let named = s.topics.iter().any(|t| !t.mentions.is_empty());
+        for (i, topic) in s.topics.clone().iter().enumerate() {
+            // Each cue speaks to the topic named nearest it; with no topic named in the
+            // sentence, to every topic the statement carries.
+            let mine: Vec<&Found> = found
+                .iter()
+                .filter(|f| !named || nearest_topic(s, f.at).is_some_and(|n| n == i))
+                .collect();
+            let (stance, confidence, cue) = decide(&mine);
+            let t = &mut s.topics[i];
+            t.stance = stance;
+            t.confidence = if topic.mentions.is_empty() {
+                confidence * 0.7
+            } else {
+                confidence
+            };
+            t.cue = cue;
+        }
+    }
+
+    fn cues_in(&self, text: &str, base: usize, speaker: &[String]) -> Vec<Found> {
+        let tokens = tokenize(text, &[]);
+        let words = stems(&tokens);
+        let mut out = Vec::new();
+        let mut pending: Option<Cue> = None;
+        let mut pending_at = 0;
+        for f in self.cues.find_all(&words) {
+            let cue = *f.key;
+            match cue {
+                Cue::Negation | Cue::Distancing => {
+                    pending = Some(cue);
+                    pending_at = f.start + f.len;
+                    continue;
+                }
+                _ => {}
+            }
+            // A negation reaches three words; distancing ("accuses Putin of ...") its clause.
+            let reach = if pending == Some(Cue::Distancing) {
+                usize::MAX / 2
+            } else {
+                3
+            };
+            let modifier = pending.filter(|_| {
+                f.start <= pending_at + reach && !clause_break_between(&tokens, pending_at, f.start)
+            });
+            if modifier != Some(Cue::Distancing) {
+                pending = None;
+            }
+            let mut cue = match (modifier, cue) {
+                (Some(Cue::Distancing), _) => continue,
+                (Some(Cue::Negation), Cue::Support(w)) => Cue::Oppose(w),
+                (Some(Cue::Negation), Cue::Oppose(w)) => Cue::Support(w * 0.8),
+                (_, c) => c,
+            };
+            // "must not", "should never": a negation right after a modal flips it too.
+            if let Cue::Support(w) = cue {
+                let after = tokens.get(f.start + f.len).map(|t| t.lower.as_str());
+                if matches!(after, Some("not" | "never")) {
+                    cue = Cue::Oppose(w);
+                }
+            }
+            if let Cue::Oppose(w) = cue
+                && self.about_another_party(&tokens, &words, f.start, speaker)
+            {
+                cue = Cue::Support(w * 0.8);
+            }
+            out.push(Found {
+                at: base + tokens[f.start].start,
+                cue,
+                phrase: f.phrase.to_string(),
+            });
+        }
+        out
+    }
+
+    /// The clause of the cue opens with a party other than the speaker ("..., but Russia is
+    /// doing everything to prevent it").
+    fn about_another_party(
+        &self,
+        tokens: &[Token],
+        words: &[String],
+        cue: usize,
+        speaker: &[String],
+    ) -> bool {
+        let mut k = cue;
+        while k > 0 {
+            let t = &tokens[k - 1];
+            if t.kind == TokenKind::Punct
+                && matches!(t.lower.as_str(), "," | ";" | ":" | "-" | "–" | "—")
+                || CLAUSE_BREAKS.contains(&t.lower.as_str())
+            {
+                break;
+            }
+            k -= 1;
+        }
+        let subject = (k..cue.min(k + 4)).find(|&i| {
+            tokens[i].is_word() && !matches!(tokens[i].lower.as_str(), "the" | "a" | "an")
+        });
+        subject.is_some_and(|i| {
+            tokens[i].cap && self.parties.contains(&words[i]) && !speaker.contains(&words[i])
+        })
+    }
+}
+
+fn clause_break_between(tokens: &[Token], from: usize, to: usize) -> bool {
+    tokens[from.min(to)..to]
+        .iter()
+        .any(|t| t.is_punct(',') || t.is_punct(';') || CLAUSE_BREAKS.contains(&t.lower.as_str()))
+}
+
+/// Index of the statement's topic named nearest the byte offset `at`.
+fn nearest_topic(s: &Statement, at: usize) -> Option<usize> {
+    s.topics
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| t.mentions.iter().map(move |&m| (m.abs_diff(at), i)))
+        .min()
+        .map(|(_, i)| i)
+}
+
+/// The stance a set of cues gives: support with any reservation, condition or opposition is
+/// mixed; opposition with reservations is opposition.
+fn decide(cues: &[&Found]) -> (Stance, f64, Option<String>) {
+    let mut max = [0.0f64; 4]; // support, oppose, neutral, condition
+    for f in cues {
+        let (i, w) = match f.cue {
+            Cue::Support(w) => (0, w),
+            Cue::Oppose(w) => (1, w),
+            Cue::Neutral(w) => (2, w),
+            Cue::Condition(w) => (3, w),
+            _ => continue,
+        };
+        max[i] = max[i].max(w);
+    }
+    let [s, o, n, c] = max;
+    // Support and a reservation make mixed when both are stated at least as plainly as a
+    // cue of middling weight; else the plainer one decides.
+    let reservation = o.max(n).max(c);
+    let (stance, confidence) = if s > 0.0 && s.min(reservation) >= MIXED_FLOOR {
+        (Stance::Mixed, 0.8 * s.max(o).max(n).max(c))
+    } else if o > 0.0 && o >= s {
+        (Stance::Oppose, o)
+    } else if s > reservation {
+        (Stance::Support, s)
+    } else if n > 0.0 || c > 0.0 {
+        (Stance::Neutral, n.max(c))
+    } else {
+        return (Stance::Unknown, 0.0, None);
+    };
+    let phrases: Vec<&str> = cues
+        .iter()
+        .filter(|f| !matches!(f.cue, Cue::Negation | Cue::Distancing))
+        .map(|f| f.phrase.as_str())
+        .collect();
+    (stance, confidence, Some(phrases.join(" + ")))
+}
+
+#[cfg(test)]
+mod tests;

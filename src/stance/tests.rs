@@ -1,0 +1,195 @@
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::model::{Attribution, Speaker, TopicStance};
+
+fn scorer() -> Scorer {
+    Scorer::load(&DataFiles::embedded()).unwrap()
+}
+
+/// A partial statement whose sentence is `context`, on the topics named at the given words.
+fn statement(context: &str, speaker: &str, topics: &[(&str, &str)]) -> Statement {
+    Statement {
+        kind: StatementKind::Partial,
+        quote: context.into(),
+        context: context.into(),
+        start: 0,
+        end: context.len(),
+        sentence_start: 0,
+        sentence_index: 1,
+        in_title: false,
+        in_bullet: false,
+        attribution: Attribution::Cue,
+        mention: None,
+        cue: None,
+        speaker: Some(Speaker {
+            name: speaker.into(),
+            discovered: false,
+        }),
+        topics: topics
+            .iter()
+            .map(|(t, word)| TopicStance::new(t, vec![context.find(word).unwrap()]))
+            .collect(),
+    }
+}
+
+fn stance_of(context: &str, topics: &[(&str, &str)]) -> Vec<Stance> {
+    let mut s = statement(context, "Ana Lind", topics);
+    scorer().score(&mut s);
+    s.topics.iter().map(|t| t.stance).collect()
+}
+
+#[test]
+fn support_cue() {
+    assert_eq!(
+        stance_of("Lind says the truce must hold.", &[("ceasefire", "truce")]),
+        [Stance::Support]
+    );
+}
+
+#[test]
+fn oppose_cue() {
+    assert_eq!(
+        stance_of(
+            "Sending troops is not envisaged, Lind says.",
+            &[("troops", "troops")]
+        ),
+        [Stance::Oppose]
+    );
+}
+
+#[test]
+fn negation_flips_support() {
+    assert_eq!(
+        stance_of(
+            "Lind says Sweden is not willing to send troops.",
+            &[("troops", "troops")]
+        ),
+        [Stance::Oppose]
+    );
+}
+
+#[test]
+fn hedge_is_neutral() {
+    assert_eq!(
+        stance_of(
+            "Lind called tariffs a complicated matter.",
+            &[("sanctions", "tariffs")]
+        ),
+        [Stance::Neutral]
+    );
+}
+
+#[test]
+fn support_with_reservation_is_mixed() {
+    assert_eq!(
+        stance_of(
+            "Lind is in favour of a truce but there are nuances.",
+            &[("ceasefire", "truce")]
+        ),
+        [Stance::Mixed]
+    );
+}
+
+#[test]
+fn condition_makes_support_mixed() {
+    assert_eq!(
+        stance_of(
+            "Lind will back the truce only if prisoners are freed.",
+            &[("ceasefire", "truce")]
+        ),
+        [Stance::Mixed]
+    );
+}
+
+#[test]
+fn blaming_another_party_for_blocking_is_support() {
+    assert_eq!(
+        stance_of(
+            "A truce was close, but Russia is doing everything to prevent it.",
+            &[("ceasefire", "truce")]
+        ),
+        [Stance::Support]
+    );
+}
+
+#[test]
+fn distancing_drops_a_claim_reported_from_others() {
+    assert_eq!(
+        stance_of(
+            "Lind says the truce is supposedly complicated.",
+            &[("ceasefire", "truce")]
+        ),
+        [Stance::Unknown]
+    );
+}
+
+#[test]
+fn each_cue_goes_to_the_nearest_topic() {
+    assert_eq!(
+        stance_of(
+            "Lind wants sanctions to stay, but sending troops is not envisaged.",
+            &[("sanctions", "sanctions"), ("troops", "troops")]
+        ),
+        [Stance::Support, Stance::Oppose]
+    );
+}
+
+fn ev(id: i64, day: u32, stance: Stance, confidence: f64) -> Evidence {
+    Evidence {
+        statement_id: id,
+        published_at: Some(Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).unwrap()),
+        stance,
+        confidence,
+    }
+}
+
+#[test]
+fn aggregate_with_no_evidence_is_unknown() {
+    let v = aggregate(&[]);
+    assert_eq!(v.stance, Stance::Unknown);
+    assert_eq!(v.confidence, 0.0);
+    let v = aggregate(&[ev(1, 1, Stance::Unknown, 0.0)]);
+    assert_eq!(v.stance, Stance::Unknown);
+    assert_eq!(v.statements, 1);
+}
+
+#[test]
+fn aggregate_majority_and_strongest_evidence() {
+    let v = aggregate(&[
+        ev(1, 1, Stance::Support, 0.8),
+        ev(2, 1, Stance::Support, 0.9),
+        ev(3, 1, Stance::Neutral, 0.3),
+    ]);
+    assert_eq!(v.stance, Stance::Support);
+    assert_eq!(v.strongest, Some(2));
+    assert!(v.confidence > 0.5 && v.confidence < 1.0, "{}", v.confidence);
+}
+
+#[test]
+fn aggregate_support_and_reservation_is_mixed() {
+    let v = aggregate(&[
+        ev(1, 1, Stance::Support, 0.8),
+        ev(2, 1, Stance::Neutral, 0.8),
+    ]);
+    assert_eq!(v.stance, Stance::Mixed);
+}
+
+#[test]
+fn aggregate_reports_a_change_and_favours_the_recent() {
+    let v = aggregate(&[
+        ev(1, 1, Stance::Support, 0.9),
+        ev(2, 1, Stance::Support, 0.9),
+        ev(3, 30, Stance::Oppose, 0.9),
+        ev(4, 31, Stance::Oppose, 0.9),
+    ]);
+    assert_eq!(v.stance, Stance::Oppose, "recent statements weigh more");
+    assert_eq!(
+        v.shifts,
+        vec![Shift {
+            on: "2025-03-30".into(),
+            from: Stance::Support,
+            to: Stance::Oppose
+        }]
+    );
+}

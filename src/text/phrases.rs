@@ -1,0 +1,202 @@
+//! Word phrases matched on tokens: "boots on the ground", "negotiat*" (a word prefix), with
+//! plurals and possessives folded ("sanctions" finds "sanction", "Russia's" finds "russia").
+
+use std::collections::HashMap;
+
+use super::{Token, TokenKind, strip_possessive, tokenize};
+
+/// A word as phrase matching compares it: folded, no possessive, no plural ending.
+pub fn stem(word: &str) -> String {
+    let w = strip_possessive(word);
+    let n = w.chars().count();
+    if n > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..w.len() - 3]);
+    }
+    if n > 4
+        && (w.ends_with("ches") || w.ends_with("shes") || w.ends_with("sses") || w.ends_with("xes"))
+    {
+        return w[..w.len() - 2].to_string();
+    }
+    if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// The stems of a token list, index for index (punctuation keeps its text).
+pub fn stems(tokens: &[Token]) -> Vec<String> {
+    tokens
+        .iter()
+        .map(|t| {
+            if t.is_word() {
+                stem(&t.lower)
+            } else {
+                t.lower.clone()
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+enum Pattern {
+    Word(String),
+    Prefix(String),
+}
+
+impl Pattern {
+    fn matches(&self, stem: &str) -> bool {
+        match self {
+            Pattern::Word(w) => w == stem,
+            Pattern::Prefix(p) => stem.starts_with(p.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Phrase<K> {
+    words: Vec<Pattern>,
+    key: K,
+    text: String,
+}
+
+/// One phrase found: tokens `start..start + len`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found<'a, K> {
+    pub start: usize,
+    pub len: usize,
+    pub key: &'a K,
+    pub phrase: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhraseSet<K> {
+    by_first: HashMap<String, Vec<Phrase<K>>>,
+    /// Phrases opening with a prefix pattern, tried at every word.
+    open: Vec<Phrase<K>>,
+}
+
+impl<K> Default for PhraseSet<K> {
+    fn default() -> Self {
+        PhraseSet {
+            by_first: HashMap::new(),
+            open: Vec::new(),
+        }
+    }
+}
+
+impl<K> PhraseSet<K> {
+    /// Adds a phrase; a word ending in '*' matches any word it begins.
+    pub fn add(&mut self, phrase: &str, key: K) {
+        let words: Vec<Pattern> = tokenize(phrase.trim(), &[])
+            .iter()
+            .map(|t| {
+                let star = phrase.as_bytes().get(t.end) == Some(&b'*');
+                if t.kind == TokenKind::Punct {
+                    Pattern::Word(t.lower.clone())
+                } else if star {
+                    Pattern::Prefix(strip_possessive(&t.lower).to_string())
+                } else {
+                    Pattern::Word(stem(&t.lower))
+                }
+            })
+            .filter(|p| !matches!(p, Pattern::Word(w) if w == "*"))
+            .collect();
+        let Some(first) = words.first().cloned() else {
+            return;
+        };
+        let entry = Phrase {
+            words,
+            key,
+            text: phrase.trim().trim_end_matches('*').to_string(),
+        };
+        let list = match first {
+            Pattern::Word(w) => self.by_first.entry(w).or_default(),
+            Pattern::Prefix(_) => &mut self.open,
+        };
+        list.push(entry);
+        list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_first.is_empty() && self.open.is_empty()
+    }
+
+    /// The longest phrase starting at word `i` of `stems`.
+    pub fn at(&self, stems: &[String], i: usize) -> Option<Found<'_, K>> {
+        let fits = |p: &Phrase<K>| {
+            p.words
+                .iter()
+                .enumerate()
+                .all(|(k, w)| stems.get(i + k).is_some_and(|s| w.matches(s)))
+        };
+        let exact = self
+            .by_first
+            .get(&stems[i])
+            .and_then(|list| list.iter().find(|p| fits(p)));
+        let open = self.open.iter().find(|p| fits(p));
+        let best = match (exact, open) {
+            (Some(a), Some(b)) => Some(if b.words.len() > a.words.len() { b } else { a }),
+            (a, b) => a.or(b),
+        }?;
+        Some(Found {
+            start: i,
+            len: best.words.len(),
+            key: &best.key,
+            phrase: &best.text,
+        })
+    }
+
+    /// Every phrase in `stems`, left to right, longest first where they overlap.
+    pub fn find_all(&self, stems: &[String]) -> Vec<Found<'_, K>> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < stems.len() {
+            match self.at(stems, i) {
+                Some(f) => {
+                    i += f.len;
+                    out.push(f);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(set: &PhraseSet<&'static str>, text: &str) -> Vec<&'static str> {
+        let tokens = tokenize(text, &[]);
+        set.find_all(&stems(&tokens))
+            .into_iter()
+            .map(|f| *f.key)
+            .collect()
+    }
+
+    #[test]
+    fn plurals_prefixes_and_longest_match() {
+        let mut set = PhraseSet::default();
+        set.add("sanction", "sanctions");
+        set.add("negotiat*", "talks");
+        set.add("boots on the ground", "troops");
+        set.add("boots", "shoes");
+        assert_eq!(
+            find(&set, "New sanctions and negotiations"),
+            vec!["sanctions", "talks"]
+        );
+        assert_eq!(find(&set, "no boots on the ground yet"), vec!["troops"]);
+        assert_eq!(find(&set, "Russia's negotiators"), vec!["talks"]);
+    }
+
+    #[test]
+    fn stems_fold_plurals_not_short_words() {
+        assert_eq!(stem("sanctions"), "sanction");
+        assert_eq!(stem("guarantees"), "guarantee");
+        assert_eq!(stem("countries"), "country");
+        assert_eq!(stem("its"), "its");
+        assert_eq!(stem("talks"), "talk");
+        assert_eq!(stem("russia's"), "russia");
+    }
+}

@@ -1,0 +1,206 @@
+//! Topics. Takes a document's posts with their statements; gives each statement the topics
+//! of `data/topics.csv` that its quote or its sentence names. A statement whose sentence
+//! names none ("Calling it 'complicated', ...") takes the topics of its speaker's statement
+//! just before (up to two sentences back), else of the latest sentence of its post that named
+//! one (up to three sentences back); a headline quote that only echoes a quote
+//! of its post's body takes that quote's topics. Parents roll children up at query time.
+
+use std::collections::BTreeSet;
+
+use crate::data::{DataFiles, list};
+use crate::error::{Error, Result};
+use crate::model::{Document, Stance, Statement, Topic, TopicStance};
+use crate::text::phrases::{PhraseSet, stems};
+use crate::text::quotes::scan;
+use crate::text::{fold, quote_marks, sentences, tokenize};
+
+/// How far back, in sentences, a statement may borrow the topic of its post.
+const CARRY_REACH: usize = 3;
+/// How far back a speaker's own previous statement lends its topics to what they say next.
+const CONTINUE_REACH: usize = 2;
+
+pub struct Tagger {
+    pub topics: Vec<Topic>,
+    cues: PhraseSet<usize>,
+}
+
+/// A sentence of a post with the topics it names.
+struct Sentence {
+    start: usize,
+    index: usize,
+    topics: BTreeSet<usize>,
+}
+
+impl Tagger {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        let mut topics = Vec::new();
+        let mut cues = PhraseSet::default();
+        for (line, row) in data.records("topics.csv")? {
+            let name = fold(row.get(0).unwrap_or("").trim());
+            if name.is_empty() {
+                return Err(Error::Data {
+                    file: "topics.csv".into(),
+                    line,
+                    message: "a topic needs a name".into(),
+                });
+            }
+            let parent = row.get(1).map(fold).filter(|p| !p.is_empty());
+            let cue_list = list(row.get(3));
+            for cue in &cue_list {
+                cues.add(cue, topics.len());
+            }
+            cues.add(&name, topics.len());
+            topics.push(Topic {
+                name,
+                parent,
+                description: row.get(2).unwrap_or("").to_string(),
+                cues: cue_list,
+            });
+        }
+        for (i, t) in topics.iter().enumerate() {
+            if let Some(p) = &t.parent
+                && !topics.iter().any(|o| &o.name == p)
+            {
+                return Err(Error::Data {
+                    file: "topics.csv".into(),
+                    line: i + 2,
+                    message: format!("topic '{}' has an unknown parent '{p}'", t.name),
+                });
+            }
+        }
+        Ok(Tagger { topics, cues })
+    }
+
+    /// Topics named in `text`, with the byte offset (from `base`) of each naming.
+    pub fn named(&self, text: &str, base: usize) -> Vec<(usize, usize)> {
+        let tokens = tokenize(text, &[]);
+        let words = stems(&tokens);
+        self.cues
+            .find_all(&words)
+            .into_iter()
+            .map(|f| (*f.key, base + tokens[f.start].start))
+            .collect()
+    }
+
+    pub fn tag(&self, doc: &Document, statements: &mut [Vec<Statement>]) {
+        for (post, list) in doc.posts.iter().zip(statements.iter_mut()) {
+            let mut sentences_of_post = Vec::new();
+            let mut index = 0;
+            for block in post.blocks() {
+                let text = &block.paragraph.text;
+                let tokens = tokenize(text, &quote_marks(&scan(text)));
+                for range in sentences(&tokens) {
+                    index = if block.is_title { 0 } else { index + 1 };
+                    let (a, b) = (tokens[range.start].start, tokens[range.end - 1].end);
+                    let topics = self
+                        .named(&text[a..b], 0)
+                        .into_iter()
+                        .map(|(t, _)| t)
+                        .collect();
+                    sentences_of_post.push(Sentence {
+                        start: block.paragraph.offset + a,
+                        index,
+                        topics,
+                    });
+                }
+            }
+            // The speaker's latest statement: what they go on to say is on the same topic.
+            let mut last: Option<(String, usize, Vec<TopicStance>)> = None;
+            for s in list.iter_mut() {
+                let mut named = self.named(&s.context, s.sentence_start);
+                named.extend(self.named(&s.quote, s.start));
+                named.sort_unstable();
+                named.dedup();
+                if !named.is_empty() {
+                    s.topics = self.group(&named);
+                } else {
+                    let continued = last.as_ref().filter(|(who, at, _)| {
+                        s.speaker.as_ref().is_some_and(|sp| &sp.name == who)
+                            && s.sentence_index.saturating_sub(*at) <= CONTINUE_REACH
+                    });
+                    match continued {
+                        Some((_, _, topics)) => {
+                            s.topics = topics
+                                .iter()
+                                .map(|t| TopicStance::new(&t.topic, Vec::new()))
+                                .collect();
+                        }
+                        None => self.carry(s, &sentences_of_post),
+                    }
+                }
+                if let (Some(sp), false) = (&s.speaker, s.topics.is_empty()) {
+                    last = Some((sp.name.clone(), s.sentence_index, s.topics.clone()));
+                }
+            }
+            echo_headline_topics(list);
+        }
+    }
+
+    fn group(&self, named: &[(usize, usize)]) -> Vec<TopicStance> {
+        let mut out: Vec<TopicStance> = Vec::new();
+        for &(topic, at) in named {
+            let name = &self.topics[topic].name;
+            match out.iter_mut().find(|t| &t.topic == name) {
+                Some(t) => t.mentions.push(at),
+                None => out.push(TopicStance::new(name, vec![at])),
+            }
+        }
+        out
+    }
+
+    /// The topics of the latest sentence before this one, within reach, that named any.
+    fn carry(&self, s: &mut Statement, sentences: &[Sentence]) {
+        let source = sentences.iter().rev().find(|x| {
+            x.start < s.sentence_start
+                && !x.topics.is_empty()
+                && s.sentence_index.saturating_sub(x.index) <= CARRY_REACH
+        });
+        if let Some(x) = source {
+            s.topics = x
+                .topics
+                .iter()
+                .map(|&t| TopicStance::new(&self.topics[t].name, Vec::new()))
+                .collect();
+        }
+    }
+}
+
+/// "Putin is 'lying to everyone'" over a body quote "Putin is lying to everyone ... ceasefire":
+/// the headline quote is about what the body quote is about.
+fn echo_headline_topics(list: &mut [Statement]) {
+    let body: Vec<(String, Vec<TopicStance>)> = list
+        .iter()
+        .filter(|s| !s.in_title && !s.topics.is_empty())
+        .map(|s| (fold(&s.quote), s.topics.clone()))
+        .collect();
+    for s in list
+        .iter_mut()
+        .filter(|s| s.in_title && s.topics.is_empty())
+    {
+        let q = fold(&s.quote);
+        if let Some((_, topics)) = body
+            .iter()
+            .find(|(b, _)| b.len() >= 3 && (b.contains(&q) || q.contains(b.as_str())))
+        {
+            s.topics = topics
+                .iter()
+                .map(|t| TopicStance::new(&t.topic, Vec::new()))
+                .collect();
+        }
+    }
+}
+
+impl TopicStance {
+    pub fn new(topic: &str, mentions: Vec<usize>) -> Self {
+        TopicStance {
+            topic: topic.to_string(),
+            stance: Stance::Unknown,
+            confidence: 0.0,
+            cue: None,
+            mentions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
