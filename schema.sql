@@ -20,6 +20,7 @@ CREATE TABLE posts (
     published_at  TEXT,                      -- RFC 3339 UTC
     author        TEXT,
     role          TEXT,
+    url           TEXT,
     body          TEXT NOT NULL,
     body_start    INTEGER NOT NULL,          -- byte offset of the body in sources.text
     UNIQUE (source_id, seq)

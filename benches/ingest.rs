@@ -62,6 +62,7 @@ fn main() {
     let info = SourceInfo {
         path: "bench-2025-03-15.txt".into(),
         year: Some(2025),
+        ..SourceInfo::default()
     };
     let runs = std::env::var("WHOSAID_BENCH_RUNS")
         .ok()
@@ -74,7 +75,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = store::open(dir.path().join("b.db").to_str().unwrap()).unwrap();
         let t0 = Instant::now();
-        let processed = pipeline.read(text.as_bytes(), &info, None).unwrap();
+        let processed = pipeline.read(text.as_bytes(), &info, None, false).unwrap();
         let t1 = Instant::now();
         let report = store::ingest(
             &mut conn,

@@ -12,9 +12,9 @@
 //! let page = "Talks stallpublished at 10:00 Greenwich Mean Time 2 May\n\
 //!             10:00 GMT 2 May\n\
 //!             \"We are not leaving,\" Zelenskiy told reporters.\n";
-//! let info = SourceInfo { path: "page.txt".into(), year: Some(2025) };
+//! let info = SourceInfo { path: "page.txt".into(), year: Some(2025), ..SourceInfo::default() };
 //! let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
-//! let processed = pipeline.read(page.as_bytes(), &info, None).unwrap();
+//! let processed = pipeline.read(page.as_bytes(), &info, None, false).unwrap();
 //! let statement = &processed.statements[0][0];
 //! assert_eq!(statement.quote, "We are not leaving,");
 //! assert_eq!(statement.speaker.as_ref().unwrap().name, "Volodymyr Zelensky");

@@ -34,6 +34,8 @@ pub struct Post {
     pub published_at: Option<DateTime<Utc>>,
     pub author: Option<String>,
     pub role: Option<String>,
+    /// Where the post itself lives, when the source says (JSONL, HTML).
+    pub url: Option<String>,
     pub paragraphs: Vec<Paragraph>,
 }
 
@@ -86,6 +88,8 @@ pub struct Document {
     /// The text whosaid read: the file itself for text formats, the derived text otherwise.
     pub text: String,
     pub posts: Vec<Post>,
+    /// Bad lines of a line-based source skipped at the user's request (--skip-bad).
+    pub skipped: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -49,8 +49,14 @@ impl Pipeline {
     }
 
     /// Decodes, parses and processes one source.
-    pub fn read(&self, bytes: &[u8], info: &SourceInfo, format: Option<&str>) -> Result<Processed> {
-        let text = parse::decode(bytes, &info.path)?;
+    pub fn read(
+        &self,
+        bytes: &[u8],
+        info: &SourceInfo,
+        format: Option<&str>,
+        lossy: bool,
+    ) -> Result<Processed> {
+        let text = parse::decode(bytes, &info.path, lossy)?;
         let document = parse::parse(&text, info, format)?;
         Ok(self.process(document))
     }

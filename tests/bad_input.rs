@@ -64,10 +64,7 @@ fn invalid_utf8_names_line_and_byte() {
 #[test]
 fn file_with_no_posts() {
     let w = Workspace::new();
-    let f = w.write(
-        "notes-2025-01-01.txt",
-        b"Just some notes.\nNothing like a live page.\n",
-    );
+    let f = w.write("notes-2025-01-01.txt", b"---\n* * *\n== ==\n");
     refused(&w, &f, &[], "no posts found");
 }
 

@@ -198,7 +198,11 @@ fn ingest_from_stdin() {
     let text = std::fs::read(repo_file("tests/data/harbour-live-2024-06-02.txt")).unwrap();
     let r = w.run_stdin(&["ingest", "-", "--year", "2024"], &text);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.starts_with("<stdin>: 3 posts"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("<stdin>: bbc-live, 3 posts"),
+        "{}",
+        r.stdout
+    );
 }
 
 /// The golden page: every statement of a hand-written live blog with its speaker.

@@ -25,6 +25,7 @@ pub struct Gazetteer {
     /// Country and bloc names, never people.
     places: HashSet<String>,
     journalist_words: HashSet<String>,
+    organisation_words: HashSet<String>,
 }
 
 /// Lower case, no determiner, no possessive: "The ECB's president" -> "ecb president".
@@ -60,12 +61,15 @@ impl Gazetteer {
     pub fn load(data: &DataFiles) -> Result<Self> {
         let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
         let mut journalist_words = HashSet::new();
+        let mut organisation_words = HashSet::new();
         for (_, row) in data.records("roles.csv")? {
             let role = fold(row.get(0).unwrap_or(""));
             let syn: Vec<String> = list(row.get(1)).iter().map(|s| fold(s)).collect();
             if role == "journalist" {
                 journalist_words.insert(role.clone());
                 journalist_words.extend(syn);
+            } else if role == "organisation" {
+                organisation_words.extend(syn);
             } else {
                 synonyms.entry(role).or_default().extend(syn);
             }
@@ -124,6 +128,7 @@ impl Gazetteer {
             title_words: HashSet::new(),
             places,
             journalist_words,
+            organisation_words,
         };
         g.index(&synonyms, &countries);
         Ok(g)
@@ -299,6 +304,10 @@ impl Gazetteer {
 
     pub fn is_place(&self, folded: &str) -> bool {
         self.places.contains(folded)
+    }
+
+    pub fn is_organisation_word(&self, folded: &str) -> bool {
+        self.organisation_words.contains(folded)
     }
 
     pub fn is_journalist_word(&self, folded: &str) -> bool {

@@ -394,15 +394,20 @@ impl Attributor {
         {
             first -= 1;
         }
-        while first < last_cap
+        // "the European Central Bank": an organisation keeps its whole name.
+        let organisation = self.gazetteer.is_organisation_word(tokens[last_cap].base());
+        while !organisation
+            && first < last_cap
             && (self.gazetteer.is_title_word(tokens[first].base())
                 || self.gazetteer.is_place(tokens[first].base()))
         {
             first += 1;
         }
-        let had_title = first > 0;
+        let had_title = first > 0 || organisation;
         let name: Vec<&crate::text::Token> = tokens[first..=last_cap].iter().collect();
-        if name.len() > 4 || (name.len() == 1 && self.gazetteer.is_title_word(name[0].base())) {
+        if name.len() > 4
+            || (name.len() == 1 && self.gazetteer.is_title_word(name[0].base()) && !organisation)
+        {
             return Referent::Unknown;
         }
         let folded = name

@@ -34,6 +34,7 @@ impl Fixture {
                 url: None,
                 published_on: None,
                 text,
+                skipped: 0,
                 posts: vec![post],
             },
         }

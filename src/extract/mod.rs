@@ -34,6 +34,15 @@ const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "who", "you"];
 const CHANNEL_PREPOSITIONS: &[&str] = &[
     "on", "in", "at", "during", "to", "via", "after", "before", "from",
 ];
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "whether"];
 const OBJECT_PRONOUNS: &[&str] = &[
     "me",
@@ -62,6 +71,8 @@ struct Frame {
     forward: Option<Range<usize>>,
     /// Tokens before the speaker that carry the reported words ("..., Starmer says").
     backward: Option<Range<usize>>,
+    /// The cue ends its paragraph with a colon: the next paragraph holds the words.
+    opens_next: bool,
 }
 
 impl Frame {
@@ -100,6 +111,7 @@ impl Extractor {
         let blocks: Vec<_> = post.blocks().collect();
         let mut pieces: Vec<Piece> = Vec::new();
         let mut sentence_index = 0;
+        let mut pending = None;
         for (b, block) in blocks.iter().enumerate() {
             let next_reopens = blocks.get(b + 1).is_some_and(|n| {
                 !n.is_title
@@ -113,6 +125,7 @@ impl Extractor {
                 block.is_title,
                 next_reopens,
                 &mut sentence_index,
+                &mut pending,
                 &mut pieces,
             );
         }
@@ -132,17 +145,20 @@ impl Extractor {
         is_title: bool,
         next_reopens: bool,
         sentence_index: &mut usize,
+        pending: &mut Option<(Mention, String)>,
         out: &mut Vec<Piece>,
     ) {
+        // "X said:" closing the paragraph before: this one holds X's words.
+        let said_before = pending.take().filter(|_| !is_title);
         let text = para.text.as_str();
         let spans = quotes::scan(text);
         let tokens = tokenize(text, &quote_marks(&spans));
         let located: Vec<Located> = spans
             .into_iter()
             .filter_map(|span| {
-                let open_token = tokens.iter().position(|t| t.start == span.open)?;
+                let open_token = tokens.binary_search_by_key(&span.open, |t| t.start).ok()?;
                 let close_token = match span.close {
-                    Some(c) => tokens.iter().position(|t| t.start == c)?,
+                    Some(c) => tokens.binary_search_by_key(&c, |t| t.start).ok()?,
                     None => tokens.len() - 1,
                 };
                 Some(Located {
@@ -160,7 +176,39 @@ impl Extractor {
         }
         let bullet = para.is_bullet();
         let last_quote = located.len().saturating_sub(1);
-        for sent in sentences(&tokens) {
+        if located.is_empty()
+            && let Some((who, cue)) = &said_before
+        {
+            // Direct speech printed without quote marks after "X said:".
+            let body = text.trim_start_matches(['-', '•', '*', ' ']);
+            if body.split_whitespace().count() >= 3 {
+                let start = text.len() - body.len();
+                let range = start..text.len();
+                out.push(Piece {
+                    statement: Statement {
+                        kind: StatementKind::Direct,
+                        quote: body.to_string(),
+                        context: text.to_string(),
+                        start: para.offset + range.start,
+                        end: para.offset + range.end,
+                        sentence_start: para.offset,
+                        sentence_index: *sentence_index + 1,
+                        in_title: false,
+                        in_bullet: para.is_bullet(),
+                        attribution: Attribution::Cue,
+                        mention: Some(who.clone()),
+                        cue: Some(cue.clone()),
+                        speaker: None,
+                        topics: Vec::new(),
+                    },
+                    continues: false,
+                });
+            }
+        }
+        let all_sentences = sentences(&tokens);
+        let sentence_count = all_sentences.len();
+        let mut first_quote = 0;
+        for (n, sent) in all_sentences.into_iter().enumerate() {
             if is_title {
                 *sentence_index = 0;
             } else {
@@ -171,12 +219,29 @@ impl Extractor {
             let mut frames = self.frames(&tokens, sent.clone(), &in_quote);
             if is_title {
                 frames.extend(dash_frame(&tokens, sent.clone(), &in_quote));
+                if frames.is_empty() {
+                    frames.extend(colon_frame(&tokens, sent.clone(), &in_quote));
+                }
+            }
+            while first_quote < located.len() && located[first_quote].open_token < sent.start {
+                first_quote += 1;
             }
             let quotes_here: Vec<(usize, &Located)> = located
                 .iter()
                 .enumerate()
-                .filter(|(_, q)| sent.contains(&q.open_token))
+                .skip(first_quote)
+                .take_while(|(_, q)| q.open_token < sent.end)
                 .collect();
+            if n + 1 == sentence_count
+                && let Some(f) = frames.iter().rev().find(|f| f.opens_next)
+            {
+                *pending = f.subject.as_ref().map(|s| {
+                    (
+                        mention(para, &tokens, s.clone()),
+                        cue_text(text, &tokens, &f.cue),
+                    )
+                });
+            }
             let base = |kind, quote: &str, range: Range<usize>| Statement {
                 kind,
                 quote: quote.to_string(),
@@ -217,6 +282,11 @@ impl Extractor {
                     statement.attribution = Attribution::Unclaimed;
                 } else if stands_alone(&tokens, sent.clone(), q) {
                     statement.attribution = Attribution::Standalone;
+                    if let (0, Some((who, cue))) = (n, &said_before) {
+                        statement.attribution = Attribution::Cue;
+                        statement.mention = Some(who.clone());
+                        statement.cue = Some(cue.clone());
+                    }
                 }
                 out.push(Piece {
                     statement,
@@ -320,7 +390,7 @@ impl Extractor {
             }
         }
         // A cue that reports nothing here ("He ends with a call to ...") claims no quote.
-        frames.retain(|f| f.forward.is_some() || f.backward.is_some());
+        frames.retain(|f| f.forward.is_some() || f.backward.is_some() || f.opens_next);
         // A cue's words stop where the next speaker's sentence part begins.
         for k in 0..frames.len() {
             let limit = frames.get(k + 1).map_or(sent.end, Frame::anchor);
@@ -351,7 +421,13 @@ impl Extractor {
         sent: Range<usize>,
         cue: Range<usize>,
     ) -> Option<Frame> {
-        let subject = np_right(tokens, cue.end, sent.end)?;
+        // "according to diplomats": any short phrase will do here.
+        let subject = np_right(tokens, cue.end, sent.end).or_else(|| {
+            let end = (cue.end..sent.end.min(cue.end + 3))
+                .take_while(|&k| tokens[k].kind == TokenKind::Word)
+                .last()?;
+            Some(cue.end..end + 1)
+        })?;
         let after = subject.end;
         let (forward, backward) = if cue.start == sent.start
             || tokens[cue.start - 1].is_punct(',') && cue.start - 1 == sent.start
@@ -372,6 +448,7 @@ impl Extractor {
             inherited: false,
             forward,
             backward,
+            opens_next: false,
         })
     }
 
@@ -425,6 +502,13 @@ impl Extractor {
             after = skip_object(tokens, after, sent.end);
         }
         let forward = self.forward_scope(tokens, after, sent.end, kind);
+        // "In his nightly address, the president said:" and the paragraph ends.
+        let opens_next = forward.is_none()
+            && tokens[after..sent.end]
+                .iter()
+                .rev()
+                .find(|t| !t.is_quote())
+                .is_some_and(|t| t.is_punct(':'));
         let anchor = match &subject {
             Some(s) if !inverted => s.start,
             _ => cue.start,
@@ -446,7 +530,8 @@ impl Extractor {
             forward
                 .as_ref()
                 .is_none_or(|f| after_comma(tokens, f.start))
-        });
+        })
+        .filter(|_| !opens_next);
         Some(Frame {
             cue,
             kind,
@@ -454,6 +539,7 @@ impl Extractor {
             inherited: false,
             forward,
             backward,
+            opens_next,
         })
     }
 
@@ -524,6 +610,18 @@ impl Extractor {
         end: usize,
         kind: CueKind,
     ) -> Option<Range<usize>> {
+        // "said Wednesday that", "said on Thursday": when, not what.
+        if p < end && tokens[p].cap && WEEKDAYS.contains(&tokens[p].lower.as_str()) {
+            p += 1;
+            if p < end
+                && matches!(
+                    tokens[p].lower.as_str(),
+                    "night" | "morning" | "afternoon" | "evening"
+                )
+            {
+                p += 1;
+            }
+        }
         // "says on X that", "said in a statement:" -- skip the channel when a clause start follows.
         if p < end
             && kind != CueKind::VerbTrailing
@@ -626,6 +724,11 @@ fn np_words_left(tokens: &[Token], sent_start: usize, end: usize) -> Option<Rang
                 continue;
             }
             break;
+        }
+        // "Secretary of State Marco Rubio": "of" inside a capitalised title.
+        if w == "of" && k < end && k >= sent_start + 2 && tokens[k - 2].cap && tokens[k].cap {
+            k -= 1;
+            continue;
         }
         if matches!(w, "of" | "for") && k < end {
             // "a spokesperson for the Kremlin": one hop over of/for inside a phrase with a
@@ -742,6 +845,27 @@ fn dash_frame(tokens: &[Token], sent: Range<usize>, in_quote: &[bool]) -> Option
         inherited: false,
         forward: None,
         backward: Some(sent.start..dash),
+        opens_next: false,
+    })
+}
+
+/// A headline `Zelenskiy: 'We need air defence'`: a name, a colon, then their words.
+fn colon_frame(tokens: &[Token], sent: Range<usize>, in_quote: &[bool]) -> Option<Frame> {
+    let colon = (sent.start + 1..sent.end.min(sent.start + 6))
+        .find(|&i| tokens[i].is_punct(':') && !in_quote[i])?;
+    let name = sent.start..colon;
+    let words = &tokens[name.clone()];
+    let ok = words.len() <= 4
+        && words.iter().all(|t| t.kind == TokenKind::Word && t.cap)
+        && colon + 1 < sent.end;
+    ok.then(|| Frame {
+        cue: colon..colon + 1,
+        kind: CueKind::Verb,
+        subject: Some(name),
+        inherited: false,
+        forward: Some(colon + 1..sent.end),
+        backward: None,
+        opens_next: false,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 
-use super::{Format, SourceInfo, date_in_name, month_number};
+use super::{Format, SourceInfo, date_in_name, lines, month_number};
 use crate::error::{Error, Result};
 use crate::model::{Document, Paragraph, Post};
 use crate::text::glued_boundary;
@@ -145,13 +145,7 @@ impl Format for BbcLive {
 
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document> {
         let name_date = date_in_name(&info.path);
-        let mut lines: Vec<(usize, &str)> = Vec::new();
-        let mut offset = 0;
-        for raw in text.split_inclusive('\n') {
-            let line = raw.trim_end_matches(['\n', '\r']);
-            lines.push((offset, line));
-            offset += raw.len();
-        }
+        let lines = lines(text);
 
         let mut posts = Vec::new();
         let mut i = 0;
@@ -170,7 +164,7 @@ impl Format for BbcLive {
                 continue;
             };
             let line_no = i + 1;
-            let published_at = timestamp(&marker, info.year, name_date).ok_or_else(|| {
+            let published_at = timestamp(&marker, info.year.or(info.date.map(|d| d.year())), info.date.or(name_date)).ok_or_else(|| {
                 Error::input(
                     &info.path,
                     Some(line_no),
@@ -250,10 +244,11 @@ impl Format for BbcLive {
         Ok(Document {
             path: info.path.clone(),
             format: self.name().to_string(),
-            url: None,
+            url: info.url.clone(),
             published_on,
             text: text.to_string(),
             posts,
+            skipped: 0,
         })
     }
 }
@@ -299,6 +294,7 @@ mod tests {
         SourceInfo {
             path: "page.txt".into(),
             year,
+            ..SourceInfo::default()
         }
     }
 

@@ -2,21 +2,35 @@
 //! gives a `Document`: the text offsets point into, and its posts. One file per format behind
 //! the `Format` trait; nothing here touches the database.
 
+mod article;
 mod bbc_live;
+pub mod dates;
+mod html;
+mod jsonl;
+mod live_text;
 
+pub use article::Article;
 pub use bbc_live::BbcLive;
+pub use html::Html;
+pub use jsonl::Jsonl;
+pub use live_text::LiveText;
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::{Error, Result};
-use crate::model::Document;
+use crate::model::{Document, Paragraph};
 
 /// What the user told us about a source, beside its bytes.
 #[derive(Debug, Clone, Default)]
 pub struct SourceInfo {
-    /// The name to report in errors and store as provenance ('-' for stdin).
+    /// The name to report in errors and store as provenance ('<stdin>' for stdin).
     pub path: String,
     pub year: Option<i32>,
+    /// The publication date when the user gives it (--date).
+    pub date: Option<NaiveDate>,
+    pub url: Option<String>,
+    /// Bad lines of a line-based format are skipped instead of failing the source.
+    pub skip_bad: bool,
 }
 
 pub trait Format {
@@ -27,9 +41,123 @@ pub trait Format {
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document>;
 }
 
-/// Every format, most specific first.
+/// Every format, most specific first; plain article text takes whatever is left.
 pub fn formats() -> Vec<Box<dyn Format>> {
-    vec![Box::new(BbcLive)]
+    vec![
+        Box::new(Jsonl),
+        Box::new(Html),
+        Box::new(BbcLive),
+        Box::new(LiveText),
+        Box::new(Article),
+    ]
+}
+
+/// The text whosaid derives from a structured source (JSONL, HTML): each post's title and
+/// paragraphs on lines of their own, posts apart by a blank line. Offsets point into it.
+#[derive(Debug, Default)]
+pub struct DerivedText {
+    pub text: String,
+}
+
+impl DerivedText {
+    /// Appends a post's text and gives back its title and paragraphs placed in it.
+    pub fn post(
+        &mut self,
+        title: Option<&str>,
+        paragraphs: &[String],
+    ) -> (Option<Paragraph>, Vec<Paragraph>) {
+        let mut place = |s: &str| {
+            let p = Paragraph::new(s, self.text.len());
+            self.text.push_str(s);
+            self.text.push('\n');
+            p
+        };
+        let title = title
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(&mut place);
+        let paragraphs = paragraphs
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+            .map(&mut place)
+            .collect();
+        self.text.push('\n');
+        (title, paragraphs)
+    }
+}
+
+/// When a post was published, from a date string a structured source gives
+/// ("2025-03-15T12:00:00+01:00", "2025-03-15 12:00", "March 15, 2025").
+pub fn published(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let s = dates::scan(value);
+    s.exact.or_else(|| {
+        let day = s.date?;
+        Some(dates::to_utc(day, s.time.unwrap_or_default(), s.zone))
+    })
+}
+
+/// The lines of a text with the byte offset of each, line ends (LF or CRLF) removed.
+pub fn lines(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        out.push((offset, raw.trim_end_matches(['\n', '\r'])));
+        offset += raw.len();
+    }
+    out
+}
+
+/// Page furniture that copies along with the text: share buttons, update notes, labels.
+pub fn is_furniture(line: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "share",
+        "copy link",
+        "key events",
+        "show key events only",
+        "advertisement",
+        "live",
+        "updated",
+        "reuse this content",
+        "facebook",
+        "twitter",
+        "email",
+        "x",
+        "whatsapp",
+        "pinned post",
+        "read more",
+        "more on this story",
+        "related topics",
+        "follow live",
+        "report an error",
+        "skip to content",
+        "share this post",
+        "share page",
+        "save",
+        "comments",
+        "listen",
+        "print",
+    ];
+    const PREFIX: &[&str] = &[
+        "share on ",
+        "share via ",
+        "updated at ",
+        "last updated",
+        "please turn on javascript",
+        "skip past ",
+        "skip to ",
+        "view more on ",
+        "image source, ",
+        "image caption, ",
+        "media caption, ",
+        "video caption, ",
+        "getty images",
+        "photograph:",
+        "sign up for",
+        "get the latest",
+    ];
+    let t = line.trim().to_lowercase();
+    EXACT.contains(&t.as_str()) || PREFIX.iter().any(|p| t.starts_with(p))
 }
 
 pub fn by_name(name: &str) -> Option<Box<dyn Format>> {
@@ -37,7 +165,12 @@ pub fn by_name(name: &str) -> Option<Box<dyn Format>> {
 }
 
 /// Decodes the bytes of a source, refusing what is not text with a message that says where.
-pub fn decode(bytes: &[u8], path: &str) -> Result<String> {
+/// UTF-8 (a byte-order mark dropped) and UTF-16 with a byte-order mark are read; with
+/// `lossy`, invalid UTF-8 becomes U+FFFD instead of an error.
+pub fn decode(bytes: &[u8], path: &str, lossy: bool) -> Result<String> {
+    if let Some(text) = utf16(bytes, path)? {
+        return check_text(text, path);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input(path, None, "the file is empty"));
@@ -51,15 +184,59 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<String> {
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
+        Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
         Err(e) => {
             let pos = e.valid_up_to();
             Err(Error::input(
                 path,
                 Some(line_of(bytes, pos)),
-                format!("invalid UTF-8 at byte {pos}"),
+                format!(
+                    "invalid UTF-8 at byte {pos} (--lossy reads it with replacement characters)"
+                ),
             ))
         }
     }
+}
+
+fn utf16(bytes: &[u8], path: &str) -> Result<Option<String>> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return Ok(None),
+    };
+    let body = &bytes[2..];
+    if !body.len().is_multiple_of(2) {
+        return Err(Error::input(
+            path,
+            None,
+            "UTF-16 text with an odd number of bytes",
+        ));
+    }
+    let units = body.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<std::result::Result<String, _>>()
+        .map(Some)
+        .map_err(|e| Error::input(path, None, format!("invalid UTF-16: {e}")))
+}
+
+fn check_text(text: String, path: &str) -> Result<String> {
+    if text.trim().is_empty() {
+        return Err(Error::input(path, None, "the file is empty"));
+    }
+    if let Some(pos) = text.find('\0') {
+        return Err(Error::input(
+            path,
+            None,
+            format!("binary data (a NUL character at byte {pos})"),
+        ));
+    }
+    Ok(text)
 }
 
 fn line_of(bytes: &[u8], pos: usize) -> usize {
@@ -79,13 +256,30 @@ pub fn parse(text: &str, info: &SourceInfo, format: Option<&str>) -> Result<Docu
                 Error::input(
                     &info.path,
                     None,
-                    "no posts found: not a format whosaid reads (a live blog copied as text)",
+                    "no posts found: not a format whosaid reads (a live blog or article as text, an HTML page, JSONL)",
                 )
             })?,
     };
     let doc = chosen.parse(text, info)?;
     if doc.posts.is_empty() {
         return Err(Error::input(&info.path, None, "no posts found"));
+    }
+    // A post dated after today is a misread date, not news from the future.
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    if let Some(p) = doc
+        .posts
+        .iter()
+        .find(|p| p.published_at.is_some_and(|t| t > tomorrow))
+    {
+        let when = p
+            .published_at
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        return Err(Error::input(
+            &info.path,
+            None,
+            format!("a post is dated {when}, in the future: check the date, or pass --date/--year"),
+        ));
     }
     Ok(doc)
 }
@@ -155,16 +349,24 @@ mod tests {
 
     #[test]
     fn decode_refuses_binary_and_bad_utf8_with_position() {
-        let e = decode(b"abc\n\xff\xfe", "x.txt").unwrap_err().to_string();
-        assert_eq!(e, "x.txt:2: invalid UTF-8 at byte 4");
-        let e = decode(b"ab\0cd", "y.bin").unwrap_err().to_string();
+        let e = decode(b"abc\n\xff\xfe", "x.txt", false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("x.txt:2: invalid UTF-8 at byte 4"), "{e}");
+        assert_eq!(
+            decode(b"abc\n\xff", "x.txt", true).unwrap(),
+            "abc\n\u{fffd}"
+        );
+        let e = decode(b"ab\0cd", "y.bin", false).unwrap_err().to_string();
         assert!(e.contains("binary"), "{e}");
         assert!(
-            decode(b"  \n", "z")
+            decode(b"  \n", "z", false)
                 .unwrap_err()
                 .to_string()
                 .contains("empty")
         );
-        assert_eq!(decode(b"\xEF\xBB\xBFhi", "b").unwrap(), "hi");
+        assert_eq!(decode(b"\xEF\xBB\xBFhi", "b", false).unwrap(), "hi");
+        assert_eq!(decode(b"\xFF\xFEh\0i\0", "u16", false).unwrap(), "hi");
+        assert_eq!(decode(b"\xFE\xFF\0h\0i", "u16be", false).unwrap(), "hi");
     }
 }

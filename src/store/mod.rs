@@ -143,8 +143,8 @@ pub fn ingest(
     {
         let mut insert_post = tx
             .prepare(
-                "INSERT INTO posts (source_id, seq, title, published_at, author, role, body, body_start)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO posts (source_id, seq, title, published_at, author, role, url, body, body_start)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(Error::db("preparing posts"))?;
         let mut insert_statement = tx
@@ -183,6 +183,7 @@ pub fn ingest(
                     published,
                     post.author,
                     post.role,
+                    post.url,
                     post.body(),
                     post.body_start() as i64,
                 ])

@@ -76,6 +76,7 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
             paragraphs: vec![Paragraph::new(text, 0)],
             ..Post::default()
         }],
+        skipped: 0,
     };
     let mut lists = vec![vec![
         statement(&doc, "workable", 2),

@@ -1,0 +1,269 @@
+//! Live blogs copied as text from any outlet whose posts open with a time line ("17.45 BST",
+//! "16:26", "5:03pm", "2h ago", "Thursday 27 March 2025 16:26, UK") rather than BBC's
+//! marker. The page's own date line (or --date, or the file name) dates the posts; a post's
+//! first short line without final punctuation is its headline.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::dates::{Stamp, Zone, scan, stamp_line, to_utc};
+use super::{Format, SourceInfo, date_in_name, is_furniture, lines};
+use crate::error::{Error, Result};
+use crate::model::{Document, Paragraph, Post};
+
+pub struct LiveText;
+
+/// How many lines at the top may hold the page's date.
+const HEADER_LINES: usize = 15;
+
+/// A line that opens a post: a stamp, not "Updated at ..." furniture.
+fn post_stamp(line: &str) -> Option<Stamp> {
+    let lower = line.trim_start().to_ascii_lowercase();
+    if lower.starts_with("updated") || lower.starts_with("last updated") {
+        return None;
+    }
+    stamp_line(line)
+}
+
+struct Page {
+    day: Option<NaiveDate>,
+    zone: Option<Zone>,
+    /// When the page says it was written: the reference for "2h ago".
+    now: Option<DateTime<Utc>>,
+    /// The line that gave the date, not a post of its own.
+    line: Option<usize>,
+}
+
+fn page_context(all: &[(usize, &str)], info: &SourceInfo) -> Page {
+    let mut page = Page {
+        day: None,
+        zone: None,
+        now: None,
+        line: None,
+    };
+    for (i, (_, l)) in all
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, l))| !l.trim().is_empty())
+        .take(HEADER_LINES)
+    {
+        let s = scan(l);
+        let day = s.exact.map(|t| t.date_naive()).or(s.day(None));
+        if let Some(day) = day {
+            page.day = Some(day);
+            page.zone = s.zone;
+            page.now = s.exact.or_else(|| s.time.map(|t| to_utc(day, t, s.zone)));
+            page.line = Some(i);
+            break;
+        }
+    }
+    if let Some(d) = info.date {
+        page.day = Some(d);
+    }
+    if page.day.is_none() {
+        page.day = date_in_name(&info.path);
+    }
+    page
+}
+
+/// Indices of the lines that open posts. Relative stamps ("2h ago") count only on pages
+/// with no clock times: elsewhere they label a key-events list.
+pub fn post_starts(all: &[(usize, &str)], skip: Option<usize>) -> Vec<(usize, Stamp)> {
+    let stamps: Vec<(usize, Stamp)> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip)
+        .filter_map(|(i, (_, l))| post_stamp(l).map(|s| (i, s)))
+        .collect();
+    let clock = stamps.iter().filter(|(_, s)| s.ago.is_none()).count();
+    stamps
+        .into_iter()
+        .filter(|(_, s)| clock < 2 || s.ago.is_none())
+        .collect()
+}
+
+impl Format for LiveText {
+    fn name(&self) -> &'static str {
+        "live-text"
+    }
+
+    fn detect(&self, text: &str) -> bool {
+        let all = lines(text);
+        let head: Vec<(usize, &str)> = all.into_iter().take(5000).collect();
+        post_starts(&head, None).len() >= 2
+    }
+
+    fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document> {
+        let all = lines(text);
+        let page = page_context(&all, info);
+        let starts = post_starts(&all, page.line);
+        let mut posts: Vec<Post> = Vec::new();
+        let mut times: Vec<(Option<DateTime<Utc>>, bool)> = Vec::new();
+        for (k, (i, stamp)) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).map_or(all.len(), |(j, _)| *j);
+            let content: Vec<(usize, &str)> = all[i + 1..end]
+                .iter()
+                .filter(|(_, l)| {
+                    !l.trim().is_empty() && !is_furniture(l) && post_stamp(l).is_none()
+                })
+                .copied()
+                .collect();
+            let mut post = Post::default();
+            let mut body = &content[..];
+            if content.len() >= 2 && is_headline(content[0].1) {
+                post.title = Some(paragraph(content[0]));
+                body = &content[1..];
+            }
+            post.paragraphs = body.iter().map(|&l| paragraph(l)).collect();
+            if post.paragraphs.is_empty() {
+                continue;
+            }
+            let dated = stamp.date.is_some() || stamp.day_month.is_some() || stamp.exact.is_some();
+            let time = if let Some(t) = stamp.exact {
+                Some(t)
+            } else if let Some(ago) = stamp.ago {
+                page.now.map(|now| now - ago)
+            } else {
+                let day = stamp
+                    .day(page.day.map(|d| chrono::Datelike::year(&d)))
+                    .or(page.day);
+                match (day, stamp.time) {
+                    (Some(day), Some(t)) => Some(to_utc(day, t, stamp.zone.or(page.zone))),
+                    _ => None,
+                }
+            };
+            if time.is_none() {
+                return Err(Error::input(
+                    &info.path,
+                    Some(i + 1),
+                    "cannot tell the date of this post: pass --date YYYY-MM-DD, or put the date in the file name",
+                ));
+            }
+            times.push((time, dated));
+            posts.push(post);
+        }
+        roll_back_midnight(&mut times, page.now);
+        for (post, (time, _)) in posts.iter_mut().zip(times) {
+            post.published_at = time;
+        }
+        let published_on = posts
+            .iter()
+            .filter_map(|p| p.published_at)
+            .min()
+            .map(|t| t.date_naive());
+        Ok(Document {
+            path: info.path.clone(),
+            format: self.name().to_string(),
+            url: info.url.clone(),
+            published_on,
+            text: text.to_string(),
+            posts,
+            skipped: 0,
+        })
+    }
+}
+
+/// Pages that run past midnight date their posts by clock time only. A post cannot be later
+/// than the page's own "updated" time, so one that would be belongs to the day before; with
+/// no such time, on a newest-first page a time later than the post above it (by more than
+/// six hours) belongs to the day before.
+fn roll_back_midnight(times: &mut [(Option<DateTime<Utc>>, bool)], now: Option<DateTime<Utc>>) {
+    if let Some(now) = now {
+        for (time, dated) in times.iter_mut() {
+            if let (Some(t), false) = (time.as_mut(), *dated) {
+                while *t > now + Duration::minutes(10) {
+                    *t -= Duration::days(1);
+                }
+            }
+        }
+        return;
+    }
+    let pairs: Vec<(DateTime<Utc>, DateTime<Utc>)> = times
+        .windows(2)
+        .filter_map(|w| Some((w[0].0?, w[1].0?)))
+        .collect();
+    let newest_first = pairs.iter().filter(|(a, b)| b < a).count() > pairs.len() / 2;
+    let mut shift = Duration::zero();
+    let mut prev: Option<DateTime<Utc>> = None;
+    for (time, dated) in times.iter_mut() {
+        let Some(t) = *time else { continue };
+        if *dated {
+            shift = Duration::zero();
+            prev = Some(t);
+            continue;
+        }
+        let mut adjusted = t - shift;
+        if let Some(p) = prev {
+            if newest_first && adjusted > p + Duration::hours(6) {
+                shift += Duration::days(1);
+                adjusted -= Duration::days(1);
+            } else if !newest_first && adjusted + Duration::hours(6) < p {
+                shift -= Duration::days(1);
+                adjusted += Duration::days(1);
+            }
+        }
+        *time = Some(adjusted);
+        prev = Some(adjusted);
+    }
+}
+
+/// A post's headline: a short line with no sentence-ending punctuation.
+pub fn is_headline(line: &str) -> bool {
+    let t = line.trim();
+    t.chars().count() <= 160
+        && !t.ends_with(['.', '?', '!', ':', ','])
+        && !t.ends_with(".\"")
+        && !t.ends_with(".”")
+        && !t.starts_with(['-', '•', '*'])
+}
+
+pub fn paragraph((offset, line): (usize, &str)) -> Paragraph {
+    let lead = line.len() - line.trim_start().len();
+    Paragraph::new(line.trim(), offset + lead)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "Talks live\nSun 6 Apr 2025 00.40 BST\nKey events\n1h ago\nA headline\n\n00.20 BST\nPast midnight\nThe minister said \"it is late\".\nShare\n23.10 BST\nThe envoy said talks would resume.\nUpdated at 23.15 BST\n";
+
+    fn info() -> SourceInfo {
+        SourceInfo {
+            path: "page.txt".into(),
+            ..SourceInfo::default()
+        }
+    }
+
+    #[test]
+    fn posts_from_time_lines_with_page_date_and_midnight() {
+        let doc = LiveText.parse(PAGE, &info()).unwrap();
+        assert_eq!(doc.posts.len(), 2);
+        let first = &doc.posts[0];
+        assert_eq!(first.title.as_ref().unwrap().text, "Past midnight");
+        assert_eq!(first.paragraphs.len(), 1, "Share is furniture");
+        // 00.20 BST on 6 April is 23.20 UTC on 5 April; 23.10 BST cannot be after the page's
+        // 00.40, so it is 23.10 BST on 5 April.
+        assert_eq!(
+            first.published_at.unwrap().to_rfc3339(),
+            "2025-04-05T23:20:00+00:00"
+        );
+        assert_eq!(
+            doc.posts[1].published_at.unwrap().to_rfc3339(),
+            "2025-04-05T22:10:00+00:00"
+        );
+        let p = &doc.posts[1].paragraphs[0];
+        assert_eq!(&PAGE[p.offset..p.offset + p.text.len()], p.text);
+    }
+
+    #[test]
+    fn undated_page_is_refused_with_the_line() {
+        let e = LiveText
+            .parse("10:00\nSomething happened here.\n11:00\nMore.\n", &info())
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("page.txt:1: cannot tell the date"),
+            "{e}"
+        );
+    }
+}
