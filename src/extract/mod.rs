@@ -824,7 +824,21 @@ fn skip_object(tokens: &[Token], from: usize, end: usize) -> usize {
     if OBJECT_PRONOUNS.contains(&t.lower.as_str()) {
         return from + 1;
     }
-    np_right(tokens, from, end).map_or(from, |r| r.end)
+    if let Some(r) = np_right(tokens, from, end) {
+        return r.end;
+    }
+    // "told state media.", "told state television that": a short plain-word audience.
+    let words = (from..end.min(from + 3))
+        .take_while(|&k| tokens[k].kind == TokenKind::Word)
+        .count();
+    let after = tokens.get(from + words);
+    let closes =
+        after.is_none_or(|t| t.kind == TokenKind::Punct || t.is_quote() || t.lower == "that");
+    if words > 0 && closes {
+        from + words
+    } else {
+        from
+    }
 }
 
 /// A headline `Conflict will reach our shores - Starmer`: the name after a closing dash.
