@@ -4,13 +4,22 @@
 CREATE TABLE sources (
     id            INTEGER PRIMARY KEY,
     path          TEXT NOT NULL,
-    content_hash  TEXT NOT NULL UNIQUE,      -- sha256 of the text read
+    content_hash  TEXT NOT NULL UNIQUE,      -- sha256 of the bytes read
     format        TEXT NOT NULL,
     url           TEXT,
     published_on  TEXT,                      -- YYYY-MM-DD of its first post
-    ingested_at   TEXT NOT NULL,             -- RFC 3339 UTC
-    text          TEXT NOT NULL              -- what all offsets point into
+    ingested_at   TEXT NOT NULL              -- RFC 3339 UTC
 );
+
+-- The text all offsets point into (the file for text formats, the derived text for HTML
+-- and JSONL), in pieces so a huge source is written without being held in memory.
+CREATE TABLE source_texts (
+    source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    start         INTEGER NOT NULL,          -- byte offset of this piece in the whole text
+    text          TEXT NOT NULL,
+    PRIMARY KEY (source_id, seq)
+) WITHOUT ROWID;
 
 CREATE TABLE posts (
     id            INTEGER PRIMARY KEY,
@@ -22,7 +31,7 @@ CREATE TABLE posts (
     role          TEXT,
     url           TEXT,
     body          TEXT NOT NULL,
-    body_start    INTEGER NOT NULL,          -- byte offset of the body in sources.text
+    body_start    INTEGER NOT NULL,          -- byte offset of the body in the source text
     UNIQUE (source_id, seq)
 );
 
@@ -48,7 +57,7 @@ CREATE TABLE statements (
     kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term')),
     quote           TEXT NOT NULL,
     context         TEXT NOT NULL,
-    start           INTEGER NOT NULL,        -- byte offsets of quote in sources.text
+    start           INTEGER NOT NULL,        -- byte offsets of quote in the source text
     end             INTEGER NOT NULL,
     speaker_mention TEXT,                    -- the speaker as written: 'he', 'the prime minister'
     cue             TEXT,                    -- the reporting verb or phrase
@@ -75,3 +84,12 @@ CREATE TABLE statement_topics (
     PRIMARY KEY (statement_id, topic_id)
 ) WITHOUT ROWID;
 CREATE INDEX statement_topics_topic ON statement_topics(topic_id, statement_id);
+
+-- Each statement's words as they stand in the source text, to check offsets against.
+CREATE VIEW statement_spans AS
+SELECT s.id AS statement_id,
+       CAST(substr(CAST(t.text AS BLOB), s.start - t.start + 1, s.end - s.start) AS TEXT) AS span
+FROM statements s
+JOIN posts p ON p.id = s.post_id
+JOIN source_texts t ON t.source_id = p.source_id
+ AND t.start <= s.start AND s.start < t.start + length(CAST(t.text AS BLOB));

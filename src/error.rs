@@ -62,6 +62,22 @@ impl Error {
         move |source| Error::Db { context, source }
     }
 
+    /// The same error for a piece of a source that starts after `lines` lines.
+    pub fn at_line_offset(self, lines: usize) -> Self {
+        match self {
+            Error::Input {
+                path,
+                line: Some(line),
+                message,
+            } => Error::Input {
+                path,
+                line: Some(line + lines),
+                message,
+            },
+            other => other,
+        }
+    }
+
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
     }

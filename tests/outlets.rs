@@ -94,10 +94,7 @@ fn offsets_point_into_the_stored_derived_text() {
     }
     let conn = rusqlite::Connection::open(w.db()).unwrap();
     let mut stmt = conn
-        .prepare(
-            "SELECT s.quote, substr(CAST(src.text AS BLOB), s.start + 1, s.end - s.start)
-             FROM statements s JOIN posts p ON p.id = s.post_id JOIN sources src ON src.id = p.source_id",
-        )
+        .prepare("SELECT s.quote, CAST(v.span AS BLOB) FROM statements s JOIN statement_spans v ON v.statement_id = s.id")
         .unwrap();
     let rows: Vec<(String, Vec<u8>)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -117,11 +117,16 @@ impl Attributor {
     fn attribute_post(&self, post: &Post, statements: &mut [Statement], dc: &mut DocumentContext) {
         let mut pc = PostContext::default();
         // Quoted text never introduces an antecedent: "Putin" inside a quote is not "he".
-        let quoted: Vec<(usize, usize)> = statements
+        let mut quoted: Vec<(usize, usize)> = statements
             .iter()
             .filter(|s| s.kind != StatementKind::Indirect)
             .map(|s| (s.start, s.end))
             .collect();
+        quoted.sort_unstable();
+        let inside_quote = |pos: usize| {
+            let i = quoted.partition_point(|(a, _)| *a <= pos);
+            quoted[..i].iter().rev().take(4).any(|(_, e)| pos < *e)
+        };
         let blocks: Vec<_> = post.blocks().collect();
         let mut next = 0;
         for (b, block) in blocks.iter().enumerate() {
@@ -136,7 +141,7 @@ impl Attributor {
                     let (s, g) = self.known(idx);
                     (para.offset + tokens[i].start, s, g, Some(idx))
                 })
-                .filter(|(pos, ..)| !quoted.iter().any(|(a, e)| pos >= a && pos < e))
+                .filter(|(pos, ..)| !inside_quote(*pos))
                 .collect();
             names.reverse();
 

@@ -2,7 +2,9 @@
 //! per source, what it added or why it failed. A failed source stores nothing; the others
 //! are kept; the exit code is 2 when any failed.
 
-use std::io::{Read, Write};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -12,9 +14,9 @@ use super::Outcome;
 use crate::data::DataFiles;
 use crate::error::{Error, Result};
 use crate::model::StatementKind;
-use crate::parse::SourceInfo;
-use crate::pipeline::Pipeline;
-use crate::store;
+use crate::parse::{self, SourceInfo};
+use crate::pipeline::{Pipeline, Processed};
+use crate::store::{self, SourceMeta, SourceWriter};
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
@@ -140,75 +142,148 @@ fn ingest_one(
     } else {
         path.display().to_string()
     };
-    let bytes = read_source(path, &name, stdin)?;
+    let io = |source| Error::Io {
+        path: name.clone(),
+        source,
+    };
     let info = SourceInfo {
-        path: name,
+        path: name.clone(),
         year: args.year,
         date,
         url: args.url.clone(),
         skip_bad: args.skip_bad,
+        continuation: false,
     };
-    let processed = pipeline.read(&bytes, &info, Some(&args.input_format), args.lossy)?;
-    let report = store::ingest(
-        conn,
-        &processed.document,
-        &processed.statements,
-        pipeline.actors(),
-        pipeline.topics(),
-    )?;
-    if report.already_stored {
+    // The content hash first: a source already stored is not read again.
+    let (hash, mut buffered) = if stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
+        (store::content_hash(&bytes), Some(bytes))
+    } else {
+        (hash_file(path).map_err(io)?, None)
+    };
+    if let Some(posts) = store::stored_posts(conn, &hash)? {
         return Ok(format!(
-            "{}: already ingested ({} posts); nothing added",
-            info.path, report.posts
+            "{name}: already ingested ({posts} posts); nothing added"
         ));
     }
-    let all = processed.statements.iter().flatten();
-    let quotes = all
-        .clone()
-        .filter(|s| matches!(s.kind, StatementKind::Direct | StatementKind::Partial))
-        .count();
-    let reported = all
-        .clone()
-        .filter(|s| s.kind == StatementKind::Indirect)
-        .count();
-    let attributed = all.clone().filter(|s| s.speaker.is_some()).count();
-    let mut speakers: Vec<&str> = all
-        .filter_map(|s| s.speaker.as_ref().map(|p| p.name.as_str()))
-        .collect();
-    speakers.sort_unstable();
-    speakers.dedup();
+    if buffered.is_none() && starts_utf16(path).map_err(io)? {
+        buffered = Some(std::fs::read(path).map_err(io)?);
+    }
+    let reader: Box<dyn BufRead> = match buffered {
+        // UTF-16 cannot be cut at newline bytes: decode it whole, then read the UTF-8.
+        Some(bytes) if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) => {
+            let text = parse::decode(&bytes, &name, args.lossy)?;
+            Box::new(Cursor::new(text.into_bytes()))
+        }
+        Some(bytes) => Box::new(Cursor::new(bytes)),
+        None => Box::new(BufReader::with_capacity(
+            1 << 20,
+            File::open(path).map_err(io)?,
+        )),
+    };
+    let mut stream = pipeline.stream(
+        reader,
+        &info,
+        Some(&args.input_format),
+        args.lossy,
+        piece_size(),
+    )?;
+    let Some(first) = stream.next()? else {
+        return Err(Error::input(&name, None, "no posts found"));
+    };
+    let meta = SourceMeta {
+        path: name.clone(),
+        hash,
+        format: first.document.format.clone(),
+        url: info.url.clone(),
+    };
+    let mut writer = SourceWriter::begin(conn, &meta, pipeline.actors(), pipeline.topics())?;
+    let mut tally = Tally::default();
+    let mut next = Some(first);
+    while let Some(mut processed) = next {
+        processed.shift(writer.offset());
+        writer.add(
+            &processed.document.text,
+            &processed.document.posts,
+            &processed.statements,
+        )?;
+        tally.count(&processed);
+        next = stream.next()?;
+    }
+    let report = writer.finish(tally.url.as_deref())?;
     let mut line = format!(
-        "{}: {}, {} posts, {} statements added ({} quotes, {} reported; {} attributed to {} speakers)",
-        info.path,
-        processed.document.format,
+        "{name}: {}, {} posts, {} statements added ({} quotes, {} reported; {} attributed to {} speakers)",
+        meta.format,
         report.posts,
         report.statements,
-        quotes,
-        reported,
-        attributed,
-        speakers.len()
+        tally.quotes,
+        tally.reported,
+        tally.attributed,
+        tally.speakers.len()
     );
-    if processed.document.skipped > 0 {
-        line.push_str(&format!(
-            "; {} bad lines skipped",
-            processed.document.skipped
-        ));
+    if tally.skipped > 0 {
+        line.push_str(&format!("; {} bad lines skipped", tally.skipped));
     }
     Ok(line)
 }
 
-fn read_source(path: &Path, name: &str, stdin: bool) -> Result<Vec<u8>> {
-    let io = |source| Error::Io {
-        path: name.to_string(),
-        source,
-    };
-    let mut bytes = Vec::new();
-    if stdin {
-        std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
-    } else {
-        std::fs::File::open(path)
-            .and_then(|mut f| f.read_to_end(&mut bytes))
-            .map_err(io)?;
+/// What the pieces of a source held, for the report.
+#[derive(Default)]
+struct Tally {
+    quotes: usize,
+    reported: usize,
+    attributed: usize,
+    speakers: HashSet<String>,
+    skipped: usize,
+    url: Option<String>,
+}
+
+impl Tally {
+    fn count(&mut self, p: &Processed) {
+        for s in p.statements.iter().flatten() {
+            match s.kind {
+                StatementKind::Direct | StatementKind::Partial => self.quotes += 1,
+                StatementKind::Indirect => self.reported += 1,
+                StatementKind::Term => {}
+            }
+            if let Some(sp) = &s.speaker {
+                self.attributed += 1;
+                if !self.speakers.contains(&sp.name) {
+                    self.speakers.insert(sp.name.clone());
+                }
+            }
+        }
+        self.skipped += p.document.skipped;
+        if self.url.is_none() {
+            self.url = p.document.url.clone();
+        }
     }
-    Ok(bytes)
+}
+
+/// Bytes per piece when reading a source (`WHOSAID_PIECE_BYTES` overrides, for tuning).
+fn piece_size() -> usize {
+    std::env::var("WHOSAID_PIECE_BYTES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8 << 20)
+}
+
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = store::Hasher::default();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hasher.finish());
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+fn starts_utf16(path: &Path) -> std::io::Result<bool> {
+    let mut head = [0u8; 2];
+    let n = File::open(path)?.read(&mut head)?;
+    Ok(n == 2 && (head == [0xFF, 0xFE] || head == [0xFE, 0xFF]))
 }

@@ -43,6 +43,7 @@ impl Format for Article {
         let mut post = Post::default();
         let mut rest = &all[..];
         if let Some(first) = all.first()
+            && !info.continuation
             && all.len() >= 2
             && is_headline(first.1)
             && first.1.len() <= 300
@@ -52,7 +53,8 @@ impl Format for Article {
         }
         let mut header_dates = None;
         let mut body_from = 0;
-        for (k, (_, l)) in rest.iter().enumerate().take(HEADER_LINES) {
+        let header = if info.continuation { 0 } else { HEADER_LINES };
+        for (k, (_, l)) in rest.iter().enumerate().take(header) {
             let s = scan(l);
             let dated = s.exact.is_some() || s.date.is_some();
             if is_byline(l) {

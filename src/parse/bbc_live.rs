@@ -143,6 +143,10 @@ impl Format for BbcLive {
         text.lines().take(2000).any(|l| parse_marker(l).is_some())
     }
 
+    fn starts_post(&self, line: &str) -> bool {
+        parse_marker(line).is_some()
+    }
+
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document> {
         let name_date = date_in_name(&info.path);
         let lines = lines(text);

@@ -230,6 +230,10 @@ impl Format for Html {
         "html"
     }
 
+    fn splits(&self) -> bool {
+        false
+    }
+
     fn detect(&self, text: &str) -> bool {
         let head: String = text
             .trim_start()

@@ -40,11 +40,12 @@ fn page_context(all: &[(usize, &str)], info: &SourceInfo) -> Page {
         now: None,
         line: None,
     };
+    let header = if info.continuation { 0 } else { HEADER_LINES };
     for (i, (_, l)) in all
         .iter()
         .enumerate()
         .filter(|(_, (_, l))| !l.trim().is_empty())
-        .take(HEADER_LINES)
+        .take(header)
     {
         let s = scan(l);
         let day = s.exact.map(|t| t.date_naive()).or(s.day(None));
@@ -84,6 +85,10 @@ pub fn post_starts(all: &[(usize, &str)], skip: Option<usize>) -> Vec<(usize, St
 impl Format for LiveText {
     fn name(&self) -> &'static str {
         "live-text"
+    }
+
+    fn starts_post(&self, line: &str) -> bool {
+        post_stamp(line).is_some()
     }
 
     fn detect(&self, text: &str) -> bool {

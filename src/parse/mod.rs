@@ -8,12 +8,14 @@ pub mod dates;
 mod html;
 mod jsonl;
 mod live_text;
+mod pieces;
 
 pub use article::Article;
 pub use bbc_live::BbcLive;
 pub use html::Html;
 pub use jsonl::Jsonl;
 pub use live_text::LiveText;
+pub use pieces::{Piece, Pieces};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -31,6 +33,8 @@ pub struct SourceInfo {
     pub url: Option<String>,
     /// Bad lines of a line-based format are skipped instead of failing the source.
     pub skip_bad: bool,
+    /// This text continues a source read in pieces: no page header or headline to look for.
+    pub continuation: bool,
 }
 
 pub trait Format {
@@ -39,6 +43,15 @@ pub trait Format {
     /// Whether this format can read the text (judged by content, not file name).
     fn detect(&self, text: &str) -> bool;
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document>;
+    /// Whether a huge source may be cut before this line: a post starts there.
+    fn starts_post(&self, line: &str) -> bool {
+        let _ = line;
+        true
+    }
+    /// Whether a huge source may be read in pieces at all (HTML must be read whole).
+    fn splits(&self) -> bool {
+        true
+    }
 }
 
 /// Every format, most specific first; plain article text takes whatever is left.
@@ -168,18 +181,40 @@ pub fn by_name(name: &str) -> Option<Box<dyn Format>> {
 /// UTF-8 (a byte-order mark dropped) and UTF-16 with a byte-order mark are read; with
 /// `lossy`, invalid UTF-8 becomes U+FFFD instead of an error.
 pub fn decode(bytes: &[u8], path: &str, lossy: bool) -> Result<String> {
-    if let Some(text) = utf16(bytes, path)? {
-        return check_text(text, path);
+    decode_at(bytes, path, lossy, Position::default())
+}
+
+/// Where a piece of a source starts in the whole, for messages that name the right place.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Position {
+    pub byte: usize,
+    /// Lines before the piece.
+    pub lines: usize,
+}
+
+/// `decode` for a piece of a source that starts at `at`.
+pub fn decode_at(bytes: &[u8], path: &str, lossy: bool, at: Position) -> Result<String> {
+    if at.byte == 0 {
+        if let Some(text) = utf16(bytes, path)? {
+            return check_text(text, path);
+        }
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    let bytes = if at.byte == 0 {
+        bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+    } else {
+        bytes
+    };
+    if at.byte == 0 && bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input(path, None, "the file is empty"));
     }
     if let Some(pos) = bytes.iter().take(8192).position(|&b| b == 0) {
         return Err(Error::input(
             path,
-            Some(line_of(bytes, pos)),
-            format!("binary data (a NUL byte at byte {pos}); whosaid reads text"),
+            Some(at.lines + line_of(bytes, pos)),
+            format!(
+                "binary data (a NUL byte at byte {}); whosaid reads text",
+                at.byte + pos
+            ),
         ));
     }
     match std::str::from_utf8(bytes) {
@@ -189,9 +224,10 @@ pub fn decode(bytes: &[u8], path: &str, lossy: bool) -> Result<String> {
             let pos = e.valid_up_to();
             Err(Error::input(
                 path,
-                Some(line_of(bytes, pos)),
+                Some(at.lines + line_of(bytes, pos)),
                 format!(
-                    "invalid UTF-8 at byte {pos} (--lossy reads it with replacement characters)"
+                    "invalid UTF-8 at byte {} (--lossy reads it with replacement characters)",
+                    at.byte + pos
                 ),
             ))
         }
@@ -261,7 +297,7 @@ pub fn parse(text: &str, info: &SourceInfo, format: Option<&str>) -> Result<Docu
             })?,
     };
     let doc = chosen.parse(text, info)?;
-    if doc.posts.is_empty() {
+    if doc.posts.is_empty() && !info.continuation {
         return Err(Error::input(&info.path, None, "no posts found"));
     }
     // A post dated after today is a misread date, not news from the future.

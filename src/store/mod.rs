@@ -1,7 +1,8 @@
 //! SQLite storage. Takes parsed documents with their attributed statements; gives them back
 //! as rows for the read commands. Owns the schema (`schema.sql`, versioned with
-//! `PRAGMA user_version`), never parses text. Each source is written in one transaction and
-//! a source already stored (same content hash) adds nothing.
+//! `PRAGMA user_version`), never parses text. Each source is written in one transaction
+//! (a piece at a time for huge ones) and a source already stored (same content hash) adds
+//! nothing.
 
 mod query;
 
@@ -14,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::model::{Actor, Document, Statement, Topic};
+use crate::model::{Actor, Document, Post, Statement, Topic};
 
 pub const SCHEMA_VERSION: i64 = 1;
 const SCHEMA: &str = include_str!("../../schema.sql");
@@ -74,9 +75,28 @@ fn configure(conn: &Connection, path: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn content_hash(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// A streaming SHA-256 of a source's bytes, its identity for re-ingest.
+#[derive(Default)]
+pub struct Hasher(Sha256);
+
+impl Hasher {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h = Hasher::default();
+    h.update(bytes);
+    h.finish()
 }
 
 /// What one ingest wrote.
@@ -87,68 +107,106 @@ pub struct IngestReport {
     pub statements: usize,
 }
 
-/// Writes a document and its statements (`statements[i]` belongs to `doc.posts[i]`) in one
-/// transaction, with the known actors and topics they may refer to.
-pub fn ingest(
-    conn: &mut Connection,
-    doc: &Document,
-    statements: &[Vec<Statement>],
-    actors: &[Actor],
-    topics: &[Topic],
-) -> Result<IngestReport> {
-    let hash = content_hash(&doc.text);
-    let tx = conn
-        .transaction()
-        .map_err(Error::db("starting a transaction"))?;
-    let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM sources WHERE content_hash = ?1",
-            [&hash],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(Error::db("looking up the source"))?;
-    if let Some(id) = existing {
-        let posts: i64 = tx
-            .query_row(
-                "SELECT count(*) FROM posts WHERE source_id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .map_err(Error::db("counting posts"))?;
-        return Ok(IngestReport {
-            already_stored: true,
-            posts: posts as usize,
-            statements: 0,
-        });
-    }
-    sync_actors(&tx, actors)?;
-    sync_topics(&tx, topics)?;
-    tx.execute(
-        "INSERT INTO sources (path, content_hash, format, url, published_on, ingested_at, text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            doc.path,
-            hash,
-            doc.format,
-            doc.url,
-            doc.published_on.map(|d| d.to_string()),
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            doc.text,
-        ],
+/// How many posts a source with this content hash has, if it is stored.
+pub fn stored_posts(conn: &Connection, hash: &str) -> Result<Option<usize>> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM posts WHERE source_id = s.id) FROM sources s WHERE content_hash = ?1",
+        [hash],
+        |r| r.get::<_, i64>(0),
     )
-    .map_err(Error::db("storing the source"))?;
-    let source_id = tx.last_insert_rowid();
-    let mut report = IngestReport::default();
-    {
+    .optional()
+    .map(|n| n.map(|n| n as usize))
+    .map_err(Error::db("looking up the source"))
+}
+
+/// Provenance of a source being written.
+#[derive(Debug, Clone)]
+pub struct SourceMeta {
+    pub path: String,
+    pub hash: String,
+    pub format: String,
+    pub url: Option<String>,
+}
+
+/// One source written in one transaction, a piece of text (with its posts and statements)
+/// at a time. Dropped without `finish`, it rolls back: nothing of the source is stored.
+pub struct SourceWriter<'c> {
+    tx: rusqlite::Transaction<'c>,
+    source_id: i64,
+    /// Length of the text written so far: where the next piece starts.
+    written: usize,
+    pieces: usize,
+    report: IngestReport,
+    actor_ids: std::collections::HashMap<String, i64>,
+    first_day: Option<chrono::NaiveDate>,
+}
+
+impl<'c> SourceWriter<'c> {
+    pub fn begin(
+        conn: &'c mut Connection,
+        meta: &SourceMeta,
+        actors: &[Actor],
+        topics: &[Topic],
+    ) -> Result<Self> {
+        let tx = conn
+            .transaction()
+            .map_err(Error::db("starting a transaction"))?;
+        sync_actors(&tx, actors)?;
+        sync_topics(&tx, topics)?;
+        tx.execute(
+            "INSERT INTO sources (path, content_hash, format, url, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                meta.path,
+                meta.hash,
+                meta.format,
+                meta.url,
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ],
+        )
+        .map_err(Error::db("storing the source"))?;
+        let source_id = tx.last_insert_rowid();
+        Ok(SourceWriter {
+            tx,
+            source_id,
+            written: 0,
+            pieces: 0,
+            report: IngestReport::default(),
+            actor_ids: std::collections::HashMap::new(),
+            first_day: None,
+        })
+    }
+
+    /// Where the next piece of text will start in the source's whole text.
+    pub fn offset(&self) -> usize {
+        self.written
+    }
+
+    /// Writes a piece of the source's text with its posts and their statements, whose
+    /// offsets already count from the start of the whole text.
+    pub fn add(&mut self, text: &str, posts: &[Post], statements: &[Vec<Statement>]) -> Result<()> {
+        let tx = &self.tx;
+        tx.prepare_cached(
+            "INSERT INTO source_texts (source_id, seq, start, text) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                self.source_id,
+                self.pieces as i64,
+                self.written as i64,
+                text
+            ])
+        })
+        .map_err(Error::db("storing the source text"))?;
+        self.pieces += 1;
+        self.written += text.len();
         let mut insert_post = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO posts (source_id, seq, title, published_at, author, role, url, body, body_start)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(Error::db("preparing posts"))?;
         let mut insert_statement = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT OR IGNORE INTO statements
                  (post_id, kind, quote, context, start, end, speaker_mention, cue, actor_id, published_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -158,27 +216,28 @@ pub fn ingest(
             .prepare_cached("SELECT id FROM actors WHERE name = ?1")
             .map_err(Error::db("preparing actors"))?;
         let mut add_discovered = tx
-            .prepare("INSERT OR IGNORE INTO actors (name, discovered) VALUES (?1, 1)")
+            .prepare_cached("INSERT OR IGNORE INTO actors (name, discovered) VALUES (?1, 1)")
             .map_err(Error::db("preparing actors"))?;
         let mut topic_id = tx
             .prepare_cached("SELECT id FROM topics WHERE name = ?1")
             .map_err(Error::db("preparing topics"))?;
         let mut insert_topic = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT OR IGNORE INTO statement_topics (statement_id, topic_id, stance, confidence, cue)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .map_err(Error::db("preparing statement topics"))?;
-        let mut actor_ids: std::collections::HashMap<String, i64> =
-            std::collections::HashMap::new();
-        for (seq, (post, list)) in doc.posts.iter().zip(statements).enumerate() {
+        for (post, list) in posts.iter().zip(statements) {
             let published = post
                 .published_at
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            if let Some(day) = post.published_at.map(|t| t.date_naive()) {
+                self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
+            }
             insert_post
                 .execute(params![
-                    source_id,
-                    seq as i64,
+                    self.source_id,
+                    self.report.posts as i64,
                     post.title.as_ref().map(|t| t.text.as_str()),
                     published,
                     post.author,
@@ -188,12 +247,12 @@ pub fn ingest(
                     post.body_start() as i64,
                 ])
                 .map_err(Error::db("storing a post"))?;
-            report.posts += 1;
+            self.report.posts += 1;
             let post_id = tx.last_insert_rowid();
             for s in list {
                 let actor = match &s.speaker {
                     None => None,
-                    Some(sp) => match actor_ids.get(&sp.name) {
+                    Some(sp) => match self.actor_ids.get(&sp.name) {
                         Some(id) => Some(*id),
                         None => {
                             if sp.discovered {
@@ -204,7 +263,7 @@ pub fn ingest(
                             let id: i64 = actor_id
                                 .query_row([&sp.name], |r| r.get(0))
                                 .map_err(Error::db(format!("finding actor {}", sp.name)))?;
-                            actor_ids.insert(sp.name.clone(), id);
+                            self.actor_ids.insert(sp.name.clone(), id);
                             Some(id)
                         }
                     },
@@ -226,7 +285,7 @@ pub fn ingest(
                 if added == 0 {
                     continue;
                 }
-                report.statements += 1;
+                self.report.statements += 1;
                 let statement_id = tx.last_insert_rowid();
                 for t in &s.topics {
                     let tid: i64 = topic_id
@@ -244,9 +303,50 @@ pub fn ingest(
                 }
             }
         }
+        Ok(())
     }
-    tx.commit().map_err(Error::db("committing the source"))?;
-    Ok(report)
+
+    /// Commits the source; `url` is what the source itself gave, if the user gave none.
+    pub fn finish(self, url: Option<&str>) -> Result<IngestReport> {
+        self.tx
+            .execute(
+                "UPDATE sources SET published_on = ?2, url = coalesce(url, ?3) WHERE id = ?1",
+                params![self.source_id, self.first_day.map(|d| d.to_string()), url],
+            )
+            .map_err(Error::db("dating the source"))?;
+        self.tx
+            .commit()
+            .map_err(Error::db("committing the source"))?;
+        Ok(self.report)
+    }
+}
+
+/// Writes a whole document and its statements (`statements[i]` belongs to `doc.posts[i]`)
+/// in one transaction; a document already stored (same content) adds nothing.
+pub fn ingest(
+    conn: &mut Connection,
+    doc: &Document,
+    statements: &[Vec<Statement>],
+    actors: &[Actor],
+    topics: &[Topic],
+) -> Result<IngestReport> {
+    let hash = content_hash(doc.text.as_bytes());
+    if let Some(posts) = stored_posts(conn, &hash)? {
+        return Ok(IngestReport {
+            already_stored: true,
+            posts,
+            statements: 0,
+        });
+    }
+    let meta = SourceMeta {
+        path: doc.path.clone(),
+        hash,
+        format: doc.format.clone(),
+        url: doc.url.clone(),
+    };
+    let mut writer = SourceWriter::begin(conn, &meta, actors, topics)?;
+    writer.add(&doc.text, &doc.posts, statements)?;
+    writer.finish(None)
 }
 
 /// Known actors and their aliases, so queries can find them by any name.

@@ -150,11 +150,14 @@ impl Tagger {
 
     /// The topics of the latest sentence before this one, within reach, that named any.
     fn carry(&self, s: &mut Statement, sentences: &[Sentence]) {
-        let source = sentences.iter().rev().find(|x| {
-            x.start < s.sentence_start
-                && !x.topics.is_empty()
-                && s.sentence_index.saturating_sub(x.index) <= CARRY_REACH
-        });
+        let before = sentences.partition_point(|x| x.start < s.sentence_start);
+        let source = sentences[..before]
+            .iter()
+            .rev()
+            .take(CARRY_REACH + 1)
+            .find(|x| {
+                !x.topics.is_empty() && s.sentence_index.saturating_sub(x.index) <= CARRY_REACH
+            });
         if let Some(x) = source {
             s.topics = x
                 .topics
