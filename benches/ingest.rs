@@ -96,6 +96,6 @@ fn main() {
     };
     let (p, t) = (median(&mut process), median(&mut total));
     println!("ingest {mb:.1} MB ({statements} statements), median of {runs} runs:");
-    println!("  parse+extract+attribute {p:.2} s ({:.1} MB/s)", mb / p);
+    println!("  parse to stance, no store {p:.2} s ({:.1} MB/s)", mb / p);
     println!("  with SQLite store       {t:.2} s ({:.1} MB/s)", mb / t);
 }

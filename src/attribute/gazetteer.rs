@@ -26,6 +26,8 @@ pub struct Gazetteer {
     places: HashSet<String>,
     journalist_words: HashSet<String>,
     organisation_words: HashSet<String>,
+    /// Canonical name -> actor.
+    by_name: HashMap<String, usize>,
 }
 
 /// Lower case, no determiner, no possessive: "The ECB's president" -> "ecb president".
@@ -129,7 +131,14 @@ impl Gazetteer {
             places,
             journalist_words,
             organisation_words,
+            by_name: HashMap::new(),
         };
+        g.by_name = g
+            .actors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
         g.index(&synonyms, &countries);
         Ok(g)
     }
@@ -312,6 +321,11 @@ impl Gazetteer {
 
     pub fn is_journalist_word(&self, folded: &str) -> bool {
         self.journalist_words.contains(folded)
+    }
+
+    /// Index of the actor with exactly this canonical name.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
     }
 
     /// Index of the actor with this canonical name, alias or close spelling.

@@ -231,7 +231,7 @@ impl Attributor {
                     at,
                     s.clone(),
                     g,
-                    self.gazetteer.lookup(&s.name).filter(|_| !s.discovered),
+                    self.gazetteer.index_of(&s.name).filter(|_| !s.discovered),
                 ));
                 Some((s, g))
             }

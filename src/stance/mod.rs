@@ -11,7 +11,7 @@
 
 mod aggregate;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub use aggregate::{Evidence, Shift, Verdict, aggregate};
 
@@ -39,6 +39,7 @@ pub struct Scorer {
 }
 
 /// A cue found in a statement's text: where (byte offset in the document) and what it says.
+#[derive(Debug, Clone)]
 struct Found {
     at: usize,
     cue: Cue,
@@ -102,21 +103,45 @@ impl Scorer {
     }
 
     pub fn score_all(&self, statements: &mut [Vec<Statement>]) {
-        for s in statements.iter_mut().flatten() {
-            self.score(s);
+        for list in statements.iter_mut() {
+            // Statements of one sentence share its cues: read each sentence once per speaker.
+            let mut cache: HashMap<(usize, usize, Option<String>), Vec<Found>> = HashMap::new();
+            for s in list.iter_mut() {
+                self.score_with(s, &mut cache);
+            }
         }
     }
 
     pub fn score(&self, s: &mut Statement) {
+        self.score_with(s, &mut HashMap::new());
+    }
+
+    fn score_with(
+        &self,
+        s: &mut Statement,
+        cache: &mut HashMap<(usize, usize, Option<String>), Vec<Found>>,
+    ) {
         if s.topics.is_empty() || s.kind == StatementKind::Term {
             return;
         }
-        let speaker: Vec<String> = s
-            .speaker
-            .iter()
-            .flat_map(|sp| sp.name.split_whitespace().map(|w| stem(&fold(w))))
-            .collect();
-        let mut found = self.cues_in(&s.context, s.sentence_start, &speaker);
+        let key = (
+            s.sentence_start,
+            s.context.len(),
+            s.speaker.as_ref().map(|sp| sp.name.clone()),
+        );
+        let mut found = match cache.get(&key) {
+            Some(f) => f.clone(),
+            None => {
+                let speaker: Vec<String> = s
+                    .speaker
+                    .iter()
+                    .flat_map(|sp| sp.name.split_whitespace().map(|w| stem(&fold(w))))
+                    .collect();
+                let f = self.cues_in(&s.context, s.sentence_start, &speaker);
+                cache.insert(key, f.clone());
+                f
+            }
+        };
         if s.kind == StatementKind::Direct {
             found.retain(|f| f.at >= s.start && f.at < s.end);
         }

@@ -5,7 +5,6 @@
 pub mod phrases;
 pub mod quotes;
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +72,9 @@ pub fn is_apostrophe(c: char) -> bool {
 
 /// Straight apostrophes and lower case, so "Russia’s" and "Russia's" compare equal.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -88,7 +90,9 @@ pub fn fold(s: &str) -> String {
 /// the quote scanner decided are quote marks, with whether each opens or closes; any other
 /// apostrophe is part of a word.
 pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
-    let marks: std::collections::HashMap<usize, bool> = quote_marks.iter().copied().collect();
+    let mut sorted = quote_marks.to_vec();
+    sorted.sort_unstable();
+    let marks = Marks(&sorted);
     let bytes: Vec<(usize, char)> = text.char_indices().collect();
     let mut tokens = Vec::with_capacity(bytes.len() / 5 + 1);
     let mut i = 0;
@@ -198,10 +202,28 @@ const ABBREVIATIONS: &[&str] = &[
     "co", "corp",
 ];
 
+/// Quote-mark positions, sorted, for lookups while tokenizing.
+struct Marks<'a>(&'a [(usize, bool)]);
+
+impl Marks<'_> {
+    fn get(&self, pos: &usize) -> Option<&bool> {
+        if self.0.is_empty() {
+            return None;
+        }
+        self.0
+            .binary_search_by_key(pos, |(p, _)| *p)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    fn contains_key(&self, pos: &usize) -> bool {
+        self.get(pos).is_some()
+    }
+}
+
 /// Token ranges of the sentences of a paragraph. Never splits inside quote marks, so
 /// `"It's done. We won," he said.` stays one sentence with its reporting cue.
 pub fn sentences(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
-    let abbreviations: HashSet<&str> = ABBREVIATIONS.iter().copied().collect();
     let mut out = Vec::new();
     let mut start = 0;
     let mut depth: i32 = 0;
@@ -220,7 +242,7 @@ pub fn sentences(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
                 && tokens[i - 1].kind == TokenKind::Word
                 && tokens[i - 1].end == t.start
                 && t.lower == "."
-                && (abbreviations.contains(tokens[i - 1].lower.as_str())
+                && (ABBREVIATIONS.contains(&tokens[i - 1].lower.as_str())
                     || (tokens[i - 1].lower.chars().count() == 1 && tokens[i - 1].cap));
             let next = tokens.get(i + 1);
             let opens_next = next.is_none_or(|n| {

@@ -71,17 +71,26 @@ pub struct Found<'a, K> {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<K> {
     by_first: HashMap<String, Vec<Phrase<K>>>,
-    /// Phrases opening with a prefix pattern, tried at every word.
-    open: Vec<Phrase<K>>,
+    /// Phrases opening with a prefix pattern, by the first letters of the prefix.
+    open: HashMap<String, Vec<Phrase<K>>>,
+    /// The shortest prefix that opens a phrase: how many letters index `open`.
+    open_key: usize,
 }
 
 impl<K> Default for PhraseSet<K> {
     fn default() -> Self {
         PhraseSet {
             by_first: HashMap::new(),
-            open: Vec::new(),
+            open: HashMap::new(),
+            open_key: usize::MAX,
         }
     }
+}
+
+fn head(word: &str, chars: usize) -> &str {
+    word.char_indices()
+        .nth(chars)
+        .map_or(word, |(i, _)| &word[..i])
 }
 
 impl<K> PhraseSet<K> {
@@ -109,11 +118,36 @@ impl<K> PhraseSet<K> {
             key,
             text: phrase.trim().trim_end_matches('*').to_string(),
         };
-        let list = match first {
-            Pattern::Word(w) => self.by_first.entry(w).or_default(),
-            Pattern::Prefix(_) => &mut self.open,
+        match first {
+            Pattern::Word(w) => {
+                let list = self.by_first.entry(w).or_default();
+                list.push(entry);
+                list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+            }
+            Pattern::Prefix(p) => {
+                let key = p.chars().count().max(1);
+                if key < self.open_key {
+                    // Re-index what is there under the shorter key.
+                    let all: Vec<Phrase<K>> = self.open.drain().flat_map(|(_, v)| v).collect();
+                    self.open_key = key;
+                    for phrase in all {
+                        self.index_open(phrase);
+                    }
+                }
+                self.index_open(entry);
+            }
+        }
+    }
+
+    fn index_open(&mut self, phrase: Phrase<K>) {
+        let Some(Pattern::Prefix(p)) = phrase.words.first() else {
+            return;
         };
-        list.push(entry);
+        let list = self
+            .open
+            .entry(head(p, self.open_key).to_string())
+            .or_default();
+        list.push(phrase);
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
     }
 
@@ -133,7 +167,10 @@ impl<K> PhraseSet<K> {
             .by_first
             .get(&stems[i])
             .and_then(|list| list.iter().find(|p| fits(p)));
-        let open = self.open.iter().find(|p| fits(p));
+        let open = self
+            .open
+            .get(head(&stems[i], self.open_key))
+            .and_then(|list| list.iter().find(|p| fits(p)));
         let best = match (exact, open) {
             (Some(a), Some(b)) => Some(if b.words.len() > a.words.len() { b } else { a }),
             (a, b) => a.or(b),

@@ -27,8 +27,11 @@ pub struct Tagger {
 /// A sentence of a post with the topics it names.
 struct Sentence {
     start: usize,
+    len: usize,
     index: usize,
     topics: BTreeSet<usize>,
+    /// Each topic named, with where (byte offset in the document).
+    named: Vec<(usize, usize)>,
 }
 
 impl Tagger {
@@ -89,26 +92,41 @@ impl Tagger {
             for block in post.blocks() {
                 let text = &block.paragraph.text;
                 let tokens = tokenize(text, &quote_marks(&scan(text)));
+                let words = stems(&tokens);
+                let found = self.cues.find_all(&words);
                 for range in sentences(&tokens) {
                     index = if block.is_title { 0 } else { index + 1 };
                     let (a, b) = (tokens[range.start].start, tokens[range.end - 1].end);
-                    let topics = self
-                        .named(&text[a..b], 0)
-                        .into_iter()
-                        .map(|(t, _)| t)
+                    let named: Vec<(usize, usize)> = found
+                        .iter()
+                        .filter(|f| range.contains(&f.start))
+                        .map(|f| (*f.key, block.paragraph.offset + tokens[f.start].start))
                         .collect();
                     sentences_of_post.push(Sentence {
                         start: block.paragraph.offset + a,
+                        len: b - a,
                         index,
-                        topics,
+                        topics: named.iter().map(|(t, _)| *t).collect(),
+                        named,
                     });
                 }
             }
             // The speaker's latest statement: what they go on to say is on the same topic.
             let mut last: Option<(String, usize, Vec<TopicStance>)> = None;
             for s in list.iter_mut() {
-                let mut named = self.named(&s.context, s.sentence_start);
-                named.extend(self.named(&s.quote, s.start));
+                // The sentence's own matches when the statement sits in one sentence; a quote
+                // joined over paragraphs, or a paragraph of speech, is read afresh.
+                let at = sentences_of_post.partition_point(|x| x.start < s.sentence_start);
+                let mut named = match sentences_of_post.get(at) {
+                    Some(x) if x.start == s.sentence_start && x.len == s.context.len() => {
+                        x.named.clone()
+                    }
+                    _ => {
+                        let mut n = self.named(&s.context, s.sentence_start);
+                        n.extend(self.named(&s.quote, s.start));
+                        n
+                    }
+                };
                 named.sort_unstable();
                 named.dedup();
                 if !named.is_empty() {
