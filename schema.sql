@@ -15,11 +15,11 @@ CREATE TABLE sources (
 -- and JSONL), in pieces so a huge source is written without being held in memory.
 CREATE TABLE source_texts (
     source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-    seq           INTEGER NOT NULL,
-    start         INTEGER NOT NULL,          -- byte offset of this piece in the whole text
+    start         INTEGER NOT NULL,          -- byte offsets of this piece in the whole text
+    end           INTEGER NOT NULL,
     text          TEXT NOT NULL,
-    PRIMARY KEY (source_id, seq)
-) WITHOUT ROWID;
+    PRIMARY KEY (source_id, start)
+);
 
 CREATE TABLE posts (
     id            INTEGER PRIMARY KEY,
@@ -91,5 +91,4 @@ SELECT s.id AS statement_id,
        CAST(substr(CAST(t.text AS BLOB), s.start - t.start + 1, s.end - s.start) AS TEXT) AS span
 FROM statements s
 JOIN posts p ON p.id = s.post_id
-JOIN source_texts t ON t.source_id = p.source_id
- AND t.start <= s.start AND s.start < t.start + length(CAST(t.text AS BLOB));
+JOIN source_texts t ON t.source_id = p.source_id AND t.start <= s.start AND s.start < t.end;

@@ -7,8 +7,8 @@
 
 mod gazetteer;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 
@@ -21,7 +21,8 @@ use crate::text::{TokenKind, fold, tokenize};
 
 pub struct Attributor {
     pub gazetteer: Gazetteer,
-    fuzzy_cache: RefCell<HashMap<String, Option<usize>>>,
+    /// Close spellings already looked up (shared: a pipeline may serve several threads).
+    fuzzy_cache: Mutex<HashMap<String, Option<usize>>>,
 }
 
 /// Who a mention points at, before context decides.
@@ -63,7 +64,7 @@ impl Attributor {
     pub fn load(data: &DataFiles) -> Result<Self> {
         Ok(Attributor {
             gazetteer: Gazetteer::load(data)?,
-            fuzzy_cache: RefCell::new(HashMap::new()),
+            fuzzy_cache: Mutex::new(HashMap::new()),
         })
     }
 
@@ -375,7 +376,8 @@ impl Attributor {
         for t in tokens.iter().filter(|t| t.cap) {
             let hit = *self
                 .fuzzy_cache
-                .borrow_mut()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
                 .entry(t.base().to_string())
                 .or_insert_with(|| self.gazetteer.fuzzy(t.base()));
             if let Some(idx) = hit {

@@ -55,6 +55,10 @@ impl Format for Article {
         let mut body_from = 0;
         let header = if info.continuation { 0 } else { HEADER_LINES };
         for (k, (_, l)) in rest.iter().enumerate().take(header) {
+            // Date and byline lines are short; a long line is the story starting.
+            if l.len() > 200 {
+                break;
+            }
             let s = scan(l);
             let dated = s.exact.is_some() || s.date.is_some();
             if is_byline(l) {

@@ -138,7 +138,6 @@ pub struct SourceWriter<'c> {
     source_id: i64,
     /// Length of the text written so far: where the next piece starts.
     written: usize,
-    pieces: usize,
     report: IngestReport,
     actor_ids: std::collections::HashMap<String, i64>,
     first_day: Option<chrono::NaiveDate>,
@@ -172,7 +171,6 @@ impl<'c> SourceWriter<'c> {
             tx,
             source_id,
             written: 0,
-            pieces: 0,
             report: IngestReport::default(),
             actor_ids: std::collections::HashMap::new(),
             first_day: None,
@@ -188,20 +186,20 @@ impl<'c> SourceWriter<'c> {
     /// offsets already count from the start of the whole text.
     pub fn add(&mut self, text: &str, posts: &[Post], statements: &[Vec<Statement>]) -> Result<()> {
         let tx = &self.tx;
+        let end = self.written + text.len();
         tx.prepare_cached(
-            "INSERT INTO source_texts (source_id, seq, start, text) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO source_texts (source_id, start, end, text) VALUES (?1, ?2, ?3, ?4)",
         )
         .and_then(|mut st| {
             st.execute(params![
                 self.source_id,
-                self.pieces as i64,
                 self.written as i64,
+                end as i64,
                 text
             ])
         })
         .map_err(Error::db("storing the source text"))?;
-        self.pieces += 1;
-        self.written += text.len();
+        self.written = end;
         let mut insert_post = tx
             .prepare_cached(
                 "INSERT INTO posts (source_id, seq, title, published_at, author, role, url, body, body_start)

@@ -110,3 +110,12 @@ impl Workspace {
             .collect()
     }
 }
+
+/// The peak resident memory, in MiB, of the largest child this process has waited for.
+pub fn children_peak_mib() -> u64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct we own; RUSAGE_CHILDREN is a valid target.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(rc, 0);
+    usage.ru_maxrss as u64 / 1024
+}

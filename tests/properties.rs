@@ -1,0 +1,182 @@
+//! Property tests: whatever bytes come in, no parser, the extractor or the pipeline panics,
+//! and every offset they give lies inside the text and on the words it names.
+
+use proptest::prelude::*;
+use whosaid::data::DataFiles;
+use whosaid::model::{Document, Paragraph, Post, StatementKind};
+use whosaid::parse::{self, SourceInfo};
+use whosaid::pipeline::Pipeline;
+
+const FORMATS: &[&str] = &["bbc-live", "live-text", "article", "html", "jsonl"];
+
+/// Pieces of news text, with the marks and shapes the rules look for, to be shuffled.
+const WORDS: &[&str] = &[
+    "\"",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "'",
+    "„",
+    "«",
+    "»",
+    "said",
+    "says",
+    "told",
+    "according to",
+    "he",
+    "she",
+    "the prime minister",
+    "Starmer",
+    "Zelenskyy",
+    "Putin",
+    "Ana Ruiz",
+    ",",
+    ".",
+    ":",
+    "-",
+    " - ",
+    "—",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "- ",
+    "so-called",
+    "ceasefire",
+    "not",
+    "must",
+    "but",
+    "that",
+    "published at 12:30 Greenwich Mean Time 15 March",
+    "12:30 GMT 15 March",
+    "17.45 BST",
+    "2h ago",
+    "Image source, PA",
+    "reporterAs",
+    "<p>",
+    "</p>",
+    "<article>",
+    "{\"body\": \"x\"}",
+    "é",
+    "ß",
+    "日本",
+    "…",
+    "...",
+    "[",
+    "]",
+    "(",
+    ")",
+    "\u{0}",
+    "\u{feff}",
+    "Live Reporting",
+    "By Jo Bloggs",
+    "March 20, 2025",
+    "16:26",
+];
+
+fn soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 0..120).prop_map(|w| w.join(" "))
+}
+
+fn info() -> SourceInfo {
+    SourceInfo {
+        path: "prop-2025-03-15.txt".into(),
+        year: Some(2025),
+        ..SourceInfo::default()
+    }
+}
+
+fn check_document(doc: &Document) {
+    for post in &doc.posts {
+        for p in post.title.iter().chain(&post.paragraphs) {
+            let end = p.offset + p.text.len();
+            assert!(end <= doc.text.len(), "paragraph beyond the text");
+            assert_eq!(&doc.text[p.offset..end], p.text, "paragraph offset");
+        }
+    }
+}
+
+fn check_pipeline(pipeline: &Pipeline, doc: Document) {
+    check_document(&doc);
+    let text = doc.text.clone();
+    let processed = pipeline.process(doc);
+    for s in processed.statements.iter().flatten() {
+        assert!(
+            s.start <= s.end && s.end <= text.len(),
+            "statement beyond the text"
+        );
+        assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+        let span = &text[s.start..s.end];
+        // A quote joined over paragraphs spans them; any other is exactly its words.
+        if !span.contains('\n') {
+            assert_eq!(span, s.quote, "statement offsets");
+        }
+        assert!(s.sentence_start <= s.start);
+        assert!(matches!(
+            s.kind,
+            StatementKind::Direct
+                | StatementKind::Partial
+                | StatementKind::Indirect
+                | StatementKind::Term
+        ));
+    }
+}
+
+fn pipeline() -> &'static Pipeline {
+    static P: std::sync::OnceLock<Pipeline> = std::sync::OnceLock::new();
+    P.get_or_init(|| Pipeline::load(&DataFiles::embedded()).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300)
+    ))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+        let _ = parse::decode(&bytes, "x", false);
+        let text = String::from_utf8_lossy(&bytes);
+        for name in FORMATS {
+            let format = parse::by_name(name).unwrap();
+            if let Ok(doc) = format.parse(&text, &info()) {
+                check_pipeline(pipeline(), doc);
+            }
+        }
+        let _ = pipeline().read(&bytes, &info(), None, true);
+    }
+
+    #[test]
+    fn news_like_text_never_panics_and_offsets_hold(text in soup()) {
+        for name in FORMATS {
+            let format = parse::by_name(name).unwrap();
+            if let Ok(doc) = format.parse(&text, &info()) {
+                check_pipeline(pipeline(), doc);
+            }
+        }
+    }
+
+    #[test]
+    fn extractor_on_any_paragraphs(paragraphs in prop::collection::vec(soup(), 1..6)) {
+        let mut text = String::new();
+        let mut paras = Vec::new();
+        for p in &paragraphs {
+            let p = p.trim();
+            if p.is_empty() {
+                continue;
+            }
+            paras.push(Paragraph::new(p, text.len()));
+            text.push_str(p);
+            text.push('\n');
+        }
+        let doc = Document {
+            path: "p".into(),
+            format: "test".into(),
+            url: None,
+            published_on: None,
+            text,
+            posts: vec![Post { paragraphs: paras, ..Post::default() }],
+            skipped: 0,
+        };
+        check_pipeline(pipeline(), doc);
+    }
+}
