@@ -70,7 +70,7 @@ pub struct Stream<'p, R> {
 
 impl<R: BufRead> Stream<'_, R> {
     /// The next piece, processed, with offsets counted from the start of its own text.
-    pub fn next(&mut self) -> Result<Option<Processed>> {
+    pub fn next_piece(&mut self) -> Result<Option<Processed>> {
         let Some(piece) = self.pieces.next_piece()? else {
             if self.format.is_none() && !self.info.continuation {
                 return Err(Error::input(&self.info.path, None, "the file is empty"));

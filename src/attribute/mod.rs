@@ -58,6 +58,9 @@ struct PostContext {
     /// Names met so far outside quotes: (byte offset, speaker, gender, actor index).
     mentions: Vec<(usize, Speaker, Gender, Option<usize>)>,
     heading: Option<(Speaker, Gender)>,
+    /// The last person the paragraph before named: who a quote standing alone after it is
+    /// likely to be ("Peskov was asked about the plan." then "\"It is a provocation.\"").
+    named_before: Option<(Speaker, Gender)>,
 }
 
 impl Attributor {
@@ -132,6 +135,12 @@ impl Attributor {
         let mut next = 0;
         for (b, block) in blocks.iter().enumerate() {
             let para = block.paragraph;
+            pc.named_before = pc
+                .mentions
+                .last()
+                .filter(|(pos, ..)| b > 0 && *pos >= blocks[b - 1].paragraph.offset)
+                .map(|(_, s, g, _)| (s.clone(), *g))
+                .filter(|(_, g)| *g != Gender::Neuter);
             let block_end = para.offset + para.text.len();
             let tokens = tokenize(&para.text, &[]);
             let mut names: Vec<(usize, Speaker, Gender, Option<usize>)> = self
@@ -214,8 +223,18 @@ impl Attributor {
         if let Some(h) = heading {
             return Some(h.clone());
         }
-        let (speaker, gender, at) = pc.last_speaker.as_ref()?;
-        (s.sentence_index <= at + reach).then(|| (speaker.clone(), *gender))
+        let recent = pc
+            .last_speaker
+            .as_ref()
+            .filter(|(_, _, at)| s.sentence_index <= at + reach)
+            .map(|(sp, g, _)| (sp.clone(), *g));
+        // A quote standing alone, with nobody speaking just before: the person the paragraph
+        // before named.
+        recent.or_else(|| {
+            (s.attribution == Attribution::Standalone)
+                .then(|| pc.named_before.clone())
+                .flatten()
+        })
     }
 
     fn resolve(

@@ -219,3 +219,30 @@ fn reporter_is_not_a_speaker() {
     )]);
     assert_eq!(got, vec![None]);
 }
+
+#[test]
+fn standalone_quote_after_a_sentence_naming_the_speaker() {
+    let f = Fixture::new(&[
+        "Kremlin spokesman Dmitry Peskov was asked about the plan on Friday.",
+        "\"It is a provocation.\"",
+    ]);
+    let got = f.speakers(vec![f.statement(
+        "It is a provocation.",
+        None,
+        Attribution::Standalone,
+        2,
+    )]);
+    assert_eq!(got, vec![Some("Dmitry Peskov".into())]);
+}
+
+#[test]
+fn standalone_quote_far_from_any_name_stays_unattributed() {
+    let f = Fixture::new(&["The talks ended late.", "\"It is a provocation.\""]);
+    let got = f.speakers(vec![f.statement(
+        "It is a provocation.",
+        None,
+        Attribution::Standalone,
+        2,
+    )]);
+    assert_eq!(got, vec![None]);
+}

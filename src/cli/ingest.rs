@@ -189,7 +189,7 @@ fn ingest_one(
         args.lossy,
         piece_size(),
     )?;
-    let Some(first) = stream.next()? else {
+    let Some(first) = stream.next_piece()? else {
         return Err(Error::input(&name, None, "no posts found"));
     };
     let meta = SourceMeta {
@@ -209,7 +209,7 @@ fn ingest_one(
             &processed.statements,
         )?;
         tally.count(&processed);
-        next = stream.next()?;
+        next = stream.next_piece()?;
     }
     let report = writer.finish(tally.url.as_deref())?;
     let mut line = format!(

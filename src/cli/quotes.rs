@@ -35,7 +35,7 @@ pub fn run(conn: &Connection, args: &QuotesArgs, out: &mut dyn Write) -> Result<
 }
 
 fn table(rows: &[StatementRow]) -> Records {
-    let mut r = Records::new(&["id", "time", "actor", "kind", "topics", "quote"]);
+    let mut r = Records::new(&["id", "time", "actor", "kind", "quote", "topics"]);
     for s in rows {
         let time = s
             .published_at
@@ -47,8 +47,8 @@ fn table(rows: &[StatementRow]) -> Records {
             json!(time),
             json!(s.actor.clone().unwrap_or_else(|| "?".into())),
             json!(s.kind),
-            json!(s.topics.join(";")),
             json!(s.quote),
+            json!(s.topics.join(";")),
         ]);
     }
     r

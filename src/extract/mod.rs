@@ -308,10 +308,36 @@ impl Extractor {
                 if (scope.start..scope.end).any(|i| in_quote[i]) {
                     continue;
                 }
-                let Some(range) = clause_bytes(&tokens, scope) else {
+                let Some(range) = clause_bytes(&tokens, scope.clone()) else {
                     continue;
                 };
-                let mut statement = base(StatementKind::Indirect, &text[range.clone()], range);
+                // Unquoted words in the first person, before "..., said Putin." or after
+                // "Putin said:", are his own words printed without marks: direct speech.
+                let set_off = frame.forward.is_none()
+                    || frame
+                        .forward
+                        .as_ref()
+                        .is_some_and(|f| f.start > 0 && tokens[f.start - 1].is_punct(':'));
+                let first_person = tokens[scope.clone()].iter().any(|t| {
+                    matches!(
+                        t.lower.as_str(),
+                        "i" | "we"
+                            | "my"
+                            | "our"
+                            | "us"
+                            | "me"
+                            | "i'm"
+                            | "we're"
+                            | "we'll"
+                            | "i'll"
+                    )
+                });
+                let kind = if set_off && first_person {
+                    StatementKind::Direct
+                } else {
+                    StatementKind::Indirect
+                };
+                let mut statement = base(kind, &text[range.clone()], range);
                 statement.attribution = Attribution::Cue;
                 statement.cue = Some(cue_text(text, &tokens, &frame.cue));
                 statement.mention = frame

@@ -164,3 +164,26 @@ fn noun_claims_is_not_a_cue() {
     );
     assert_eq!(quoted(&s)[0].mention.as_ref().unwrap().text, "He");
 }
+
+#[test]
+fn unquoted_first_person_speech_before_said_x_is_direct() {
+    let s = run(None, &["We will not give up our land, said Putin."]);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].kind, StatementKind::Direct);
+    assert_eq!(s[0].quote, "We will not give up our land");
+    assert_eq!(s[0].mention.as_ref().unwrap().text, "Putin");
+    let s = run(None, &["Exports will fall, said the minister."]);
+    assert_eq!(s[0].kind, StatementKind::Indirect);
+}
+
+#[test]
+fn paragraph_after_said_colon_is_direct_speech() {
+    let s = run(
+        None,
+        &["The minister said:", "We are ready for talks at any time."],
+    );
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].kind, StatementKind::Direct);
+    assert_eq!(s[0].quote, "We are ready for talks at any time.");
+    assert_eq!(s[0].mention.as_ref().unwrap().text, "The minister");
+}

@@ -194,10 +194,10 @@ pub struct Position {
 
 /// `decode` for a piece of a source that starts at `at`.
 pub fn decode_at(bytes: &[u8], path: &str, lossy: bool, at: Position) -> Result<String> {
-    if at.byte == 0 {
-        if let Some(text) = utf16(bytes, path)? {
-            return check_text(text, path);
-        }
+    if at.byte == 0
+        && let Some(text) = utf16(bytes, path)?
+    {
+        return check_text(text, path);
     }
     let bytes = if at.byte == 0 {
         bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
