@@ -92,6 +92,32 @@ pub struct Document {
     pub skipped: usize,
 }
 
+impl Document {
+    /// A document whose publication day is its earliest post's.
+    pub fn new(
+        path: &str,
+        format: &str,
+        url: Option<String>,
+        text: String,
+        posts: Vec<Post>,
+    ) -> Self {
+        let published_on = posts
+            .iter()
+            .filter_map(|p| p.published_at)
+            .min()
+            .map(|t| t.date_naive());
+        Document {
+            path: path.to_string(),
+            format: format.to_string(),
+            url,
+            published_on,
+            text,
+            posts,
+            skipped: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StatementKind {

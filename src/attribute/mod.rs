@@ -370,13 +370,7 @@ impl Attributor {
             return Referent::CurrentSpeaker;
         }
         if let Some(name) = dc.discovered_titles.get(&title) {
-            return Referent::Actor(
-                Speaker {
-                    name: name.clone(),
-                    discovered: true,
-                },
-                Gender::Unknown,
-            );
+            return discovered(name);
         }
         if let Some(list) = self.gazetteer.role(&title) {
             return Referent::Role(list.to_vec());
@@ -447,13 +441,7 @@ impl Attributor {
         let last = name[name.len() - 1].lower.clone();
         if name.len() == 1 {
             if let Some(full) = dc.discovered.get(&last) {
-                return Referent::Actor(
-                    Speaker {
-                        name: full.clone(),
-                        discovered: true,
-                    },
-                    Gender::Unknown,
-                );
+                return discovered(full);
             }
             if !had_title {
                 return Referent::Unknown;
@@ -468,14 +456,19 @@ impl Attributor {
                 dc.discovered_titles.insert(title, written.clone());
             }
         }
-        Referent::Actor(
-            Speaker {
-                name: written,
-                discovered: true,
-            },
-            Gender::Unknown,
-        )
+        discovered(&written)
     }
+}
+
+/// A speaker found in the text, not in actors.csv (gender not known).
+fn discovered(name: &str) -> Referent {
+    Referent::Actor(
+        Speaker {
+            name: name.to_string(),
+            discovered: true,
+        },
+        Gender::Unknown,
+    )
 }
 
 /// A headline quote with no speaker of its own that repeats words quoted, with a named

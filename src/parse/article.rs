@@ -102,15 +102,13 @@ impl Format for Article {
         } else {
             vec![post]
         };
-        Ok(Document {
-            path: info.path.clone(),
-            format: self.name().to_string(),
-            url: info.url.clone(),
-            published_on: Some(published.date_naive()),
-            text: text.to_string(),
+        Ok(Document::new(
+            &info.path,
+            self.name(),
+            info.url.clone(),
+            text.to_string(),
             posts,
-            skipped: 0,
-        })
+        ))
     }
 }
 

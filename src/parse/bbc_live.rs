@@ -240,20 +240,13 @@ impl Format for BbcLive {
                 },
             );
         }
-        let published_on = posts
-            .iter()
-            .filter_map(|p| p.published_at)
-            .min()
-            .map(|t| t.date_naive());
-        Ok(Document {
-            path: info.path.clone(),
-            format: self.name().to_string(),
-            url: info.url.clone(),
-            published_on,
-            text: text.to_string(),
+        Ok(Document::new(
+            &info.path,
+            self.name(),
+            info.url.clone(),
+            text.to_string(),
             posts,
-            skipped: 0,
-        })
+        ))
     }
 }
 

@@ -304,20 +304,13 @@ impl Format for Html {
                 paragraphs,
             });
         }
-        let published_on = posts
-            .iter()
-            .filter_map(|p| p.published_at)
-            .min()
-            .map(|t| t.date_naive());
-        Ok(Document {
-            path: info.path.clone(),
-            format: self.name().to_string(),
+        Ok(Document::new(
+            &info.path,
+            self.name(),
             url,
-            published_on,
-            text: derived.text,
+            derived.text,
             posts,
-            skipped: 0,
-        })
+        ))
     }
 }
 

@@ -95,19 +95,9 @@ impl Format for Jsonl {
             .url
             .clone()
             .or_else(|| posts.iter().find_map(|p: &Post| p.url.clone()));
-        let published_on = posts
-            .iter()
-            .filter_map(|p| p.published_at)
-            .min()
-            .map(|t| t.date_naive());
         Ok(Document {
-            path: info.path.clone(),
-            format: self.name().to_string(),
-            url,
-            published_on,
-            text: derived.text,
-            posts,
             skipped,
+            ..Document::new(&info.path, self.name(), url, derived.text, posts)
         })
     }
 }

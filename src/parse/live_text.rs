@@ -150,20 +150,13 @@ impl Format for LiveText {
         for (post, (time, _)) in posts.iter_mut().zip(times) {
             post.published_at = time;
         }
-        let published_on = posts
-            .iter()
-            .filter_map(|p| p.published_at)
-            .min()
-            .map(|t| t.date_naive());
-        Ok(Document {
-            path: info.path.clone(),
-            format: self.name().to_string(),
-            url: info.url.clone(),
-            published_on,
-            text: text.to_string(),
+        Ok(Document::new(
+            &info.path,
+            self.name(),
+            info.url.clone(),
+            text.to_string(),
             posts,
-            skipped: 0,
-        })
+        ))
     }
 }
 

@@ -111,11 +111,12 @@ pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow
     if let Some(limit) = filter.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
-    let mut stmt = conn
-        .prepare(&sql)
-        .map_err(Error::db("preparing the statement query"))?;
-    let rows = stmt
-        .query_map(params_from_iter(args), |r| {
+    rows(
+        conn,
+        &sql,
+        params_from_iter(args),
+        "the statement query",
+        |r| {
             Ok(StatementRow {
                 id: r.get(0)?,
                 published_at: r.get(1)?,
@@ -137,10 +138,8 @@ pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow
                 speaker_mention: r.get(14)?,
                 cue: r.get(15)?,
             })
-        })
-        .map_err(Error::db("querying statements"))?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::db("reading statements"))
+        },
+    )
 }
 
 fn placeholders(after: usize, n: usize) -> String {
@@ -162,15 +161,9 @@ pub struct ActorRow {
 
 /// Actors with at least one statement, most quoted first.
 pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT a.name, a.discovered, a.country, count(s.id), min(s.published_at), max(s.published_at)
+    rows(conn, "SELECT a.name, a.discovered, a.country, count(s.id), min(s.published_at), max(s.published_at)
              FROM actors a JOIN statements s ON s.actor_id = a.id
-             GROUP BY a.id ORDER BY count(s.id) DESC, a.name",
-        )
-        .map_err(Error::db("preparing the actor query"))?;
-    let rows = stmt
-        .query_map([], |r| {
+             GROUP BY a.id ORDER BY count(s.id) DESC, a.name", [], "the actor query", |r| {
             Ok(ActorRow {
                 name: r.get(0)?,
                 discovered: r.get::<_, i64>(1)? != 0,
@@ -180,21 +173,17 @@ pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
                 last_said: r.get(5)?,
             })
         })
-        .map_err(Error::db("querying actors"))?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::db("reading actors"))
 }
 
 /// Every name and alias an actor can be asked for by, with the actor's id.
 pub fn actor_names(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn
-        .prepare("SELECT name, id FROM actors UNION ALL SELECT alias, actor_id FROM aliases")
-        .map_err(Error::db("preparing the name query"))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(Error::db("querying names"))?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::db("reading names"))
+    rows(
+        conn,
+        "SELECT name, id FROM actors UNION ALL SELECT alias, actor_id FROM aliases",
+        [],
+        "the name query",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The actor ids a user's name means: an exact name or alias (any case) first, then a close
@@ -226,14 +215,13 @@ pub fn resolve_actor(conn: &Connection, name: &str) -> Result<Vec<i64>> {
         return Ok(vec![*id]);
     }
     let canonical: Vec<(String, i64)> = {
-        let mut stmt = conn
-            .prepare("SELECT name, id FROM actors")
-            .map_err(Error::db("preparing the name query"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(Error::db("querying names"))?;
-        rows.collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(Error::db("reading names"))?
+        rows(
+            conn,
+            "SELECT name, id FROM actors",
+            [],
+            "the name query",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
     };
     Err(Error::UnknownActor {
         name: name.to_string(),
@@ -251,17 +239,11 @@ pub struct TopicRow {
 
 /// Topics with the number of statements touching them (a parent counts its children's).
 pub fn topics(conn: &Connection) -> Result<Vec<TopicRow>> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT t.name, p.name, t.description,
+    rows(conn, "SELECT t.name, p.name, t.description,
                     (SELECT count(DISTINCT st.statement_id) FROM statement_topics st
                       WHERE st.topic_id = t.id OR st.topic_id IN (SELECT id FROM topics c WHERE c.parent_id = t.id))
              FROM topics t LEFT JOIN topics p ON p.id = t.parent_id
-             ORDER BY 4 DESC, t.name",
-        )
-        .map_err(Error::db("preparing the topic query"))?;
-    let rows = stmt
-        .query_map([], |r| {
+             ORDER BY 4 DESC, t.name", [], "the topic query", |r| {
             Ok(TopicRow {
                 name: r.get(0)?,
                 parent: r.get(1)?,
@@ -269,20 +251,16 @@ pub fn topics(conn: &Connection) -> Result<Vec<TopicRow>> {
                 statements: r.get(3)?,
             })
         })
-        .map_err(Error::db("querying topics"))?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::db("reading topics"))
 }
 
 pub fn topic_names(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare("SELECT name FROM topics ORDER BY name")
-        .map_err(Error::db("preparing the topic query"))?;
-    let rows = stmt
-        .query_map([], |r| r.get(0))
-        .map_err(Error::db("querying topics"))?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::db("reading topics"))
+    rows(
+        conn,
+        "SELECT name FROM topics ORDER BY name",
+        [],
+        "the topic query",
+        |r| r.get(0),
+    )
 }
 
 /// One statement's stance on one topic, for aggregation.
@@ -328,11 +306,12 @@ pub fn stance_rows(
         args.extend(topics.iter().map(|t| Value::Text(t.clone())));
     }
     sql.push_str(" ORDER BY a.name, t.name, s.published_at, s.id");
-    let mut stmt = conn
-        .prepare(&sql)
-        .map_err(Error::db("preparing the stance query"))?;
-    let rows = stmt
-        .query_map(params_from_iter(args), |r| {
+    rows(
+        conn,
+        &sql,
+        params_from_iter(args),
+        "the stance query",
+        |r| {
             Ok(StanceRow {
                 actor: r.get(0)?,
                 topic: r.get(1)?,
@@ -341,10 +320,8 @@ pub fn stance_rows(
                 stance: r.get(4)?,
                 confidence: r.get(5)?,
             })
-        })
-        .map_err(Error::db("querying stances"))?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(Error::db("reading stances"))
+        },
+    )
 }
 
 /// The topic a user means: its exact name (any case), else an error suggesting the nearest.
@@ -365,4 +342,22 @@ pub fn resolve_topic(conn: &Connection, name: &str) -> Result<String> {
 pub fn actor_name(conn: &Connection, id: i64) -> Result<String> {
     conn.query_row("SELECT name FROM actors WHERE id = ?1", [id], |r| r.get(0))
         .map_err(Error::db("reading an actor"))
+}
+
+/// Every row of a query, read with `f`; `what` names the query in errors.
+fn rows<T, P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    what: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn
+        .prepare(sql)
+        .map_err(Error::db(format!("preparing {what}")))?;
+    let rows = stmt
+        .query_map(params, f)
+        .map_err(Error::db(format!("running {what}")))?;
+    rows.collect::<rusqlite::Result<Vec<T>>>()
+        .map_err(Error::db(format!("reading {what}")))
 }

@@ -119,3 +119,25 @@ pub fn children_peak_mib() -> u64 {
     assert_eq!(rc, 0);
     usage.ru_maxrss as u64 / 1024
 }
+
+/// Every stored statement's offsets give back its words from the stored text.
+pub fn assert_spans_match(w: &Workspace) -> usize {
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT s.quote, v.span FROM statements s JOIN statement_spans v ON v.statement_id = s.id")
+        .unwrap();
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!rows.is_empty());
+    let n = rows.len();
+    for (quote, span) in rows {
+        // A quote over several paragraphs is stored joined; its span covers them all.
+        if !span.contains('\n') {
+            assert_eq!(quote, span);
+        }
+    }
+    n
+}
