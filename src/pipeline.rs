@@ -28,10 +28,6 @@ pub struct Processed {
 }
 
 impl Processed {
-    pub fn statement_count(&self) -> usize {
-        self.statements.iter().map(Vec::len).sum()
-    }
-
     /// Moves every offset `by` bytes on: a piece's text placed after the pieces before it.
     pub fn shift(&mut self, by: usize) {
         if by == 0 {

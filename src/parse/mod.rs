@@ -44,8 +44,7 @@ pub trait Format {
     fn detect(&self, text: &str) -> bool;
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document>;
     /// Whether a huge source may be cut before this line: a post starts there.
-    fn starts_post(&self, line: &str) -> bool {
-        let _ = line;
+    fn starts_post(&self, _line: &str) -> bool {
         true
     }
     /// Whether a huge source may be read in pieces at all (HTML must be read whole).
