@@ -22,6 +22,12 @@ pub struct Extractor {
     cues: Cues,
 }
 
+/// Words of a speaker about themselves, as written.
+const FIRST_PERSON: &[&str] = &[
+    "I", "we", "We", "my", "My", "our", "Our", "us", "me", "I'm", "I’m", "We're", "We’re", "we're",
+    "we’re", "I'll", "I’ll", "We'll", "We’ll", "we'll", "we’ll",
+];
+
 /// One quoted span located in the tokens of its paragraph.
 struct Located {
     span: QuoteSpan,
@@ -255,20 +261,10 @@ impl Extractor {
                         .forward
                         .as_ref()
                         .is_some_and(|f| f.start > 0 && tokens[f.start - 1].is_punct(':'));
-                let first_person = tokens[scope.clone()].iter().any(|t| {
-                    matches!(
-                        t.lower.as_str(),
-                        "i" | "we"
-                            | "my"
-                            | "our"
-                            | "us"
-                            | "me"
-                            | "i'm"
-                            | "we're"
-                            | "we'll"
-                            | "i'll"
-                    )
-                });
+                // As written: "US" is a country, "us" a speaker.
+                let first_person = tokens[scope.clone()]
+                    .iter()
+                    .any(|t| FIRST_PERSON.contains(&&text[t.start..t.end]));
                 let kind = if set_off && first_person {
                     StatementKind::Direct
                 } else {

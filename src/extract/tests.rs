@@ -187,3 +187,13 @@ fn paragraph_after_said_colon_is_direct_speech() {
     assert_eq!(s[0].quote, "We are ready for talks at any time.");
     assert_eq!(s[0].mention.as_ref().unwrap().text, "The minister");
 }
+
+#[test]
+fn us_the_country_is_not_first_person_speech() {
+    let s = run(
+        None,
+        &["Asked about support, the minister was clear: the US position had not changed."],
+    );
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].kind, StatementKind::Indirect);
+}
