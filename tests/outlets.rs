@@ -121,3 +121,13 @@ fn a_directory_is_ingested_file_by_file() {
     assert_eq!(r.stdout.lines().count(), pages, "{}", r.stdout);
     assert_eq!(w.counts()[0] as usize, pages);
 }
+
+#[test]
+fn aljazeera_style_live_blog_with_pm_times() {
+    golden("aljazeera-style-live.txt");
+}
+
+#[test]
+fn cnn_style_live_blog_in_eastern_time_with_credits() {
+    golden("cnn-style-live.txt");
+}

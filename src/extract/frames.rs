@@ -237,7 +237,12 @@ impl Extractor {
         if matches!(kind, CueKind::VerbTell | CueKind::Question) && !inverted {
             after = skip_object(tokens, after, sent.end);
         }
-        let forward = self.forward_scope(tokens, after, sent.end, kind);
+        let mut forward = self.forward_scope(tokens, after, sent.end, kind);
+        // "told members of his party in Ankara.": with no "that" and no clause of its own,
+        // what follows the person told is where and when, not what was said.
+        if kind == CueKind::VerbTell && !reports_a_clause(tokens, after, sent.end) {
+            forward = None;
+        }
         // "In his nightly address, the president said:" and the paragraph ends.
         let opens_next = forward.is_none()
             && tokens[after..sent.end]
@@ -624,5 +629,39 @@ pub(super) fn colon_frame(
         forward: Some(colon + 1..sent.end),
         backward: None,
         opens_next: false,
+    })
+}
+
+/// Words after a "told" that carry a clause of their own: "that", a colon, a quote, or a
+/// subject pronoun or auxiliary ("told reporters he would stay").
+fn reports_a_clause(tokens: &[Token], from: usize, end: usize) -> bool {
+    tokens[from.min(end)..end].iter().any(|t| {
+        t.is_quote()
+            || t.is_punct(':')
+            || matches!(
+                t.lower.as_str(),
+                "that"
+                    | "he"
+                    | "she"
+                    | "they"
+                    | "it"
+                    | "we"
+                    | "i"
+                    | "would"
+                    | "will"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "had"
+                    | "has"
+                    | "have"
+                    | "could"
+                    | "should"
+                    | "must"
+                    | "can"
+                    | "may"
+                    | "might"
+            )
     })
 }

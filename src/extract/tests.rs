@@ -197,3 +197,16 @@ fn us_the_country_is_not_first_person_speech() {
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].kind, StatementKind::Indirect);
 }
+
+#[test]
+fn told_an_audience_and_place_reports_nothing_after_them() {
+    let s = run(
+        None,
+        &["\"We can do it,\" Ruiz told members of her party in Porto."],
+    );
+    assert_eq!(s.len(), 1, "no reported clause from 'members of her party'");
+    assert_eq!(s[0].mention.as_ref().unwrap().text, "Ruiz");
+    let s = run(None, &["Ruiz told reporters she would stay on."]);
+    assert_eq!(s[0].kind, StatementKind::Indirect);
+    assert_eq!(s[0].quote, "she would stay on");
+}

@@ -118,6 +118,17 @@ impl Format for LiveText {
                 post.title = Some(paragraph(content[0]));
                 body = &content[1..];
             }
+            // "From CNN's Tom Vale", "By Ana Ruiz": who wrote the post, not what it says.
+            if let Some((_, l)) = body.first().filter(|(_, l)| is_credit(l)) {
+                post.author = Some(
+                    l.trim()
+                        .split_once(' ')
+                        .map_or("", |(_, who)| who)
+                        .trim()
+                        .to_string(),
+                );
+                body = &body[1..];
+            }
             post.paragraphs = body.iter().map(|&l| paragraph(l)).collect();
             if post.paragraphs.is_empty() {
                 continue;
@@ -202,6 +213,17 @@ fn roll_back_midnight(times: &mut [(Option<DateTime<Utc>>, bool)], now: Option<D
         *time = Some(adjusted);
         prev = Some(adjusted);
     }
+}
+
+/// "By Ana Ruiz", "From CNN's Tom Vale in Kyiv": a short credit line.
+fn is_credit(line: &str) -> bool {
+    let t = line.trim();
+    (t.starts_with("By ") || t.starts_with("From "))
+        && t.len() < 80
+        && !t.ends_with(['.', '"', '”'])
+        && t.split_whitespace()
+            .nth(1)
+            .is_some_and(|w| w.starts_with(char::is_uppercase))
 }
 
 /// A post's headline: a short line with no sentence-ending punctuation.
