@@ -304,3 +304,40 @@ fn broken_pipe_exits_quietly() {
     );
     assert!(out.status.code() == Some(0), "{:?}", out.status);
 }
+
+#[test]
+fn data_dir_extends_the_actors_without_a_rebuild() {
+    let w = Workspace::new();
+    let data = w.path("data");
+    std::fs::create_dir(&data).unwrap();
+    let mut actors = std::fs::read_to_string(repo_file("data/actors.csv")).unwrap();
+    actors.push_str("Grace Mensah,Mensah,,union leader,f,GH,,,\n");
+    std::fs::write(data.join("actors.csv"), actors).unwrap();
+    let page = repo_file("tests/data/harbour-live-2024-06-02.txt");
+    let r = w.run(&[
+        "--data",
+        data.to_str().unwrap(),
+        "ingest",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let actors = w.json(&["actors", "--format", "json"]);
+    let mensah = actors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["actor"] == "Grace Mensah")
+        .unwrap();
+    assert_eq!(
+        mensah["discovered"], false,
+        "listed in the user's actors.csv"
+    );
+}
+
+#[test]
+fn unknown_input_format_is_a_usage_error() {
+    let w = Workspace::new();
+    let r = w.run(&["ingest", "x.txt", "--input-format", "pdf"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("invalid value 'pdf'"), "{}", r.stderr);
+}

@@ -32,8 +32,13 @@ pub struct IngestArgs {
     /// The address the source came from, kept as provenance
     #[arg(long, value_name = "URL")]
     url: Option<String>,
-    /// The input format [default: auto, chosen by content]
-    #[arg(long = "input-format", value_name = "FORMAT", default_value = "auto")]
+    /// The input format; auto chooses by content
+    #[arg(
+        long = "input-format",
+        value_name = "FORMAT",
+        default_value = "auto",
+        value_parser = ["auto", "jsonl", "html", "bbc-live", "live-text", "article"]
+    )]
     input_format: String,
     /// Read invalid UTF-8 with replacement characters instead of refusing the file
     #[arg(long)]
