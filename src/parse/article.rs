@@ -12,6 +12,8 @@ pub struct Article;
 
 /// Lines under the headline that may carry the byline and the date.
 const HEADER_LINES: usize = 8;
+/// How far down a date line standing alone is looked for when the header has none.
+const DATE_SEARCH_LINES: usize = 60;
 /// A paragraph longer than this is cut at sentence ends, so one enormous line cannot make
 /// one enormous unit of work.
 const MAX_PARAGRAPH: usize = 64 * 1024;
@@ -70,6 +72,17 @@ impl Format for Article {
             } else if !is_furniture(l) {
                 break;
             }
+        }
+        // Pages copied with their menus may put the date line further down: take a line that
+        // is a date and nothing else.
+        if header_dates.is_none() && !info.continuation {
+            header_dates = rest
+                .iter()
+                .take(DATE_SEARCH_LINES)
+                .filter(|(_, l)| l.len() < 120)
+                .map(|(_, l)| scan(l))
+                .find(|s| s.whole && (s.exact.is_some() || s.date.is_some()))
+                .map(|s| (0, s));
         }
         let published = match (info.date, &header_dates) {
             (Some(d), _) => Some(to_utc(d, Default::default(), None)),

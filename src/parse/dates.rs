@@ -164,8 +164,16 @@ fn numeric_date(word: &str) -> Option<NaiveDate> {
         return Some(d);
     }
     let parts: Vec<&str> = word.split(['/', '.']).collect();
-    if parts.len() != 3 || parts[2].len() != 4 {
+    if parts.len() != 3 || (parts[2].len() != 4 && parts[0].len() != 4) {
         return None;
+    }
+    if parts.len() == 3 && parts[0].len() == 4 {
+        // 2025/03/15
+        return NaiveDate::from_ymd_opt(
+            parts[0].parse().ok()?,
+            parts[1].parse().ok()?,
+            parts[2].parse().ok()?,
+        );
     }
     let a: u32 = parts[0].parse().ok()?;
     let b: u32 = parts[1].parse().ok()?;
@@ -380,6 +388,14 @@ mod tests {
         );
         assert_eq!(
             scan("15/03/2025").date,
+            NaiveDate::from_ymd_opt(2025, 3, 15)
+        );
+        assert_eq!(
+            scan("2025/03/15").date,
+            NaiveDate::from_ymd_opt(2025, 3, 15)
+        );
+        assert_eq!(
+            scan("Saturday, March 15, 2025").date,
             NaiveDate::from_ymd_opt(2025, 3, 15)
         );
         assert_eq!(

@@ -14,6 +14,8 @@ pub struct LiveText;
 
 /// How many lines at the top may hold the page's date.
 const HEADER_LINES: usize = 15;
+/// How far down a line that is only a date is looked for when the top has none.
+const DATE_SEARCH_LINES: usize = 300;
 
 /// A line that opens a post: a stamp, not "Updated at ..." furniture.
 fn post_stamp(line: &str) -> Option<Stamp> {
@@ -56,6 +58,15 @@ fn page_context(all: &[(usize, &str)], info: &SourceInfo) -> Page {
             page.line = Some(i);
             break;
         }
+    }
+    if page.day.is_none() && !info.continuation {
+        // Menus first, date later: a line that is a full date and nothing else.
+        page.day = all
+            .iter()
+            .take(DATE_SEARCH_LINES)
+            .map(|(_, l)| scan(l))
+            .find(|s| s.whole && s.day(None).is_some())
+            .and_then(|s| s.day(None));
     }
     if let Some(d) = info.date {
         page.day = Some(d);
@@ -273,6 +284,20 @@ mod tests {
         );
         let p = &doc.posts[1].paragraphs[0];
         assert_eq!(&PAGE[p.offset..p.offset + p.text.len()], p.text);
+    }
+
+    #[test]
+    fn date_line_below_the_menus_dates_the_page() {
+        let mut page = String::from("Home\nWorld\nUkraine\n");
+        for i in 0..20 {
+            page.push_str(&format!("Menu item {i}\n"));
+        }
+        page.push_str("Saturday, March 15, 2025\n10:00\nThe minister said talks went well.\n09:00\nThe envoy arrived.\n");
+        let doc = LiveText.parse(&page, &info()).unwrap();
+        assert_eq!(
+            doc.posts[0].published_at.unwrap().to_rfc3339(),
+            "2025-03-15T10:00:00+00:00"
+        );
     }
 
     #[test]
