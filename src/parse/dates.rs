@@ -380,24 +380,19 @@ mod tests {
         assert_eq!(utc(&s, None), "2025-03-20T15:41:00+00:00");
         let s = scan("Updated 6:12 PM EDT, April 2, 2025");
         assert_eq!(utc(&s, None), "2025-04-02T22:12:00+00:00");
-        let s = scan("Published March 15, 2025");
-        assert_eq!(s.date, NaiveDate::from_ymd_opt(2025, 3, 15));
-        assert_eq!(
-            scan("03/15/2025").date,
-            NaiveDate::from_ymd_opt(2025, 3, 15)
-        );
-        assert_eq!(
-            scan("15/03/2025").date,
-            NaiveDate::from_ymd_opt(2025, 3, 15)
-        );
-        assert_eq!(
-            scan("2025/03/15").date,
-            NaiveDate::from_ymd_opt(2025, 3, 15)
-        );
-        assert_eq!(
-            scan("Saturday, March 15, 2025").date,
-            NaiveDate::from_ymd_opt(2025, 3, 15)
-        );
+        for written in [
+            "Published March 15, 2025",
+            "03/15/2025",
+            "15/03/2025",
+            "2025/03/15",
+            "Saturday, March 15, 2025",
+        ] {
+            assert_eq!(
+                scan(written).date,
+                NaiveDate::from_ymd_opt(2025, 3, 15),
+                "{written}"
+            );
+        }
         assert_eq!(
             scan("15 March").day(Some(2024)),
             NaiveDate::from_ymd_opt(2024, 3, 15)
