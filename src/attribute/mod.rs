@@ -88,13 +88,27 @@ impl Attributor {
             day: doc.published_on,
             ..DocumentContext::default()
         };
-        for post in &doc.posts {
-            for block in post.blocks() {
-                let tokens = tokenize(&block.paragraph.text, &[]);
-                for (_, _, idx) in self.gazetteer.names_in(&tokens) {
-                    *dc.salience.entry(idx).or_default() += 1;
-                }
-            }
+        // Known names in every paragraph, read once: they count towards salience here and
+        // become antecedents as each post is read.
+        let names: Vec<Vec<Vec<(usize, usize)>>> = doc
+            .posts
+            .iter()
+            .map(|post| {
+                post.blocks()
+                    .map(|block| {
+                        let para = block.paragraph;
+                        let tokens = tokenize(&para.text, &[]);
+                        self.gazetteer
+                            .names_in(&tokens)
+                            .into_iter()
+                            .map(|(i, _, idx)| (para.offset + tokens[i].start, idx))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        for (_, idx) in names.iter().flatten().flatten() {
+            *dc.salience.entry(*idx).or_default() += 1;
         }
         // Names with their titles first, so a headline's "union leader says" finds the
         // "Union leader Grace Mensah" its post names further down.
@@ -110,15 +124,22 @@ impl Attributor {
                 }
             }
         }
-        for (post, list) in doc.posts.iter().zip(statements.iter_mut()) {
+        for ((post, list), names) in doc.posts.iter().zip(statements.iter_mut()).zip(&names) {
             if let Some(day) = post.published_at.map(|t| t.date_naive()) {
                 dc.day = Some(day);
             }
-            self.attribute_post(post, list, &mut dc);
+            self.attribute_post(post, list, names, &mut dc);
         }
     }
 
-    fn attribute_post(&self, post: &Post, statements: &mut [Statement], dc: &mut DocumentContext) {
+    /// `names` holds, per block of the post, the known names in it as (offset, actor).
+    fn attribute_post(
+        &self,
+        post: &Post,
+        statements: &mut [Statement],
+        names: &[Vec<(usize, usize)>],
+        dc: &mut DocumentContext,
+    ) {
         let mut pc = PostContext::default();
         // Quoted text never introduces an antecedent: "Putin" inside a quote is not "he".
         let mut quoted: Vec<(usize, usize)> = statements
@@ -142,16 +163,13 @@ impl Attributor {
                 .map(|(_, s, g, _)| (s.clone(), *g))
                 .filter(|(_, g)| *g != Gender::Neuter);
             let block_end = para.offset + para.text.len();
-            let tokens = tokenize(&para.text, &[]);
-            let mut names: Vec<(usize, Speaker, Gender, Option<usize>)> = self
-                .gazetteer
-                .names_in(&tokens)
-                .into_iter()
-                .map(|(i, _, idx)| {
+            let mut names: Vec<(usize, Speaker, Gender, Option<usize>)> = names[b]
+                .iter()
+                .filter(|(pos, _)| !inside_quote(*pos))
+                .map(|&(pos, idx)| {
                     let (s, g) = self.known(idx);
-                    (para.offset + tokens[i].start, s, g, Some(idx))
+                    (pos, s, g, Some(idx))
                 })
-                .filter(|(pos, ..)| !inside_quote(*pos))
                 .collect();
             names.reverse();
 
