@@ -90,6 +90,9 @@ pub struct Document {
     pub posts: Vec<Post>,
     /// Bad lines of a line-based source skipped at the user's request (--skip-bad).
     pub skipped: usize,
+    /// Lines of `text` (byte ranges) that belong to no post: menus, share buttons, the page
+    /// header, captions. Counted and shown, so no text of a source disappears without a word.
+    pub furniture: Vec<std::ops::Range<usize>>,
 }
 
 impl Document {
@@ -114,6 +117,7 @@ impl Document {
             text,
             posts,
             skipped: 0,
+            furniture: Vec::new(),
         }
     }
 }

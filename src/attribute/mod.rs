@@ -17,7 +17,9 @@ pub use gazetteer::{Gazetteer, normalise_title};
 use crate::data::DataFiles;
 use crate::error::Result;
 use crate::model::{Attribution, Document, Gender, Post, Speaker, Statement, StatementKind};
-use crate::text::{TokenKind, fold, tokenize};
+use crate::text::quotes;
+use crate::text::words::PREPOSITIONS;
+use crate::text::{Token, TokenKind, fold, quote_marks, sentences, tokenize};
 
 pub struct Attributor {
     pub gazetteer: Gazetteer,
@@ -51,12 +53,50 @@ struct DocumentContext {
     day: Option<NaiveDate>,
 }
 
+/// The part a name plays in its sentence, which decides how strongly a later "he" or "the
+/// president" points back at it (Lappin and Leass): the speaker of a reporting cue holds the
+/// floor, a subject outranks an object, which outranks a name in a prepositional phrase or
+/// in the possessive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Speaker,
+    Subject,
+    Object,
+    Oblique,
+    Possessive,
+}
+
+impl Role {
+    fn weight(self) -> f64 {
+        match self {
+            Role::Speaker => 100.0,
+            Role::Subject => 80.0,
+            Role::Object => 50.0,
+            Role::Oblique => 40.0,
+            Role::Possessive => 30.0,
+        }
+    }
+}
+
+/// A name met outside quotes, as an antecedent for what follows.
+#[derive(Debug, Clone)]
+struct Antecedent {
+    at: usize,
+    speaker: Speaker,
+    gender: Gender,
+    actor: Option<usize>,
+    role: Role,
+}
+
 /// The running state of one post as it is read.
 #[derive(Default)]
 struct PostContext {
     last_speaker: Option<(Speaker, Gender, usize)>,
-    /// Names met so far outside quotes: (byte offset, speaker, gender, actor index).
-    mentions: Vec<(usize, Speaker, Gender, Option<usize>)>,
+    /// Names met so far outside quotes, in reading order.
+    mentions: Vec<Antecedent>,
+    /// Where each sentence of the post starts (byte offsets, sorted): salience decays with
+    /// the sentences between a name and the word that points back at it.
+    sentence_starts: Vec<usize>,
     heading: Option<(Speaker, Gender)>,
     /// The last person the paragraph before named: who a quote standing alone after it is
     /// likely to be ("Peskov was asked about the plan." then "\"It is a provocation.\"").
@@ -90,24 +130,41 @@ impl Attributor {
         };
         // Known names in every paragraph, read once: they count towards salience here and
         // become antecedents as each post is read.
-        let names: Vec<Vec<Vec<(usize, usize)>>> = doc
+        let mut sentence_starts: Vec<Vec<usize>> = Vec::with_capacity(doc.posts.len());
+        let names: Vec<Vec<Vec<(usize, usize, Role)>>> = doc
             .posts
             .iter()
             .map(|post| {
-                post.blocks()
+                let mut starts = Vec::new();
+                let per_block = post
+                    .blocks()
                     .map(|block| {
                         let para = block.paragraph;
-                        let tokens = tokenize(&para.text, &[]);
+                        let tokens = tokenize(&para.text, &quote_marks(&quotes::scan(&para.text)));
+                        let sents = sentences(&tokens);
+                        starts.extend(sents.iter().map(|r| para.offset + tokens[r.start].start));
                         self.gazetteer
                             .names_in(&tokens)
                             .into_iter()
-                            .map(|(i, _, idx)| (para.offset + tokens[i].start, idx))
+                            .map(|(i, len, idx)| {
+                                let sent = sents
+                                    .iter()
+                                    .find(|r| r.contains(&i))
+                                    .map_or(0, |r| r.start);
+                                (
+                                    para.offset + tokens[i].start,
+                                    idx,
+                                    self.role_of(&tokens, sent, i, len),
+                                )
+                            })
                             .collect()
                     })
-                    .collect()
+                    .collect();
+                sentence_starts.push(starts);
+                per_block
             })
             .collect();
-        for (_, idx) in names.iter().flatten().flatten() {
+        for (_, idx, _) in names.iter().flatten().flatten() {
             *dc.salience.entry(*idx).or_default() += 1;
         }
         // Names with their titles first, so a headline's "union leader says" finds the
@@ -124,23 +181,73 @@ impl Attributor {
                 }
             }
         }
-        for ((post, list), names) in doc.posts.iter().zip(statements.iter_mut()).zip(&names) {
+        for (((post, list), names), starts) in doc
+            .posts
+            .iter()
+            .zip(statements.iter_mut())
+            .zip(&names)
+            .zip(sentence_starts)
+        {
             if let Some(day) = post.published_at.map(|t| t.date_naive()) {
                 dc.day = Some(day);
             }
-            self.attribute_post(post, list, names, &mut dc);
+            self.attribute_post(post, list, names, starts, &mut dc);
         }
     }
 
-    /// `names` holds, per block of the post, the known names in it as (offset, actor).
+    /// The part the name at tokens `i..i + len` plays in the sentence starting at token
+    /// `sent`: read from the words around it, as far as a tagger-free reading can.
+    fn role_of(&self, tokens: &[Token], sent: usize, i: usize, len: usize) -> Role {
+        if tokens[i + len - 1].is_possessive() {
+            return Role::Possessive;
+        }
+        // Back over the title in front of the name: "the Ukrainian President Volodymyr".
+        let mut j = i;
+        while j > sent {
+            let t = &tokens[j - 1];
+            let title = t.kind == TokenKind::Word
+                && (t.cap || self.gazetteer.is_title_word(t.base()) || t.lower == "the");
+            if !title {
+                break;
+            }
+            j -= 1;
+        }
+        if j == sent {
+            return Role::Subject;
+        }
+        let before = &tokens[j - 1];
+        if PREPOSITIONS.contains(&before.lower.as_str()) {
+            return Role::Oblique;
+        }
+        let opens_clause = before.kind == TokenKind::Punct
+            || before.is_quote()
+            || matches!(
+                before.lower.as_str(),
+                "and" | "but" | "while" | "as" | "when" | "after" | "because" | "then" | "so"
+                    | "although" | "though" | "since" | "if" | "whereas" | "meanwhile"
+            );
+        // "Macron and Starmer agreed": the first of two names is a subject too.
+        if opens_clause {
+            Role::Subject
+        } else {
+            Role::Object
+        }
+    }
+
+    /// `names` holds, per block of the post, the known names in it as (offset, actor, role);
+    /// `sentence_starts` where the post's sentences start.
     fn attribute_post(
         &self,
         post: &Post,
         statements: &mut [Statement],
-        names: &[Vec<(usize, usize)>],
+        names: &[Vec<(usize, usize, Role)>],
+        sentence_starts: Vec<usize>,
         dc: &mut DocumentContext,
     ) {
-        let mut pc = PostContext::default();
+        let mut pc = PostContext {
+            sentence_starts,
+            ..PostContext::default()
+        };
         // Quoted text never introduces an antecedent: "Putin" inside a quote is not "he".
         let mut quoted: Vec<(usize, usize)> = statements
             .iter()
@@ -159,16 +266,22 @@ impl Attributor {
             pc.named_before = pc
                 .mentions
                 .last()
-                .filter(|(pos, ..)| b > 0 && *pos >= blocks[b - 1].paragraph.offset)
-                .map(|(_, s, g, _)| (s.clone(), *g))
+                .filter(|a| b > 0 && a.at >= blocks[b - 1].paragraph.offset)
+                .map(|a| (a.speaker.clone(), a.gender))
                 .filter(|(_, g)| *g != Gender::Neuter);
             let block_end = para.offset + para.text.len();
-            let mut names: Vec<(usize, Speaker, Gender, Option<usize>)> = names[b]
+            let mut names: Vec<Antecedent> = names[b]
                 .iter()
-                .filter(|(pos, _)| !inside_quote(*pos))
-                .map(|&(pos, idx)| {
-                    let (s, g) = self.known(idx);
-                    (pos, s, g, Some(idx))
+                .filter(|(pos, ..)| !inside_quote(*pos))
+                .map(|&(at, idx, role)| {
+                    let (speaker, gender) = self.known(idx);
+                    Antecedent {
+                        at,
+                        speaker,
+                        gender,
+                        actor: Some(idx),
+                        role,
+                    }
                 })
                 .collect();
             names.reverse();
@@ -190,7 +303,7 @@ impl Attributor {
             while next < statements.len() && statements[next].start < block_end {
                 let s = &mut statements[next];
                 let upto = s.mention.as_ref().map_or(s.start, |m| m.start);
-                while names.last().is_some_and(|n| n.0 < upto) {
+                while names.last().is_some_and(|n| n.at < upto) {
                     pc.mentions.push(names.pop().unwrap());
                 }
                 self.attribute_statement(s, &mut pc, dc, post);
@@ -263,30 +376,17 @@ impl Attributor {
         dc: &mut DocumentContext,
         heading: Option<&(Speaker, Gender)>,
     ) -> Option<(Speaker, Gender)> {
-        match self.referent(mention, dc) {
-            Referent::Actor(s, g) => {
-                pc.mentions.push((
-                    at,
-                    s.clone(),
-                    g,
-                    self.gazetteer.index_of(&s.name).filter(|_| !s.discovered),
-                ));
-                Some((s, g))
-            }
+        let resolved = match self.referent(mention, dc) {
+            Referent::Actor(s, g) => Some((s, g)),
             Referent::Pronoun(gender) => {
-                let compatible = |g: Gender| g == gender || g == Gender::Unknown;
+                let compatible = |g: Gender| {
+                    g == gender || (g == Gender::Unknown && gender != Gender::Neuter)
+                };
                 if let Some((s, g)) = heading.filter(|(_, g)| compatible(*g)) {
                     return Some((s.clone(), *g));
                 }
-                if let Some((s, g, _)) = pc.last_speaker.as_ref().filter(|(_, g, _)| compatible(*g))
-                {
-                    return Some((s.clone(), *g));
-                }
-                pc.mentions
-                    .iter()
-                    .rev()
-                    .find(|(pos, _, g, _)| *pos < at && compatible(*g))
-                    .map(|(_, s, g, _)| (s.clone(), *g))
+                pc.most_salient(at, |a| compatible(a.gender))
+                    .map(|a| (a.speaker.clone(), a.gender))
             }
             Referent::CurrentSpeaker => heading
                 .cloned()
@@ -298,10 +398,8 @@ impl Attributor {
                     .filter(|&i| self.gazetteer.actors[i].in_office(dc.day))
                     .collect();
                 let recent = pc
-                    .mentions
-                    .iter()
-                    .rev()
-                    .find_map(|(_, _, _, idx)| idx.filter(|i| in_office.contains(i)));
+                    .most_salient(at, |a| a.actor.is_some_and(|i| in_office.contains(&i)))
+                    .and_then(|a| a.actor);
                 let only = (in_office.len() == 1).then(|| in_office[0]);
                 let chosen = recent.or(only).or_else(|| {
                     in_office
@@ -313,7 +411,21 @@ impl Attributor {
                 Some(self.known(chosen))
             }
             Referent::Journalist | Referent::Unknown => None,
+        };
+        // Whoever a reporting cue's subject turns out to be now holds the floor.
+        if let Some((speaker, gender)) = &resolved {
+            pc.mentions.push(Antecedent {
+                at,
+                speaker: speaker.clone(),
+                gender: *gender,
+                actor: self
+                    .gazetteer
+                    .index_of(&speaker.name)
+                    .filter(|_| !speaker.discovered),
+                role: Role::Speaker,
+            });
         }
+        resolved
     }
 
     /// Reads a mention on its own, without the post's context.
@@ -475,6 +587,38 @@ impl Attributor {
             }
         }
         discovered(&written)
+    }
+}
+
+impl PostContext {
+    /// The sentence (its ordinal in the post) holding byte `at`.
+    fn sentence_of(&self, at: usize) -> usize {
+        self.sentence_starts.partition_point(|&s| s <= at)
+    }
+
+    /// The antecedent before `at` that `fits` and is most salient: the weight of its role,
+    /// halved for every sentence between it and `at`. Several mentions of one actor add up.
+    fn most_salient(&self, at: usize, fits: impl Fn(&Antecedent) -> bool) -> Option<&Antecedent> {
+        let here = self.sentence_of(at);
+        let mut scores: Vec<(f64, &Antecedent)> = Vec::new();
+        for a in self.mentions.iter().filter(|a| a.at < at && fits(a)) {
+            let distance = here.saturating_sub(self.sentence_of(a.at));
+            if distance > 6 {
+                continue;
+            }
+            let score = a.role.weight() / f64::from(1u32 << distance);
+            match scores.iter_mut().find(|(_, b)| b.speaker == a.speaker) {
+                Some(entry) => {
+                    entry.0 += score;
+                    entry.1 = a;
+                }
+                None => scores.push((score, a)),
+            }
+        }
+        scores
+            .into_iter()
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(x.1.at.cmp(&y.1.at)))
+            .map(|(_, a)| a)
     }
 }
 

@@ -8,11 +8,7 @@ use crate::text::{Token, TokenKind};
 pub(super) const DETERMINERS: &[&str] = &[
     "the", "a", "an", "this", "these", "those", "his", "her", "its", "their", "our", "my", "your",
 ];
-pub(super) const PREPOSITIONS: &[&str] = &[
-    "in", "on", "at", "of", "for", "with", "by", "from", "to", "about", "into", "over", "after",
-    "before", "during", "under", "against", "between", "among", "than", "via", "per", "like",
-    "towards", "toward", "upon", "across", "through", "without", "within",
-];
+pub(super) use crate::text::words::PREPOSITIONS;
 pub(super) const CLAUSE_WORDS: &[&str] = &[
     "and", "but", "or", "nor", "so", "yet", "because", "as", "while", "when", "where", "if",
     "that", "which", "whether", "although", "though", "since", "unless", "until", "what", "how",

@@ -111,18 +111,29 @@ impl Format for LiveText {
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document> {
         let all = lines(text);
         let page = page_context(&all, info);
-        let starts = post_starts(&all, page.line);
+        // The page's date line is the header's, unless it is a full time stamp with a story
+        // under it: a page saved as several snapshots dates each by such a line.
+        let skip = page.line.filter(|&i| !opens_snapshot(&all, i));
+        let starts = post_starts(&all, skip);
         let mut posts: Vec<Post> = Vec::new();
         let mut times: Vec<(Option<DateTime<Utc>>, bool)> = Vec::new();
+        let mut furniture: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut unplaced = |lines: &[(usize, &str)]| {
+            for &(offset, l) in lines {
+                if !l.trim().is_empty() {
+                    furniture.push(offset..offset + l.len());
+                }
+            }
+        };
+        // What stands above the first post is the page's header: counted, not lost.
+        unplaced(&all[..starts.first().map_or(all.len(), |(i, _)| *i)]);
         for (k, (i, stamp)) in starts.iter().enumerate() {
             let end = starts.get(k + 1).map_or(all.len(), |(j, _)| *j);
-            let content: Vec<(usize, &str)> = all[i + 1..end]
+            let (content, dropped): (Vec<(usize, &str)>, Vec<(usize, &str)>) = all[i + 1..end]
                 .iter()
-                .filter(|(_, l)| {
-                    !l.trim().is_empty() && !is_furniture(l) && post_stamp(l).is_none()
-                })
-                .copied()
-                .collect();
+                .filter(|(_, l)| !l.trim().is_empty())
+                .partition(|(_, l)| !is_furniture(l) && post_stamp(l).is_none());
+            unplaced(&dropped);
             let mut post = Post::default();
             let mut body = &content[..];
             if content.len() >= 2 && is_headline(content[0].1) {
@@ -142,6 +153,7 @@ impl Format for LiveText {
             }
             post.paragraphs = body.iter().map(|&l| paragraph(l)).collect();
             if post.paragraphs.is_empty() {
+                unplaced(&content);
                 continue;
             }
             let dated = stamp.date.is_some() || stamp.day_month.is_some() || stamp.exact.is_some();
@@ -172,14 +184,38 @@ impl Format for LiveText {
         for (post, (time, _)) in posts.iter_mut().zip(times) {
             post.published_at = time;
         }
-        Ok(Document::new(
-            &info.path,
-            self.name(),
-            info.url.clone(),
-            text.to_string(),
-            posts,
-        ))
+        Ok(Document {
+            furniture,
+            ..Document::new(
+                &info.path,
+                self.name(),
+                info.url.clone(),
+                text.to_string(),
+                posts,
+            )
+        })
     }
+}
+
+/// A date line with its time, followed (before the next time line) by a paragraph of
+/// running text: the time of a snapshot of the page, whose story is under it.
+fn opens_snapshot(all: &[(usize, &str)], line: usize) -> bool {
+    let Some(stamp) = all.get(line).and_then(|(_, l)| post_stamp(l)) else {
+        return false;
+    };
+    if stamp.time.is_none() && stamp.exact.is_none() {
+        return false;
+    }
+    all[line + 1..]
+        .iter()
+        .take_while(|(_, l)| post_stamp(l).is_none())
+        .any(|(_, l)| is_running_text(l))
+}
+
+/// A line of prose: eight words or more ending as a sentence does.
+fn is_running_text(line: &str) -> bool {
+    let t = line.trim().trim_end_matches(['"', '”', '’', '\'', ')']);
+    t.split_whitespace().count() >= 8 && t.ends_with(['.', '!', '?', ':'])
 }
 
 /// Pages that run past midnight date their posts by clock time only. A post cannot be later

@@ -4,6 +4,7 @@
 
 pub mod phrases;
 pub mod quotes;
+pub mod words;
 
 use std::ops::Range;
 
