@@ -147,10 +147,8 @@ impl Attributor {
                             .names_in(&tokens)
                             .into_iter()
                             .map(|(i, len, idx)| {
-                                let sent = sents
-                                    .iter()
-                                    .find(|r| r.contains(&i))
-                                    .map_or(0, |r| r.start);
+                                let sent =
+                                    sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
                                 (
                                     para.offset + tokens[i].start,
                                     idx,
@@ -223,8 +221,21 @@ impl Attributor {
             || before.is_quote()
             || matches!(
                 before.lower.as_str(),
-                "and" | "but" | "while" | "as" | "when" | "after" | "because" | "then" | "so"
-                    | "although" | "though" | "since" | "if" | "whereas" | "meanwhile"
+                "and"
+                    | "but"
+                    | "while"
+                    | "as"
+                    | "when"
+                    | "after"
+                    | "because"
+                    | "then"
+                    | "so"
+                    | "although"
+                    | "though"
+                    | "since"
+                    | "if"
+                    | "whereas"
+                    | "meanwhile"
             );
         // "Macron and Starmer agreed": the first of two names is a subject too.
         if opens_clause {
@@ -379,9 +390,8 @@ impl Attributor {
         let resolved = match self.referent(mention, dc) {
             Referent::Actor(s, g) => Some((s, g)),
             Referent::Pronoun(gender) => {
-                let compatible = |g: Gender| {
-                    g == gender || (g == Gender::Unknown && gender != Gender::Neuter)
-                };
+                let compatible =
+                    |g: Gender| g == gender || (g == Gender::Unknown && gender != Gender::Neuter);
                 if let Some((s, g)) = heading.filter(|(_, g)| compatible(*g)) {
                     return Some((s.clone(), *g));
                 }

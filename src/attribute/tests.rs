@@ -35,7 +35,7 @@ impl Fixture {
                 published_on: None,
                 text,
                 skipped: 0,
-            furniture: Vec::new(),
+                furniture: Vec::new(),
                 posts: vec![post],
             },
         }

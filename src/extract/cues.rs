@@ -35,6 +35,14 @@ impl CueKind {
         })
     }
 
+    /// A verb of speech ("said", "told"), as against "according to" or a question.
+    pub fn is_verb(self) -> bool {
+        matches!(
+            self,
+            CueKind::Verb | CueKind::VerbTrailing | CueKind::VerbTell
+        )
+    }
+
     pub fn is_reporting(self) -> bool {
         matches!(
             self,

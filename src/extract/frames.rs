@@ -14,6 +14,14 @@ pub(super) const CLAUSE_WORDS: &[&str] = &[
     "that", "which", "whether", "although", "though", "since", "unless", "until", "what", "how",
     "why", "whom", "whose", "not", "there", "here", "it", "also", "then",
 ];
+/// Verbs that follow a subject without a regular ending.
+const AUX_VERBS: &[&str] = &[
+    "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "can", "may",
+    "might", "must", "should", "spoke", "went", "made", "took", "gave", "said", "told", "met",
+    "left", "came", "began", "then", "also", "first", "again",
+];
+/// Words that are prepositions or open a clause ("after the talks", "after he said").
+pub(super) const CLAUSE_OPENERS: &[&str] = &["after", "before", "since", "until", "as"];
 pub(super) const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "who", "you"];
 /// Prepositions that may open the place or channel of a statement: "says on X that".
 pub(super) const CHANNEL_PREPOSITIONS: &[&str] = &[
@@ -54,6 +62,8 @@ pub(super) struct Frame {
     pub(super) backward: Option<Range<usize>>,
     /// The cue ends its paragraph with a colon: the next paragraph holds the words.
     pub(super) opens_next: bool,
+    /// The speaker follows the verb: "..., said Putin."
+    pub(super) inverted: bool,
 }
 
 impl Frame {
@@ -121,6 +131,17 @@ impl Extractor {
                 frames[k].inherited = true;
             }
         }
+        // "Scholz spoke at length, saying: ...": a participle after a comma, with no subject
+        // of its own or of another cue, belongs to the subject the sentence opens with.
+        for f in frames.iter_mut().filter(|f| f.subject.is_none()) {
+            let participle = tokens[f.cue.start].lower.ends_with("ing")
+                && f.cue.start > sent.start
+                && tokens[f.cue.start - 1].is_punct(',');
+            if participle && let Some(s) = opening_subject(tokens, sent.clone(), f.cue.start) {
+                f.subject = Some(s);
+                f.inherited = true;
+            }
+        }
         // A cue that reports nothing here ("He ends with a call to ...") claims no quote.
         frames.retain(|f| f.forward.is_some() || f.backward.is_some() || f.opens_next);
         // A cue's words stop where the next speaker's sentence part begins.
@@ -181,6 +202,7 @@ impl Extractor {
             forward,
             backward,
             opens_next: false,
+            inverted: false,
         })
     }
 
@@ -192,14 +214,39 @@ impl Extractor {
         kind: CueKind,
         in_quote: &[bool],
     ) -> Option<Frame> {
-        let mut subject = self.np_left(tokens, sent.start, cue.start, in_quote);
+        // "..., says Finnish president." -- the speaker closes the clause, or is followed by
+        // where and when ("..., said Putin at a news conference").
+        let closes = |s: &Range<usize>| {
+            s.end >= sent.end
+                || matches!(tokens[s.end].kind, TokenKind::Punct | TokenKind::QuoteOpen)
+                || (!tokens[s.end].cap
+                    && CHANNEL_PREPOSITIONS.contains(&tokens[s.end].lower.as_str()))
+        };
+        let boundary = self.left_boundary(tokens, sent.start, cue.start);
+        // After a comma, a name right after the verb is the speaker, whatever the words
+        // before the comma look like: "We must talk to our partners, said Putin."
+        let named_after = (boundary
+            && cue.start > sent.start
+            && tokens[cue.start - 1].is_punct(',')
+            && tokens.get(cue.end).is_some_and(|t| t.cap))
+        .then(|| np_right(tokens, cue.end, sent.end).filter(closes))
+        .flatten();
+        let mut subject = if named_after.is_some() {
+            None
+        } else {
+            self.np_left(tokens, sent.start, cue.start, in_quote)
+        };
         if let Some(s) = &subject {
             // "What Zelensky said after the summit": a headline about a statement, not one.
             if WH_WORDS.contains(&tokens[s.start].lower.as_str()) && s.len() > 1 {
                 return None;
             }
-            // "pushes back on Kremlin claims": an object, not a speaker.
-            if s.start > sent.start && PREPOSITIONS.contains(&tokens[s.start - 1].lower.as_str()) {
+            // "pushes back on Kremlin claims": an object, not a speaker. "after the minister
+            // said" is another matter: there the word opens a clause, and a verb follows.
+            if s.start > sent.start
+                && PREPOSITIONS.contains(&tokens[s.start - 1].lower.as_str())
+                && !(CLAUSE_OPENERS.contains(&tokens[s.start - 1].lower.as_str()) && kind.is_verb())
+            {
                 return None;
             }
             // "who says": the speaker is the one named before "who".
@@ -215,25 +262,28 @@ impl Extractor {
         }
         let mut after = cue.end;
         let mut inverted = false;
-        if subject.is_none() {
-            let boundary = self.left_boundary(tokens, sent.start, cue.start);
-            if boundary {
-                // "..., says Finnish president." -- the speaker closes the clause.
-                let closes = |s: &Range<usize>| {
-                    s.end >= sent.end
-                        || matches!(tokens[s.end].kind, TokenKind::Punct | TokenKind::QuoteOpen)
-                };
-                if let Some(s) = np_right(tokens, cue.end, sent.end).filter(closes) {
-                    after = s.end;
-                    subject = Some(s);
-                    inverted = true;
-                }
-            }
+        if subject.is_none()
+            && boundary
+            && let Some(s) =
+                named_after.or_else(|| np_right(tokens, cue.end, sent.end).filter(closes))
+        {
+            after = s.end;
+            subject = Some(s);
+            inverted = true;
         }
         if matches!(kind, CueKind::VerbTell | CueKind::Question) && !inverted {
             after = skip_object(tokens, after, sent.end);
         }
         let mut forward = self.forward_scope(tokens, after, sent.end, kind);
+        // "..., says Lukashenko, referring to ...": after an inverted speaker only "that", a
+        // colon or a quote carries words of theirs.
+        if inverted
+            && !tokens
+                .get(after)
+                .is_some_and(|t| t.lower == "that" || t.is_punct(':') || t.is_quote())
+        {
+            forward = None;
+        }
         // "told members of his party in Ankara.": with no "that" and no clause of its own,
         // what follows the person told is where and when, not what was said.
         if kind == CueKind::VerbTell && !reports_a_clause(tokens, after, sent.end) {
@@ -262,11 +312,13 @@ impl Extractor {
         .filter(|b| tokens[b.clone()].iter().any(Token::is_word))
         // "Earlier this month, Lagarde said it was ...": words before a cue that goes on to
         // report are scene-setting; only a cue set off by commas ("Planning, he said, would
-        // ...") or closing its clause reports what came before it.
+        // ...") or closing its clause reports what came before it. A speaker straight after
+        // a closing quote mark ("'...,' Macron said in an interview") always claims it.
         .filter(|_| {
-            forward
-                .as_ref()
-                .is_none_or(|f| after_comma(tokens, f.start))
+            tokens[anchor - 1].kind == TokenKind::QuoteClose
+                || forward
+                    .as_ref()
+                    .is_none_or(|f| after_comma(tokens, f.start))
         })
         .filter(|_| !opens_next);
         Some(Frame {
@@ -277,6 +329,7 @@ impl Extractor {
             forward,
             backward,
             opens_next,
+            inverted,
         })
     }
 
@@ -539,6 +592,56 @@ pub(super) fn np_right(tokens: &[Token], from: usize, end: usize) -> Option<Rang
     (k > from && (saw_cap || has_det)).then_some(from..k)
 }
 
+/// The noun phrase a sentence opens with, when a verb follows it: "He first appears ...",
+/// "The French president spoke ...", "However, Scholz spoke ...". None past `limit`.
+fn opening_subject(tokens: &[Token], sent: Range<usize>, limit: usize) -> Option<Range<usize>> {
+    let mut from = sent.start;
+    // An opening adverb set off by a comma: "However, ...", "Later, ...".
+    if tokens.get(from + 1).is_some_and(|t| t.is_punct(',')) && !tokens[from].cap {
+        from += 2;
+    } else if tokens.get(from + 1).is_some_and(|t| t.is_punct(','))
+        && matches!(
+            tokens[from].lower.as_str(),
+            "however" | "later" | "earlier" | "meanwhile" | "separately" | "still" | "yet"
+        )
+    {
+        from += 2;
+    }
+    let first = tokens.get(from)?;
+    let np = if matches!(
+        first.lower.as_str(),
+        "he" | "she" | "they" | "it" | "we" | "i"
+    ) {
+        from..from + 1
+    } else if first.cap || DETERMINERS.contains(&first.lower.as_str()) {
+        // Capitalised words, or a determiner and up to three words before a verb-like one
+        // ("The French president spoke"): no tagger, so a past tense or a 3rd-person "-s"
+        // ends the phrase.
+        let mut k = from + 1;
+        while k < limit && k - from < 6 {
+            let t = &tokens[k];
+            let verbish = !t.cap
+                && (t.lower.ends_with("ed")
+                    || t.lower.ends_with('s')
+                    || AUX_VERBS.contains(&t.lower.as_str()));
+            if t.kind != TokenKind::Word
+                || verbish
+                || (!t.cap && !DETERMINERS.contains(&first.lower.as_str()))
+            {
+                break;
+            }
+            k += 1;
+        }
+        from..k
+    } else {
+        return None;
+    };
+    let next = tokens.get(np.end)?;
+    let verb_follows =
+        next.kind == TokenKind::Word && !next.cap && !PREPOSITIONS.contains(&next.lower.as_str());
+    (np.end < limit && verb_follows).then_some(np)
+}
+
 /// The token at `at` follows a comma, or a comma and "and"/"but".
 pub(super) fn after_comma(tokens: &[Token], at: usize) -> bool {
     let prev = |k: usize| at.checked_sub(k).map(|i| &tokens[i]);
@@ -601,6 +704,7 @@ pub(super) fn dash_frame(tokens: &[Token], sent: Range<usize>, in_quote: &[bool]
         forward: None,
         backward: Some(sent.start..dash),
         opens_next: false,
+        inverted: false,
     })
 }
 
@@ -625,6 +729,7 @@ pub(super) fn colon_frame(
         forward: Some(colon + 1..sent.end),
         backward: None,
         opens_next: false,
+        inverted: false,
     })
 }
 

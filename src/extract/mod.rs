@@ -124,7 +124,11 @@ impl Extractor {
         {
             // Direct speech printed without quote marks after "X said:".
             let body = text.trim_start_matches(['-', '•', '*', ' ']);
-            if body.split_whitespace().count() >= 3 {
+            // A heading ("Prime Minister Jane Doe") introduces, it does not speak.
+            let sentence_like = body
+                .trim_end()
+                .ends_with(['.', '!', '?', '…', '"', '”', '’', ')']);
+            if body.split_whitespace().count() >= 3 && sentence_like {
                 let start = text.len() - body.len();
                 let range = start..text.len();
                 out.push(Piece {
@@ -175,8 +179,14 @@ impl Extractor {
                 .skip(first_quote)
                 .take_while(|(_, q)| q.open_token < sent.end)
                 .collect();
+            // "X said:" closing the paragraph, or "X said the plan was ... :" -- a colon
+            // at the end hands the next paragraph to the last speaker named.
+            let ends_in_colon = text.trim_end().ends_with(':');
             if n + 1 == sentence_count
-                && let Some(f) = frames.iter().rev().find(|f| f.opens_next)
+                && let Some(f) = frames
+                    .iter()
+                    .rev()
+                    .find(|f| f.opens_next || (ends_in_colon && f.subject.is_some()))
             {
                 *pending = f.subject.as_ref().map(|s| {
                     (
@@ -265,7 +275,15 @@ impl Extractor {
                 let first_person = tokens[scope.clone()]
                     .iter()
                     .any(|t| FIRST_PERSON.contains(&&text[t.start..t.end]));
-                let kind = if set_off && first_person {
+                // "The causes must be removed, said Putin.": a whole sentence before a
+                // speaker named after the verb is how a text without quote marks quotes.
+                let inverted_sentence = !is_title
+                    && frame.inverted
+                    && frame.forward.is_none()
+                    && scope.start == sent.start
+                    && tokens[scope.start].cap
+                    && tokens[scope.clone()].iter().filter(|t| t.is_word()).count() >= 4;
+                let kind = if set_off && (first_person || inverted_sentence) {
                     StatementKind::Direct
                 } else {
                     StatementKind::Indirect
@@ -405,42 +423,40 @@ fn mention(para: &Paragraph, tokens: &[Token], r: Range<usize>) -> Mention {
     }
 }
 
-/// Joins the parts of a quote that runs over several paragraphs (an opening mark on each,
-/// a closing mark only on the last) into one statement.
+/// A quote that runs over several paragraphs (an opening mark on each, a closing mark only on
+/// the last) stays one statement a paragraph, as news annotation counts it, but its parts
+/// share one speaker: the part with a reporting cue lends it to the parts without.
 fn join_continued(pieces: Vec<Piece>) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::with_capacity(pieces.len());
-    let mut open: Option<Statement> = None;
+    let mut run: Vec<Statement> = Vec::new();
+    let flush = |run: &mut Vec<Statement>, out: &mut Vec<Statement>| {
+        if let Some(lender) = run
+            .iter()
+            .find(|s| s.attribution == Attribution::Cue)
+            .cloned()
+        {
+            for s in run.iter_mut().filter(|s| s.attribution != Attribution::Cue) {
+                s.attribution = Attribution::Cue;
+                s.mention.clone_from(&lender.mention);
+                s.cue.clone_from(&lender.cue);
+            }
+        }
+        out.append(run);
+    };
     for piece in pieces {
         let is_quote = piece.statement.kind != StatementKind::Indirect;
-        match open.take() {
-            Some(mut head) if is_quote => {
-                let next = piece.statement;
-                head.quote = format!("{} {}", head.quote, next.quote);
-                head.end = next.end;
-                head.context = format!("{} {}", head.context, next.context);
-                if head.attribution != Attribution::Cue && next.attribution == Attribution::Cue {
-                    head.attribution = next.attribution;
-                    head.mention = next.mention;
-                    head.cue = next.cue;
-                }
-                if head.kind == StatementKind::Partial && next.kind == StatementKind::Direct {
-                    head.kind = StatementKind::Direct;
-                }
-                if piece.continues {
-                    open = Some(head);
-                } else {
-                    out.push(head);
-                }
-            }
-            Some(head) => {
-                out.push(head);
-                out.push(piece.statement);
-            }
-            None if piece.continues => open = Some(piece.statement),
-            None => out.push(piece.statement),
+        if !run.is_empty() && !is_quote {
+            // Reported speech between the parts: the run goes on after it.
+            out.push(piece.statement);
+            continue;
+        }
+        let continues = piece.continues;
+        run.push(piece.statement);
+        if !continues {
+            flush(&mut run, &mut out);
         }
     }
-    out.extend(open);
+    flush(&mut run, &mut out);
     out
 }
 

@@ -77,7 +77,7 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
             ..Post::default()
         }],
         skipped: 0,
-            furniture: Vec::new(),
+        furniture: Vec::new(),
     };
     let mut lists = vec![vec![
         statement(&doc, "workable", 2),

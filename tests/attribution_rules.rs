@@ -1,0 +1,181 @@
+//! Attribution rules, one sentence shape each, in sentences written for these tests. Each test
+//! reads an article through the library pipeline and checks who was given which words.
+
+use std::sync::OnceLock;
+
+use whosaid::data::DataFiles;
+use whosaid::parse::SourceInfo;
+use whosaid::pipeline::Pipeline;
+
+fn pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| Pipeline::load(&DataFiles::embedded()).unwrap())
+}
+
+/// A statement as (kind, words, speaker or "").
+type Said = (String, String, String);
+
+/// Reads `body` as an article (a headline line, then the paragraphs) dated 2025-04-10.
+fn read(body: &str) -> Vec<Said> {
+    read_as(body, "article")
+}
+
+fn read_as(body: &str, format: &str) -> Vec<Said> {
+    let text = format!("Test headline for the page\n{body}\n");
+    let info = SourceInfo {
+        path: "test.txt".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 4, 10),
+        ..SourceInfo::default()
+    };
+    let processed = pipeline()
+        .read(text.as_bytes(), &info, Some(format), false)
+        .unwrap();
+    processed
+        .statements
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s.kind.as_str().to_string(),
+                s.quote,
+                s.speaker.map(|p| p.name).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// The speaker of the statement whose words start with `words`.
+fn speaker_of(said: &[Said], words: &str) -> String {
+    said.iter()
+        .find(|(_, q, _)| q.starts_with(words))
+        .unwrap_or_else(|| panic!("no statement starts with {words:?} in {said:#?}"))
+        .2
+        .clone()
+}
+
+fn kind_of(said: &[Said], words: &str) -> String {
+    said.iter()
+        .find(|(_, q, _)| q.starts_with(words))
+        .unwrap_or_else(|| panic!("no statement starts with {words:?} in {said:#?}"))
+        .0
+        .clone()
+}
+
+#[test]
+fn pronoun_after_object_goes_to_the_subject_who_spoke() {
+    let said = read(
+        "Olaf Scholz said he would not travel to meet Emmanuel Macron this week.\n\
+         He also said \"the budget must come first for my government\".",
+    );
+    assert_eq!(speaker_of(&said, "the budget"), "Olaf Scholz");
+}
+
+#[test]
+fn pronoun_skips_a_name_in_a_prepositional_phrase() {
+    let said = read(
+        "Keir Starmer was asked how he would share the work with Emmanuel Macron.\n\
+         \"We will each bring what we have to the table,\" he says.",
+    );
+    assert_eq!(speaker_of(&said, "We will each"), "Keir Starmer");
+}
+
+#[test]
+fn a_new_subject_takes_the_floor_from_an_older_speaker() {
+    let said = read(
+        "Keir Starmer said the talks had gone well.\n\
+         Later, Giorgia Meloni arrived in London for a dinner.\n\
+         \"Italy stands with its partners,\" she told reporters.",
+    );
+    assert_eq!(speaker_of(&said, "Italy stands"), "Giorgia Meloni");
+}
+
+#[test]
+fn possessive_name_is_not_the_antecedent() {
+    let said = read(
+        "Emmanuel Macron spoke after Donald Trump's envoy left Paris on Monday.\n\
+         \"The door stays open for dialogue,\" he said.",
+    );
+    assert_eq!(speaker_of(&said, "The door"), "Emmanuel Macron");
+}
+
+#[test]
+fn speaker_after_closing_quote_claims_it_whatever_follows() {
+    let said = read(
+        "\"The harbour will reopen within a month,\" Olaf Scholz said in remarks printed by two regional papers.",
+    );
+    assert_eq!(speaker_of(&said, "The harbour"), "Olaf Scholz");
+}
+
+#[test]
+fn cue_after_a_conjunction_like_preposition_keeps_its_subject() {
+    let said = read(
+        "Talks resumed after the German chancellor suggested there were \"several open points\" left.",
+    );
+    assert_eq!(speaker_of(&said, "several open points"), "Olaf Scholz");
+}
+
+#[test]
+fn quote_continued_over_paragraphs_is_one_statement_a_paragraph_with_one_speaker() {
+    let said = read(
+        "Olaf Scholz spoke at length, saying: \"The first stage is a pause in the fighting.\n\
+         \"The second stage is a conference of all the parties.\"",
+    );
+    assert_eq!(speaker_of(&said, "The first stage"), "Olaf Scholz");
+    assert_eq!(speaker_of(&said, "The second stage"), "Olaf Scholz");
+    assert!(
+        !said
+            .iter()
+            .any(|(_, q, _)| q.contains("first") && q.contains("second")),
+        "{said:#?}"
+    );
+}
+
+#[test]
+fn unmarked_speech_before_an_inverted_cue_is_direct() {
+    let said = read(
+        "The old borders must be respected by every side, said Olaf Scholz at a press conference in Berlin.",
+    );
+    assert_eq!(kind_of(&said, "The old borders"), "direct");
+    assert_eq!(speaker_of(&said, "The old borders"), "Olaf Scholz");
+}
+
+#[test]
+fn inverted_name_wins_over_words_before_a_parenthesis() {
+    let said = read(
+        "We may need to talk to our partners, perhaps at a meeting in Geneva, said Olaf Scholz.",
+    );
+    assert_eq!(speaker_of(&said, "We may need"), "Olaf Scholz");
+    assert_eq!(kind_of(&said, "We may need"), "direct");
+}
+
+#[test]
+fn inverted_speaker_then_participle_reports_nothing_more() {
+    let said = read("The future lies with the young, says Olaf Scholz, referring to the students.");
+    assert_eq!(speaker_of(&said, "The future lies"), "Olaf Scholz");
+    assert!(!said.iter().any(|(_, q, _)| q.starts_with("referring")));
+}
+
+#[test]
+fn colon_after_a_reported_clause_hands_the_next_paragraph_to_its_speaker() {
+    let said = read(
+        "Olaf Scholz said the offer was \"not good enough\" and sent a warning:\n\
+         Nobody should test our patience.",
+    );
+    assert_eq!(speaker_of(&said, "Nobody should"), "Olaf Scholz");
+    assert_eq!(kind_of(&said, "Nobody should"), "direct");
+}
+
+#[test]
+fn heading_after_a_colon_is_not_speech() {
+    let said = read(
+        "Here is what the leaders have been saying:\n\
+         German Chancellor Olaf Scholz\n\
+         \"We are ready to help,\" Scholz said.",
+    );
+    assert!(
+        !said
+            .iter()
+            .any(|(_, q, _)| q.starts_with("German Chancellor")),
+        "{said:#?}"
+    );
+}
