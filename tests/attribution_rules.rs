@@ -179,3 +179,49 @@ fn heading_after_a_colon_is_not_speech() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn a_title_naming_one_holder_is_an_antecedent() {
+    let said = read(
+        "Reporters waited for hours at a news conference with Ursula von der Leyen.\n\
+         Afterwards the German chancellor held a briefing of his own.\n\
+         \"We need more time,\" he said.",
+    );
+    assert_eq!(speaker_of(&said, "We need more time"), "Olaf Scholz");
+}
+
+#[test]
+fn a_sentence_opened_by_a_pronoun_keeps_its_referent_on_the_floor() {
+    let said = read(
+        "Olaf Scholz spoke first, saying \"this is a long road\".\n\
+         He then turned to Donald Trump and his advisers.\n\
+         \"Our friends must stay with us,\" he said.",
+    );
+    assert_eq!(speaker_of(&said, "Our friends"), "Olaf Scholz");
+}
+
+#[test]
+fn an_object_in_the_pronouns_own_sentence_is_not_its_antecedent() {
+    let said = read(
+        "Olaf Scholz was asked about the plan.\n\
+         Praising Emmanuel Macron, he said \"the French have led the way on this\".",
+    );
+    assert_eq!(speaker_of(&said, "the French have"), "Olaf Scholz");
+}
+
+#[test]
+fn an_auxiliary_before_a_name_asks_about_a_subject() {
+    let said = read(
+        "Will Olaf Scholz sign the plan, people ask after his call with Emmanuel Macron.\n\
+         He said \"the plan needs work on three points\".",
+    );
+    assert_eq!(speaker_of(&said, "the plan needs"), "Olaf Scholz");
+}
+
+#[test]
+fn a_participle_after_by_takes_the_sentence_subject() {
+    let said = read(
+        "Olaf Scholz answered critics by accusing them of \"playing games with our security\".",
+    );
+    assert_eq!(speaker_of(&said, "playing games"), "Olaf Scholz");
+}

@@ -28,6 +28,8 @@ pub struct Gazetteer {
     organisation_words: HashSet<String>,
     /// Canonical name -> actor.
     by_name: HashMap<String, usize>,
+    /// First words of the titles, so a scan for them skips every other word cheaply.
+    title_starts: HashSet<String>,
 }
 
 /// Lower case, no determiner, no possessive: "The ECB's president" -> "ecb president".
@@ -132,6 +134,7 @@ impl Gazetteer {
             journalist_words,
             organisation_words,
             by_name: HashMap::new(),
+            title_starts: HashSet::new(),
         };
         g.by_name = g
             .actors
@@ -198,6 +201,12 @@ impl Gazetteer {
         for list in self.names.values_mut() {
             list.sort_by_key(|entry| std::cmp::Reverse(entry.0.len()));
         }
+        self.title_starts = self
+            .titles
+            .keys()
+            .filter_map(|t| t.split(' ').next())
+            .map(str::to_string)
+            .collect();
         for forms in countries.values() {
             for f in forms {
                 self.title_words.extend(f.split(' ').map(str::to_string));
@@ -277,6 +286,47 @@ impl Gazetteer {
                 }
             }
             i += 1;
+        }
+        out
+    }
+
+    /// Titles that name one actor ("the Russian president", "Ukraine's leader", "the
+    /// Kremlin") in the tokens, as (first token, token count, holders), longest first at each
+    /// place; the caller keeps the holders in office.
+    pub fn titles_in(&self, tokens: &[Token]) -> Vec<(usize, usize, &[usize])> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut key = String::new();
+        while i < tokens.len() {
+            if tokens[i].kind != TokenKind::Word || !self.title_starts.contains(tokens[i].base()) {
+                i += 1;
+                continue;
+            }
+            let mut hit = None;
+            for len in (1..=4.min(tokens.len() - i)).rev() {
+                let words = &tokens[i..i + len];
+                if words.iter().any(|t| t.kind != TokenKind::Word) {
+                    continue;
+                }
+                key.clear();
+                for (k, t) in words.iter().enumerate() {
+                    if k > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(t.base());
+                }
+                if let Some(list) = self.titles.get(key.as_str()) {
+                    hit = Some((i, len, list.as_slice()));
+                    break;
+                }
+            }
+            match hit {
+                Some(h) => {
+                    i += h.1;
+                    out.push(h);
+                }
+                None => i += 1,
+            }
         }
         out
     }

@@ -78,6 +78,16 @@ impl Role {
     }
 }
 
+/// A known name (or a pronoun opening a sentence, `actor` None, with its gender) where the
+/// text meets it.
+#[derive(Debug, Clone)]
+struct NameAt {
+    at: usize,
+    actor: Option<usize>,
+    role: Role,
+    gender: Gender,
+}
+
 /// A name met outside quotes, as an antecedent for what follows.
 #[derive(Debug, Clone)]
 struct Antecedent {
@@ -97,6 +107,9 @@ struct PostContext {
     /// Where each sentence of the post starts (byte offsets, sorted): salience decays with
     /// the sentences between a name and the word that points back at it.
     sentence_starts: Vec<usize>,
+    /// How many sentences of narration (not opening with a quote mark) come before each
+    /// sentence: quoted speech does not push a name further away.
+    narration_before: Vec<usize>,
     heading: Option<(Speaker, Gender)>,
     /// The last person the paragraph before named: who a quote standing alone after it is
     /// likely to be ("Peskov was asked about the plan." then "\"It is a provocation.\"").
@@ -130,8 +143,8 @@ impl Attributor {
         };
         // Known names in every paragraph, read once: they count towards salience here and
         // become antecedents as each post is read.
-        let mut sentence_starts: Vec<Vec<usize>> = Vec::with_capacity(doc.posts.len());
-        let names: Vec<Vec<Vec<(usize, usize, Role)>>> = doc
+        let mut sentence_starts: Vec<Vec<(usize, bool)>> = Vec::with_capacity(doc.posts.len());
+        let names: Vec<Vec<Vec<NameAt>>> = doc
             .posts
             .iter()
             .map(|post| {
@@ -142,28 +155,78 @@ impl Attributor {
                         let para = block.paragraph;
                         let tokens = tokenize(&para.text, &quote_marks(&quotes::scan(&para.text)));
                         let sents = sentences(&tokens);
-                        starts.extend(sents.iter().map(|r| para.offset + tokens[r.start].start));
-                        self.gazetteer
-                            .names_in(&tokens)
+                        // Sentences of quoted speech are not narration: they do not push the
+                        // names before them further away.
+                        starts.extend(sents.iter().map(|r| {
+                            (
+                                para.offset + tokens[r.start].start,
+                                tokens[r.start].kind != TokenKind::QuoteOpen,
+                            )
+                        }));
+                        let mut found = self.gazetteer.names_in(&tokens);
+                        // "The Russian president", "the Kremlin": titles that name one
+                        // holder on the post's day are antecedents as much as names are.
+                        let day = post.published_at.map(|t| t.date_naive()).or(dc.day);
+                        for (i, len, holders) in self.gazetteer.titles_in(&tokens) {
+                            let overlaps = found.iter().any(|&(j, l, _)| i < j + l && j < i + len);
+                            let mut in_office = holders
+                                .iter()
+                                .filter(|&&h| self.gazetteer.actors[h].in_office(day));
+                            if let (Some(&h), None, false) =
+                                (in_office.next(), in_office.next(), overlaps)
+                            {
+                                found.push((i, len, h));
+                            }
+                        }
+                        found.sort_unstable();
+                        let mut at: Vec<NameAt> = found
                             .into_iter()
                             .map(|(i, len, idx)| {
                                 let sent =
                                     sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
-                                (
-                                    para.offset + tokens[i].start,
-                                    idx,
-                                    self.role_of(&tokens, sent, i, len),
-                                )
+                                NameAt {
+                                    at: para.offset + tokens[i].start,
+                                    actor: Some(idx),
+                                    role: self.role_of(&tokens, sent, i, len),
+                                    gender: Gender::Unknown,
+                                }
                             })
-                            .collect()
+                            .collect();
+                        // "He then turned to ...": a pronoun opening a sentence keeps its
+                        // referent on the floor even where that sentence reports nothing.
+                        for r in &sents {
+                            let mut k = r.start;
+                            // "However, he ...", "Later, she ..."
+                            if tokens.get(k + 1).is_some_and(|t| t.is_punct(','))
+                                && tokens[k].kind == TokenKind::Word
+                                && k + 2 < r.end
+                            {
+                                k += 2;
+                            }
+                            let gender = match tokens.get(k).map(|t| t.lower.as_str()) {
+                                Some("he") => Gender::Male,
+                                Some("she") => Gender::Female,
+                                _ => continue,
+                            };
+                            if k < r.end {
+                                at.push(NameAt {
+                                    at: para.offset + tokens[k].start,
+                                    actor: None,
+                                    role: Role::Subject,
+                                    gender,
+                                });
+                            }
+                        }
+                        at.sort_by_key(|n| n.at);
+                        at
                     })
                     .collect();
                 sentence_starts.push(starts);
                 per_block
             })
             .collect();
-        for (_, idx, _) in names.iter().flatten().flatten() {
-            *dc.salience.entry(*idx).or_default() += 1;
+        for idx in names.iter().flatten().flatten().filter_map(|n| n.actor) {
+            *dc.salience.entry(idx).or_default() += 1;
         }
         // Names with their titles first, so a headline's "union leader says" finds the
         // "Union leader Grace Mensah" its post names further down.
@@ -203,8 +266,11 @@ impl Attributor {
         let mut j = i;
         while j > sent {
             let t = &tokens[j - 1];
+            // A capital at the sentence start may be any word ("Referencing the president").
             let title = t.kind == TokenKind::Word
-                && (t.cap || self.gazetteer.is_title_word(t.base()) || t.lower == "the");
+                && ((t.cap && j - 1 > sent)
+                    || self.gazetteer.is_title_word(t.base())
+                    || t.lower == "the");
             if !title {
                 break;
             }
@@ -216,6 +282,17 @@ impl Attributor {
         let before = &tokens[j - 1];
         if PREPOSITIONS.contains(&before.lower.as_str()) {
             return Role::Oblique;
+        }
+        // "will Putin agree?", "did the minister say": an auxiliary put first asks about the
+        // subject.
+        let asks = matches!(
+            before.lower.as_str(),
+            "will" | "would" | "can" | "could" | "does" | "did" | "do" | "should" | "has" | "is"
+        ) && tokens
+            .get(i + len)
+            .is_some_and(|t| t.kind == TokenKind::Word && !t.cap);
+        if asks {
+            return Role::Subject;
         }
         let opens_clause = before.kind == TokenKind::Punct
             || before.is_quote()
@@ -251,12 +328,18 @@ impl Attributor {
         &self,
         post: &Post,
         statements: &mut [Statement],
-        names: &[Vec<(usize, usize, Role)>],
-        sentence_starts: Vec<usize>,
+        names: &[Vec<NameAt>],
+        sentence_starts: Vec<(usize, bool)>,
         dc: &mut DocumentContext,
     ) {
+        let mut narration_before = Vec::with_capacity(sentence_starts.len() + 1);
+        narration_before.push(0);
+        for &(_, narration) in &sentence_starts {
+            narration_before.push(narration_before.last().unwrap() + usize::from(narration));
+        }
         let mut pc = PostContext {
-            sentence_starts,
+            sentence_starts: sentence_starts.into_iter().map(|(at, _)| at).collect(),
+            narration_before,
             ..PostContext::default()
         };
         // Quoted text never introduces an antecedent: "Putin" inside a quote is not "he".
@@ -281,19 +364,10 @@ impl Attributor {
                 .map(|a| (a.speaker.clone(), a.gender))
                 .filter(|(_, g)| *g != Gender::Neuter);
             let block_end = para.offset + para.text.len();
-            let mut names: Vec<Antecedent> = names[b]
+            let mut names: Vec<NameAt> = names[b]
                 .iter()
-                .filter(|(pos, ..)| !inside_quote(*pos))
-                .map(|&(at, idx, role)| {
-                    let (speaker, gender) = self.known(idx);
-                    Antecedent {
-                        at,
-                        speaker,
-                        gender,
-                        actor: Some(idx),
-                        role,
-                    }
-                })
+                .filter(|n| !inside_quote(n.at))
+                .cloned()
                 .collect();
             names.reverse();
 
@@ -314,15 +388,43 @@ impl Attributor {
             while next < statements.len() && statements[next].start < block_end {
                 let s = &mut statements[next];
                 let upto = s.mention.as_ref().map_or(s.start, |m| m.start);
-                while names.last().is_some_and(|n| n.at < upto) {
-                    pc.mentions.push(names.pop().unwrap());
+                while let Some(n) = names.pop_if(|n| n.at < upto) {
+                    self.admit(&n, &mut pc);
                 }
                 self.attribute_statement(s, &mut pc, dc, post);
                 next += 1;
             }
-            pc.mentions.extend(names.into_iter().rev());
+            for n in names.into_iter().rev() {
+                self.admit(&n, &mut pc);
+            }
         }
         headline_echoes(statements);
+    }
+
+    /// Puts a name met in the text on the post's stack of antecedents; a pronoun is read
+    /// first, and its referent put there in the pronoun's role.
+    fn admit(&self, n: &NameAt, pc: &mut PostContext) {
+        let (speaker, gender, actor) = match n.actor {
+            Some(idx) => {
+                let (s, g) = self.known(idx);
+                (s, g, Some(idx))
+            }
+            None => {
+                let Some(a) = pc.most_salient(n.at, |a| {
+                    a.gender == n.gender || a.gender == Gender::Unknown
+                }) else {
+                    return;
+                };
+                (a.speaker.clone(), a.gender, a.actor)
+            }
+        };
+        pc.mentions.push(Antecedent {
+            at: n.at,
+            speaker,
+            gender,
+            actor,
+            role: n.role,
+        });
     }
 
     fn attribute_statement(
@@ -610,9 +712,17 @@ impl PostContext {
     /// halved for every sentence between it and `at`. Several mentions of one actor add up.
     fn most_salient(&self, at: usize, fits: impl Fn(&Antecedent) -> bool) -> Option<&Antecedent> {
         let here = self.sentence_of(at);
+        let here_narration = self.narration_before[here.min(self.narration_before.len() - 1)];
         let mut scores: Vec<(f64, &Antecedent)> = Vec::new();
         for a in self.mentions.iter().filter(|a| a.at < at && fits(a)) {
-            let distance = here.saturating_sub(self.sentence_of(a.at));
+            let there = self.sentence_of(a.at);
+            // "After meeting Macron, he said": within its own sentence a pronoun points back
+            // only at a subject or a speaker ("Scholz said he ...").
+            if there == here && !matches!(a.role, Role::Subject | Role::Speaker) {
+                continue;
+            }
+            let there_narration = self.narration_before[there.min(self.narration_before.len() - 1)];
+            let distance = here_narration.saturating_sub(there_narration);
             if distance > 6 {
                 continue;
             }

@@ -134,9 +134,14 @@ impl Extractor {
         // "Scholz spoke at length, saying: ...": a participle after a comma, with no subject
         // of its own or of another cue, belongs to the subject the sentence opens with.
         for f in frames.iter_mut().filter(|f| f.subject.is_none()) {
+            // "..., saying", "by accusing", "while insisting", "after warning".
             let participle = tokens[f.cue.start].lower.ends_with("ing")
                 && f.cue.start > sent.start
-                && tokens[f.cue.start - 1].is_punct(',');
+                && (tokens[f.cue.start - 1].is_punct(',')
+                    || matches!(
+                        tokens[f.cue.start - 1].lower.as_str(),
+                        "by" | "while" | "when" | "after" | "before"
+                    ));
             if participle && let Some(s) = opening_subject(tokens, sent.clone(), f.cue.start) {
                 f.subject = Some(s);
                 f.inherited = true;
