@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 const EMBEDDED: &[(&str, &str)] = &[
     ("actors.csv", include_str!("../data/actors.csv")),
     ("countries.csv", include_str!("../data/countries.csv")),
+    ("bodies.csv", include_str!("../data/bodies.csv")),
     ("roles.csv", include_str!("../data/roles.csv")),
     ("speech_cues.csv", include_str!("../data/speech_cues.csv")),
     ("topics.csv", include_str!("../data/topics.csv")),

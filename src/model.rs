@@ -296,10 +296,37 @@ impl Gender {
     }
 }
 
-/// A known actor, as listed in `data/actors.csv`.
+/// Whether an actor is a person or a body that speaks in its own name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    #[default]
+    Person,
+    Organisation,
+}
+
+impl ActorKind {
+    pub fn parse(s: &str) -> Option<ActorKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "person" => Some(ActorKind::Person),
+            "organisation" | "organization" | "org" => Some(ActorKind::Organisation),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::Organisation => "organisation",
+        }
+    }
+}
+
+/// A known actor, as listed in `data/actors.csv` (or made from `data/bodies.csv`).
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub name: String,
+    pub kind: ActorKind,
     pub aliases: Vec<String>,
     /// Descriptions that name this actor alone ("the Kremlin", "ECB president").
     pub titles: Vec<String>,

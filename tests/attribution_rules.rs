@@ -225,3 +225,59 @@ fn a_participle_after_by_takes_the_sentence_subject() {
     );
     assert_eq!(speaker_of(&said, "playing games"), "Olaf Scholz");
 }
+
+#[test]
+fn a_seat_of_government_speaks_for_itself_not_for_its_head() {
+    let said = read(
+        "The Kremlin said the proposal was \"worth studying\".\n\
+         Downing Street says the talks will resume next week.",
+    );
+    assert_eq!(speaker_of(&said, "worth studying"), "Kremlin");
+    assert_eq!(speaker_of(&said, "the talks will resume"), "Downing Street");
+}
+
+#[test]
+fn a_spokesperson_of_a_body_is_not_the_body() {
+    let said = read("Kremlin spokesman Dmitry Peskov said the offer was \"not serious\".");
+    assert_eq!(speaker_of(&said, "not serious"), "Dmitry Peskov");
+}
+
+#[test]
+fn a_countrys_ministry_is_an_organisation_of_its_own() {
+    let said = read(
+        "Russia's foreign ministry said the sanctions would \"change nothing\".\n\
+         The foreign ministry of Japan said it was monitoring the situation closely.",
+    );
+    assert_eq!(
+        speaker_of(&said, "change nothing"),
+        "Russian Foreign Ministry"
+    );
+    assert_eq!(
+        speaker_of(&said, "it was monitoring"),
+        "Japanese Foreign Ministry"
+    );
+}
+
+#[test]
+fn an_unqualified_ministry_belongs_to_the_country_the_text_is_about() {
+    let said = read(
+        "Olaf Scholz spent the day in talks about the budget.\n\
+         The finance ministry said the deficit would \"stay within the rules\".",
+    );
+    assert_eq!(speaker_of(&said, "stay within"), "German Finance Ministry");
+}
+
+#[test]
+fn state_news_agency_reports_as_itself() {
+    let said = read("State news agency TASS reported that the convoy had reached the border.");
+    assert_eq!(speaker_of(&said, "the convoy had reached"), "TASS");
+}
+
+#[test]
+fn an_unlisted_body_is_discovered_as_an_organisation() {
+    let said = read(
+        "The Bruegel think tank said the rules were \"out of date\".\n\
+         \"They need rewriting,\" it said.",
+    );
+    assert_eq!(speaker_of(&said, "out of date"), "Bruegel");
+}

@@ -176,6 +176,7 @@ proptest! {
             text,
             posts: vec![Post { paragraphs: paras, ..Post::default() }],
             skipped: 0,
+            furniture: Vec::new(),
         };
         check_pipeline(pipeline(), doc);
     }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::data::{DataFiles, list};
 use crate::error::{Error, Result};
-use crate::model::{Actor, Gender};
+use crate::model::{Actor, ActorKind, Gender};
 use crate::text::{Token, TokenKind, fold, strip_possessive, tokenize};
 
 pub struct Gazetteer {
@@ -79,9 +79,14 @@ impl Gazetteer {
             }
         }
         let mut countries: HashMap<String, Vec<String>> = HashMap::new();
+        // (code, the adjective that names its bodies) in file order, for bodies.csv.
+        let mut adjectives: Vec<(String, String)> = Vec::new();
         let mut places = HashSet::new();
         for (_, row) in data.records("countries.csv")? {
             let code = row.get(0).unwrap_or("").to_string();
+            if let Some(adjective) = list(row.get(2)).first() {
+                adjectives.push((code.clone(), adjective.clone()));
+            }
             let mut forms = Vec::new();
             for name in list(row.get(1)) {
                 places.insert(normalise_title(&name));
@@ -111,7 +116,11 @@ impl Gazetteer {
                         .map_err(|_| bad(format!("'{s}' is not a date (YYYY-MM-DD)"))),
                 }
             };
+            let kind = row.get(9).unwrap_or("");
+            let kind = ActorKind::parse(kind)
+                .ok_or_else(|| bad(format!("'{kind}' is not a kind (person or organisation)")))?;
             actors.push(Actor {
+                kind,
                 aliases: list(row.get(1)),
                 titles: list(row.get(2)),
                 roles: list(row.get(3)),
@@ -122,6 +131,41 @@ impl Gazetteer {
                 in_office_to: date(8)?,
                 name,
             });
+        }
+        // Every country's ministries and offices, unless actors.csv names that body already.
+        let listed: HashSet<String> = actors.iter().map(|a| fold(&a.name)).collect();
+        for (line, row) in data.records("bodies.csv")? {
+            let body = row.get(0).unwrap_or("").trim().to_string();
+            if body.is_empty() {
+                return Err(Error::Data {
+                    file: "bodies.csv".into(),
+                    line,
+                    message: "a body needs a name".into(),
+                });
+            }
+            let forms = list(row.get(1));
+            for (code, adjective) in &adjectives {
+                // Blocs have institutions of their own, listed in actors.csv.
+                if matches!(code.as_str(), "EU" | "NATO" | "UN") {
+                    continue;
+                }
+                let name = format!("{adjective} {body}");
+                if listed.contains(&fold(&name)) {
+                    continue;
+                }
+                actors.push(Actor {
+                    name,
+                    kind: ActorKind::Organisation,
+                    aliases: Vec::new(),
+                    titles: Vec::new(),
+                    roles: forms.clone(),
+                    gender: Gender::Neuter,
+                    country: Some(code.clone()),
+                    wikidata: None,
+                    in_office_from: None,
+                    in_office_to: None,
+                });
+            }
         }
         let mut g = Gazetteer {
             actors,
@@ -188,7 +232,11 @@ impl Gazetteer {
                 let mut role_forms = vec![role.clone()];
                 role_forms.extend(synonyms.get(&role).into_iter().flatten().cloned());
                 for r in role_forms {
-                    self.title_words.extend(r.split(' ').map(str::to_string));
+                    // A person's office opens their name ("Foreign Minister X"); a body's
+                    // wording ("ministry of foreign affairs") does not.
+                    if a.kind == ActorKind::Person {
+                        self.title_words.extend(r.split(' ').map(str::to_string));
+                    }
                     push_unique(self.roles.entry(r.clone()).or_default(), idx);
                     for c in country_forms.into_iter().flatten() {
                         for key in [format!("{c} {r}"), format!("{r} of {c}")] {
@@ -367,6 +415,10 @@ impl Gazetteer {
 
     pub fn is_organisation_word(&self, folded: &str) -> bool {
         self.organisation_words.contains(folded)
+    }
+
+    pub fn is_organisation(&self, idx: usize) -> bool {
+        self.actors[idx].kind == ActorKind::Organisation
     }
 
     pub fn is_journalist_word(&self, folded: &str) -> bool {

@@ -513,7 +513,21 @@ impl Attributor {
                     .most_salient(at, |a| a.actor.is_some_and(|i| in_office.contains(&i)))
                     .and_then(|a| a.actor);
                 let only = (in_office.len() == 1).then(|| in_office[0]);
-                let chosen = recent.or(only).or_else(|| {
+                // "The foreign ministry said": the ministry of the country whose people the
+                // text is about, as its most salient person shows.
+                let country_of = |i: usize| self.gazetteer.actors[i].country.as_deref();
+                let of_country = || {
+                    let person = pc.most_salient(at, |a| {
+                        a.actor.is_some_and(|i| {
+                            !self.gazetteer.is_organisation(i) && country_of(i).is_some()
+                        })
+                    })?;
+                    let country = country_of(person.actor?)?;
+                    in_office.iter().copied().find(|&i| {
+                        self.gazetteer.is_organisation(i) && country_of(i) == Some(country)
+                    })
+                };
+                let chosen = recent.or(only).or_else(of_country).or_else(|| {
                     in_office
                         .iter()
                         .copied()
@@ -566,16 +580,24 @@ impl Attributor {
             return Referent::Journalist;
         }
         // A known name anywhere in the phrase: the last one not in the possessive is the head
-        // ("Donald Trump's envoy Steve Witkoff").
+        // ("Donald Trump's envoy Steve Witkoff"). A body's name is the head only where the
+        // phrase ends with it: "Kremlin spokesman Dmitry Peskov" and "a White House
+        // official" are people, not the body.
         let names = self.gazetteer.names_in(&tokens);
         let title = normalise_title(mention);
-        if let Some(&(_, _, idx)) = names
+        let head = names
             .iter()
             .rev()
-            .find(|(i, len, _)| !tokens[i + len - 1].is_possessive())
-        {
-            let (s, g) = self.known(idx);
-            return Referent::Actor(s, g);
+            .find(|(i, len, _)| !tokens[i + len - 1].is_possessive());
+        let mut body_named = None;
+        if let Some(&(i, len, idx)) = head {
+            if !self.gazetteer.is_organisation(idx) {
+                let (s, g) = self.known(idx);
+                return Referent::Actor(s, g);
+            }
+            if i + len == tokens.len() {
+                body_named = Some(idx);
+            }
         }
         let in_office = |list: &[usize]| -> Vec<usize> {
             list.iter()
@@ -599,8 +621,15 @@ impl Attributor {
                 }
             }
         }
+        if let Some(idx) = body_named {
+            let (s, g) = self.known(idx);
+            return Referent::Actor(s, g);
+        }
         // "Putin's spokesman" with no title of its own: the office speaks for the person.
-        if let Some(&(_, _, idx)) = names.last() {
+        if let Some(&(_, _, idx)) = names
+            .last()
+            .filter(|(_, _, idx)| !self.gazetteer.is_organisation(*idx))
+        {
             let (s, g) = self.known(idx);
             return Referent::Actor(s, g);
         }
@@ -698,7 +727,11 @@ impl Attributor {
                 dc.discovered_titles.insert(title, written.clone());
             }
         }
-        discovered(&written)
+        if organisation {
+            discovered_body(&written)
+        } else {
+            discovered(&written)
+        }
     }
 }
 
@@ -750,6 +783,17 @@ fn discovered(name: &str) -> Referent {
             discovered: true,
         },
         Gender::Unknown,
+    )
+}
+
+/// A body found in the text, not in actors.csv: "it", never "he" or "she".
+fn discovered_body(name: &str) -> Referent {
+    Referent::Actor(
+        Speaker {
+            name: name.to_string(),
+            discovered: true,
+        },
+        Gender::Neuter,
     )
 }
 

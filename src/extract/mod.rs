@@ -277,7 +277,14 @@ impl Extractor {
                     .any(|t| FIRST_PERSON.contains(&&text[t.start..t.end]));
                 // "The causes must be removed, said Putin.": a whole sentence before a
                 // speaker named after the verb is how a text without quote marks quotes.
+                // The speaker is named ("said Putin"), not a bare title ("says Norwegian
+                // minister", the headline way of reporting).
+                let named = frame
+                    .subject
+                    .as_ref()
+                    .is_some_and(|r| tokens[r.end - 1].cap);
                 let inverted_sentence = !is_title
+                    && named
                     && frame.inverted
                     && frame.forward.is_none()
                     && scope.start == sent.start

@@ -134,7 +134,7 @@ fn standalone_quote_sentence_has_no_cue() {
 }
 
 #[test]
-fn quote_over_two_paragraphs_is_one_statement() {
+fn quote_over_two_paragraphs_is_a_statement_a_paragraph_with_one_speaker() {
     let s = run(
         None,
         &[
@@ -143,9 +143,12 @@ fn quote_over_two_paragraphs_is_one_statement() {
         ],
     );
     let q = quoted(&s);
-    assert_eq!(q.len(), 2);
-    assert_eq!(q[1].quote, "Nothing worked. Now we wait.");
+    assert_eq!(q.len(), 3);
+    assert_eq!(q[1].quote, "Nothing worked.");
     assert_eq!(q[1].start, 34);
+    assert_eq!(q[2].quote, "Now we wait.");
+    // The part in the next paragraph has no cue of its own: it is read as the part before.
+    assert_eq!(q[2].attribution, q[1].attribution);
 }
 
 #[test]
