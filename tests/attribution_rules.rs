@@ -281,3 +281,134 @@ fn an_unlisted_body_is_discovered_as_an_organisation() {
     );
     assert_eq!(speaker_of(&said, "out of date"), "Bruegel");
 }
+
+#[test]
+fn transcript_turns_belong_to_their_labels_and_questions_to_nobody() {
+    let said = read(
+        "Q: Will the talks resume next week?\n\
+         KAROLINE LEAVITT: The president wants a deal and he will get one.\n\
+         Q: And if Moscow says no?\n\
+         LEAVITT: Then there will be consequences.\n\
+         We have said that from the start.",
+    );
+    assert_eq!(speaker_of(&said, "The president wants"), "Karoline Leavitt");
+    assert_eq!(speaker_of(&said, "Then there will"), "Karoline Leavitt");
+    assert_eq!(speaker_of(&said, "We have said that"), "Karoline Leavitt");
+    assert_eq!(speaker_of(&said, "Will the talks"), "");
+    assert_eq!(kind_of(&said, "The president wants"), "direct");
+}
+
+#[test]
+fn unlisted_transcript_speaker_is_discovered_from_the_label() {
+    let said = read(
+        "MARGARET OKONKWO: Our port has never been busier.\n\
+         Q: Why is that?\n\
+         MARGARET OKONKWO: Because the northern route is closed.",
+    );
+    assert_eq!(speaker_of(&said, "Our port"), "Margaret Okonkwo");
+}
+
+#[test]
+fn a_line_set_as_a_headline_in_the_body_names_its_speaker_after_a_dash() {
+    let said = read(
+        "Some opening words about the summit go here.\n\
+         'No deal without Kyiv' - Olaf Scholz\n\
+         The chancellor spoke at length.",
+    );
+    assert_eq!(speaker_of(&said, "No deal without Kyiv"), "Olaf Scholz");
+}
+
+#[test]
+fn a_headline_label_before_a_colon_is_not_a_speaker() {
+    let text = "The Latest: Talks resume with a 'constructive' tone\n\
+                Negotiators met for five hours on Tuesday.\n";
+    let info = SourceInfo {
+        path: "t.txt".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 4, 10),
+        ..SourceInfo::default()
+    };
+    let processed = pipeline()
+        .read(text.as_bytes(), &info, Some("article"), false)
+        .unwrap();
+    for s in processed.statements.iter().flatten() {
+        assert!(
+            s.speaker
+                .as_ref()
+                .is_none_or(|p| !p.name.contains("Latest")),
+            "{s:?}"
+        );
+    }
+}
+
+#[test]
+fn a_description_points_back_at_the_person_named() {
+    let said = read(
+        "Senator Ramona Castellanos voted against the bill on Tuesday.\n\
+         \"This is a giveaway to the few,\" the Texas Republican said.",
+    );
+    assert_eq!(
+        speaker_of(&said, "This is a giveaway"),
+        "Ramona Castellanos"
+    );
+}
+
+#[test]
+fn an_age_description_points_back_at_the_person_named() {
+    let said = read(
+        "Olaf Scholz arrived late for the meeting.\n\
+         \"I have seen worse,\" the 66-year-old told reporters.",
+    );
+    assert_eq!(speaker_of(&said, "I have seen worse"), "Olaf Scholz");
+}
+
+#[test]
+fn spellings_with_and_without_accents_are_one_person() {
+    let said = read(
+        "Prime Minister Sébastien Lecornu said \"the budget will pass\".\n\
+         Later Sebastien Lecornu said \"we have the votes\".",
+    );
+    assert_eq!(
+        speaker_of(&said, "the budget"),
+        speaker_of(&said, "we have the votes")
+    );
+}
+
+#[test]
+fn a_name_line_above_quotes_gives_them_to_that_person() {
+    let said = read(
+        "Here is what was said on Tuesday.\n\
+         Grace Mensah\n\
+         \"The port will reopen on Monday.\"\n\
+         \"Nobody will lose their job.\"\n\
+         Olaf Scholz\n\
+         \"Germany will help pay for the repairs.\"",
+    );
+    assert_eq!(speaker_of(&said, "The port will"), "Grace Mensah");
+    assert_eq!(speaker_of(&said, "Nobody will lose"), "Grace Mensah");
+    assert_eq!(speaker_of(&said, "Germany will help"), "Olaf Scholz");
+}
+
+#[test]
+fn a_misspelt_known_name_is_that_person() {
+    let said = read("President Zelenskiy said \"we will not give up our land\".");
+    assert_eq!(speaker_of(&said, "we will not give"), "Volodymyr Zelensky");
+}
+
+#[test]
+fn a_name_with_an_appositive_is_the_speaker_and_later_the_surname() {
+    let said = read(
+        "\"Tariffs hurt the poor most,\" said Eduardo Ramires, a professor at a university in Lisbon.\n\
+         Omar Haddad, an economist at a bank in Beirut, said the damage would last years.\n\
+         \"It will take a decade,\" Ramires added.",
+    );
+    assert_eq!(speaker_of(&said, "Tariffs hurt"), "Eduardo Ramires");
+    assert_eq!(speaker_of(&said, "the damage would"), "Omar Haddad");
+    assert_eq!(speaker_of(&said, "It will take"), "Eduardo Ramires");
+}
+
+#[test]
+fn a_title_and_name_unlisted_is_discovered_without_the_title() {
+    let said =
+        read("Chilean Finance Minister Mario Marcel said the copper price \"will recover\".");
+    assert_eq!(speaker_of(&said, "will recover"), "Mario Marcel");
+}

@@ -26,6 +26,8 @@ pub struct Gazetteer {
     places: HashSet<String>,
     journalist_words: HashSet<String>,
     organisation_words: HashSet<String>,
+    /// Heads of descriptions that point back at someone named ("the Texas Republican").
+    description_words: HashSet<String>,
     /// Canonical name -> actor.
     by_name: HashMap<String, usize>,
     /// First words of the titles, so a scan for them skips every other word cheaply.
@@ -66,6 +68,7 @@ impl Gazetteer {
         let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
         let mut journalist_words = HashSet::new();
         let mut organisation_words = HashSet::new();
+        let mut description_words = HashSet::new();
         for (_, row) in data.records("roles.csv")? {
             let role = fold(row.get(0).unwrap_or(""));
             let syn: Vec<String> = list(row.get(1)).iter().map(|s| fold(s)).collect();
@@ -74,6 +77,8 @@ impl Gazetteer {
                 journalist_words.extend(syn);
             } else if role == "organisation" {
                 organisation_words.extend(syn);
+            } else if role == "description" {
+                description_words.extend(syn);
             } else {
                 synonyms.entry(role).or_default().extend(syn);
             }
@@ -177,6 +182,7 @@ impl Gazetteer {
             places,
             journalist_words,
             organisation_words,
+            description_words,
             by_name: HashMap::new(),
             title_starts: HashSet::new(),
         };
@@ -415,6 +421,10 @@ impl Gazetteer {
 
     pub fn is_organisation_word(&self, folded: &str) -> bool {
         self.organisation_words.contains(folded)
+    }
+
+    pub fn is_description_word(&self, folded: &str) -> bool {
+        self.description_words.contains(folded)
     }
 
     pub fn is_organisation(&self, idx: usize) -> bool {

@@ -18,7 +18,7 @@ use crate::data::DataFiles;
 use crate::error::Result;
 use crate::model::{Attribution, Document, Gender, Post, Speaker, Statement, StatementKind};
 use crate::text::quotes;
-use crate::text::words::PREPOSITIONS;
+use crate::text::words::{CALENDAR, PREPOSITIONS, SENTENCE_OPENERS};
 use crate::text::{Token, TokenKind, fold, quote_marks, sentences, tokenize};
 
 pub struct Attributor {
@@ -34,6 +34,8 @@ enum Referent {
     Pronoun(Gender),
     /// "the post", "the statement": the current speaker's own words.
     CurrentSpeaker,
+    /// "the Texas Republican", "the 71-year-old": a person the text named before.
+    Description,
     /// An unqualified role ("the prime minister"): one of these actors.
     Role(Vec<usize>),
     /// A reporter: their analysis is nobody's statement.
@@ -84,6 +86,8 @@ impl Role {
 struct NameAt {
     at: usize,
     actor: Option<usize>,
+    /// A person's name not in actors.csv, as written ("Ramona Castellanos").
+    unlisted: Option<String>,
     role: Role,
     gender: Gender,
 }
@@ -187,11 +191,34 @@ impl Attributor {
                                 NameAt {
                                     at: para.offset + tokens[i].start,
                                     actor: Some(idx),
+                                    unlisted: None,
                                     role: self.role_of(&tokens, sent, i, len),
                                     gender: Gender::Unknown,
                                 }
                             })
                             .collect();
+                        // People the text names who are not in actors.csv: antecedents too.
+                        let taken: Vec<(usize, usize)> = at
+                            .iter()
+                            .filter_map(|n| n.actor.map(|_| n.at))
+                            .map(|a| (a, a))
+                            .collect();
+                        for (i, len, name) in self.unlisted_people(&para.text, &tokens, &sents) {
+                            let start = para.offset + tokens[i].start;
+                            if taken.iter().any(|&(a, _)| {
+                                a >= start && a < para.offset + tokens[i + len - 1].end
+                            }) {
+                                continue;
+                            }
+                            let sent = sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
+                            at.push(NameAt {
+                                at: start,
+                                actor: None,
+                                unlisted: Some(name),
+                                role: self.role_of(&tokens, sent, i, len),
+                                gender: Gender::Unknown,
+                            });
+                        }
                         // "He then turned to ...": a pronoun opening a sentence keeps its
                         // referent on the floor even where that sentence reports nothing.
                         for r in &sents {
@@ -212,6 +239,7 @@ impl Attributor {
                                 at.push(NameAt {
                                     at: para.offset + tokens[k].start,
                                     actor: None,
+                                    unlisted: None,
                                     role: Role::Subject,
                                     gender,
                                 });
@@ -254,6 +282,72 @@ impl Attributor {
             }
             self.attribute_post(post, list, names, starts, &mut dc);
         }
+    }
+
+    /// Runs of capitalised words that name a person not in actors.csv, as (first token,
+    /// token count, the name without its title): "Senator Ramona Castellanos" gives
+    /// "Ramona Castellanos". Two or three words each, none a place, a body's word, a title or
+    /// a description; a lone surname is read only once its full name was met.
+    fn unlisted_people(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sents: &[std::ops::Range<usize>],
+    ) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let word = |t: &Token| t.kind == TokenKind::Word && t.cap;
+        while i < tokens.len() {
+            if !word(&tokens[i]) {
+                i += 1;
+                continue;
+            }
+            let mut end = i;
+            while end < tokens.len()
+                && word(&tokens[end])
+                && (end == i || !tokens[end - 1].is_possessive())
+            {
+                end += 1;
+            }
+            let run = i..end;
+            i = end;
+            let mut first = run.start;
+            if let Some(t) = run
+                .clone()
+                .rev()
+                .find(|&k| self.gazetteer.is_title_word(tokens[k].base()))
+            {
+                first = t + 1;
+            }
+            // "Meanwhile Ramona Castellanos": a sentence's opening word is not a name.
+            if first == run.start
+                && sents.iter().any(|r| r.start == first)
+                && run.len() > 2
+                && (SENTENCE_OPENERS.contains(&tokens[first].lower.as_str())
+                    || tokens[first].lower.ends_with("ly"))
+            {
+                first += 1;
+            }
+            let name = &tokens[first..run.end];
+            let plain = name.iter().all(|t| {
+                let w = t.base();
+                !self.gazetteer.is_place(w)
+                    && !self.gazetteer.is_organisation_word(w)
+                    && !self.gazetteer.is_title_word(w)
+                    && !self.gazetteer.is_description_word(w)
+                    && !SENTENCE_OPENERS.contains(&w)
+                    && !CALENDAR.contains(&w)
+            });
+            if (2..=3).contains(&name.len()) && plain {
+                let written = &text[name[0].start..name[name.len() - 1].end];
+                let written = written
+                    .strip_suffix("'s")
+                    .or_else(|| written.strip_suffix("’s"))
+                    .unwrap_or(written);
+                out.push((first, name.len(), written.to_string()));
+            }
+        }
+        out
     }
 
     /// The part the name at tokens `i..i + len` plays in the sentence starting at token
@@ -377,11 +471,25 @@ impl Attributor {
                 .is_some_and(|n| !n.is_title && n.paragraph.is_bullet());
             if !block.is_title && !para.is_bullet() {
                 pc.heading = None;
-                if next_is_bullet
-                    && is_heading(&para.text)
+                if is_name_line(&para.text)
                     && let Referent::Actor(s, g) = self.referent(&para.text, dc)
+                    && g != Gender::Neuter
                 {
-                    pc.heading = Some((s.clone(), g));
+                    if next_is_bullet {
+                        pc.heading = Some((s.clone(), g));
+                    }
+                    // A line that is only a name, above that person's words (a factbox, a
+                    // round-up of who said what): they now hold the floor.
+                    pc.last_speaker = None;
+                    pc.mentions.push(Antecedent {
+                        at: para.offset,
+                        actor: self.gazetteer.index_of(&s.name).filter(|_| !s.discovered),
+                        speaker: s,
+                        gender: g,
+                        role: Role::Speaker,
+                    });
+                    pc.named_before = pc.mentions.last().map(|a| (a.speaker.clone(), a.gender));
+                    names.clear();
                 }
             }
 
@@ -389,13 +497,13 @@ impl Attributor {
                 let s = &mut statements[next];
                 let upto = s.mention.as_ref().map_or(s.start, |m| m.start);
                 while let Some(n) = names.pop_if(|n| n.at < upto) {
-                    self.admit(&n, &mut pc);
+                    self.admit(&n, &mut pc, dc);
                 }
                 self.attribute_statement(s, &mut pc, dc, post);
                 next += 1;
             }
             for n in names.into_iter().rev() {
-                self.admit(&n, &mut pc);
+                self.admit(&n, &mut pc, dc);
             }
         }
         headline_echoes(statements);
@@ -403,13 +511,31 @@ impl Attributor {
 
     /// Puts a name met in the text on the post's stack of antecedents; a pronoun is read
     /// first, and its referent put there in the pronoun's role.
-    fn admit(&self, n: &NameAt, pc: &mut PostContext) {
-        let (speaker, gender, actor) = match n.actor {
-            Some(idx) => {
+    fn admit(&self, n: &NameAt, pc: &mut PostContext, dc: &mut DocumentContext) {
+        let (speaker, gender, actor) = match (n.actor, &n.unlisted) {
+            (Some(idx), _) => {
                 let (s, g) = self.known(idx);
                 (s, g, Some(idx))
             }
-            None => {
+            (None, Some(written)) => {
+                // One person, one name: a later "Castellanos" is the "Ramona Castellanos"
+                // met first.
+                let last = fold(written.rsplit(' ').next().unwrap_or(written));
+                let name = dc
+                    .discovered
+                    .entry(last)
+                    .or_insert_with(|| written.clone())
+                    .clone();
+                (
+                    Speaker {
+                        name,
+                        discovered: true,
+                    },
+                    Gender::Unknown,
+                    None,
+                )
+            }
+            (None, None) => {
                 let Some(a) = pc.most_salient(n.at, |a| {
                     a.gender == n.gender || a.gender == Gender::Unknown
                 }) else {
@@ -500,6 +626,9 @@ impl Attributor {
                 pc.most_salient(at, |a| compatible(a.gender))
                     .map(|a| (a.speaker.clone(), a.gender))
             }
+            Referent::Description => pc
+                .most_salient(at, |a| a.gender != Gender::Neuter)
+                .map(|a| (a.speaker.clone(), a.gender)),
             Referent::CurrentSpeaker => heading
                 .cloned()
                 .or_else(|| pc.last_speaker.as_ref().map(|(s, g, _)| (s.clone(), *g))),
@@ -646,7 +775,33 @@ impl Attributor {
         if let Some(list) = self.gazetteer.role(&title) {
             return Referent::Role(list.to_vec());
         }
+        if self.is_description(&tokens) {
+            return Referent::Description;
+        }
         self.discover(mention, &tokens, dc)
+    }
+
+    /// "the Texas Republican", "the 71-year-old", "the veteran diplomat": a definite
+    /// description with no name of its own, headed by a word that describes a person rather
+    /// than an office or a body.
+    fn is_description(&self, tokens: &[Token]) -> bool {
+        let (Some(first), Some(head)) = (tokens.first(), tokens.last()) else {
+            return false;
+        };
+        if first.lower != "the" || tokens.len() < 2 || tokens.len() > 5 {
+            return false;
+        }
+        let head_word = head.base();
+        let describes = self.gazetteer.is_description_word(head_word)
+            || (head.kind == TokenKind::Number && head.lower.ends_with("-old"));
+        // A capitalised word other than the head that is not a place or title could be a name.
+        let named = tokens[1..tokens.len() - 1].iter().any(|t| {
+            t.cap
+                && !self.gazetteer.is_place(t.base())
+                && !self.gazetteer.is_title_word(t.base())
+                && !self.gazetteer.is_description_word(t.base())
+        });
+        describes && !named && !self.gazetteer.is_organisation_word(head_word)
     }
 
     /// A name not in actors.csv: close spellings of known names first, then capitalised words
@@ -687,6 +842,15 @@ impl Attributor {
         }
         // "the European Central Bank": an organisation keeps its whole name.
         let organisation = self.gazetteer.is_organisation_word(tokens[last_cap].base());
+        // The title ends at its last title word, whatever adjectives open it ("Chilean
+        // Finance Minister Mario Marcel", "Kiel Institute chief economist Anna Berg").
+        if !organisation
+            && let Some(t) = (first..last_cap)
+                .rev()
+                .find(|&k| self.gazetteer.is_title_word(tokens[k].base()))
+        {
+            first = t + 1;
+        }
         while !organisation
             && first < last_cap
             && (self.gazetteer.is_title_word(tokens[first].base())
@@ -825,6 +989,18 @@ fn headline_echoes(statements: &mut [Statement]) {
             })
             .map(|(_, sp)| sp.clone());
     }
+}
+
+/// "Keir Starmer", "UK Prime Minister Keir Starmer": a heading of capitalised words only.
+fn is_name_line(text: &str) -> bool {
+    let t = text.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    is_heading(t)
+        && (1..=6).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase())
+                || matches!(*w, "of" | "de" | "von" | "van" | "der")
+        })
 }
 
 /// "UK Prime Minister Keir Starmer": a short line with no sentence punctuation.

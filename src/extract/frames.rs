@@ -14,6 +14,41 @@ pub(super) const CLAUSE_WORDS: &[&str] = &[
     "that", "which", "whether", "although", "though", "since", "unless", "until", "what", "how",
     "why", "whom", "whose", "not", "there", "here", "it", "also", "then",
 ];
+/// Words that open a headline as a label, not as a speaker: "Live: ...", "Watch: ...".
+pub(super) const HEADLINE_LABELS: &[&str] = &[
+    "live",
+    "latest",
+    "watch",
+    "listen",
+    "analysis",
+    "explainer",
+    "opinion",
+    "breaking",
+    "update",
+    "updates",
+    "exclusive",
+    "video",
+    "pictures",
+    "photos",
+    "factbox",
+    "timeline",
+    "explained",
+    "recap",
+    "summary",
+    "comment",
+    "editorial",
+    "review",
+    "q&a",
+    "note",
+    "editor's",
+    "correction",
+    "read",
+    "more",
+    "related",
+    "see",
+    "also",
+];
+
 /// Verbs that follow a subject without a regular ending.
 const AUX_VERBS: &[&str] = &[
     "is", "was", "are", "were", "has", "had", "have", "will", "would", "could", "can", "may",
@@ -494,7 +529,9 @@ pub(super) fn np_words_left(
         return None;
     }
     let last = &tokens[end - 1];
-    if last.kind != TokenKind::Word {
+    // "the 71-year-old": an age stands for the person.
+    let age = last.kind == TokenKind::Number && last.lower.ends_with("-old");
+    if last.kind != TokenKind::Word && !age {
         return None;
     }
     if PRONOUNS.contains(&last.lower.as_str()) {
@@ -723,8 +760,11 @@ pub(super) fn colon_frame(
         .find(|&i| tokens[i].is_punct(':') && !in_quote[i])?;
     let name = sent.start..colon;
     let words = &tokens[name.clone()];
+    // "The Latest: ...", "Live: ...": a label, not a speaker.
     let ok = words.len() <= 4
         && words.iter().all(|t| t.kind == TokenKind::Word && t.cap)
+        && !DETERMINERS.contains(&words[0].lower.as_str())
+        && !HEADLINE_LABELS.contains(&words[0].lower.as_str())
         && colon + 1 < sent.end;
     ok.then(|| Frame {
         cue: colon..colon + 1,

@@ -5,6 +5,7 @@
 
 mod cues;
 mod frames;
+mod transcript;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -55,7 +56,34 @@ impl Extractor {
         let mut pieces: Vec<Piece> = Vec::new();
         let mut sentence_index = 0;
         let mut pending = None;
+        // Two labelled turns or more make the post a transcript.
+        let transcript = blocks
+            .iter()
+            .filter(|b| !b.is_title && transcript::label(&b.paragraph.text).is_some())
+            .count()
+            >= 2;
+        let mut turn: Option<(Mention, bool)> = None;
         for (b, block) in blocks.iter().enumerate() {
+            if transcript && !block.is_title {
+                let para = block.paragraph;
+                if let Some(label) = transcript::label(&para.text) {
+                    turn = Some((
+                        Mention {
+                            text: label.name.clone(),
+                            start: para.offset,
+                        },
+                        label.asks,
+                    ));
+                    sentence_index += 1;
+                    pieces.extend(turn_piece(para, label.len, &turn, sentence_index));
+                    continue;
+                }
+                if turn.is_some() {
+                    sentence_index += 1;
+                    pieces.extend(turn_piece(para, 0, &turn, sentence_index));
+                    continue;
+                }
+            }
             let next_reopens = blocks.get(b + 1).is_some_and(|n| {
                 !n.is_title
                     && n.paragraph
@@ -164,7 +192,9 @@ impl Extractor {
             let byte_range = tokens[sent.start].start..tokens[sent.end - 1].end;
             let context = &text[byte_range.clone()];
             let mut frames = self.frames(&tokens, sent.clone(), &in_quote);
-            if is_title {
+            // A headline, or a line set as one in the body ("'Not up to us' - Macron"),
+            // names its speaker after a dash or before a colon.
+            if is_title || (sentence_count == 1 && headline_like(text)) {
                 frames.extend(dash_frame(&tokens, sent.clone(), &in_quote));
                 if frames.is_empty() {
                     frames.extend(colon_frame(&tokens, sent.clone(), &in_quote));
@@ -385,6 +415,52 @@ fn quote_kind(
     } else {
         StatementKind::Partial
     }
+}
+
+/// A turn of a transcript (or its next paragraph): the words after the label, as the
+/// speaker's direct speech, or a question nobody answers for.
+fn turn_piece(
+    para: &Paragraph,
+    skip: usize,
+    turn: &Option<(Mention, bool)>,
+    sentence_index: usize,
+) -> Option<Piece> {
+    let (who, asks) = turn.as_ref()?;
+    let words = para.text[skip..].trim();
+    if words.is_empty() {
+        return None;
+    }
+    let start =
+        para.offset + skip + (para.text[skip..].len() - para.text[skip..].trim_start().len());
+    Some(Piece {
+        statement: Statement {
+            kind: StatementKind::Direct,
+            quote: words.to_string(),
+            context: para.text.clone(),
+            start,
+            end: start + words.len(),
+            sentence_start: para.offset,
+            sentence_index,
+            in_title: false,
+            in_bullet: false,
+            attribution: if *asks {
+                Attribution::Question
+            } else {
+                Attribution::Cue
+            },
+            mention: Some(who.clone()),
+            cue: Some(":".into()),
+            speaker: None,
+            topics: Vec::new(),
+        },
+        continues: false,
+    })
+}
+
+/// A short line without the full stop of running text: a headline or a crosshead.
+fn headline_like(text: &str) -> bool {
+    let t = text.trim();
+    t.split_whitespace().count() <= 20 && !t.ends_with(['.', '!', '?', ':', ',', ';'])
 }
 
 /// The sentence is the quote and nothing else but punctuation.

@@ -71,7 +71,8 @@ pub fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
-/// Straight apostrophes and lower case, so "Russia’s" and "Russia's" compare equal.
+/// Straight apostrophes, lower case and no accents, so "Russia’s" and "Russia's", and
+/// "François" and "Francois", compare equal.
 pub fn fold(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
@@ -81,10 +82,37 @@ pub fn fold(s: &str) -> String {
         match c {
             '’' | '‘' => out.push('\''),
             '–' | '—' => out.push('-'),
-            _ => out.extend(c.to_lowercase()),
+            _ => {
+                for l in c.to_lowercase() {
+                    out.push(unaccented(l));
+                }
+            }
         }
     }
     out
+}
+
+/// The Latin letter under an accent ("é" -> "e", "ł" -> "l"); other characters as they are.
+fn unaccented(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' | 'ĉ' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'ğ' | 'ģ' => 'g',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => 'i',
+        'ķ' => 'k',
+        'ł' | 'ļ' | 'ľ' => 'l',
+        'ñ' | 'ń' | 'ň' | 'ņ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ř' => 'r',
+        'ś' | 'š' | 'ş' | 'ș' => 's',
+        'ť' | 'ţ' | 'ț' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        _ => c,
+    }
 }
 
 /// Splits a paragraph into tokens. `quote_marks` holds the byte positions of characters that
@@ -366,6 +394,12 @@ pub fn closest<'a>(input: &str, names: impl Iterator<Item = &'a str>) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_drops_accents_so_spellings_meet() {
+        assert_eq!(fold("François Bayrou"), fold("Francois Bayrou"));
+        assert_eq!(fold("Łukasz Wałęsa’s"), "lukasz walesa's");
+    }
 
     #[test]
     fn closest_finds_near_names_only() {
