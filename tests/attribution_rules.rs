@@ -412,3 +412,53 @@ fn a_title_and_name_unlisted_is_discovered_without_the_title() {
         read("Chilean Finance Minister Mario Marcel said the copper price \"will recover\".");
     assert_eq!(speaker_of(&said, "will recover"), "Mario Marcel");
 }
+
+#[test]
+fn a_quote_between_a_possessive_and_a_speech_noun_is_the_possessors() {
+    let said = read("Olaf Scholz's \"step by step\" remark drew criticism from the opposition.");
+    assert_eq!(speaker_of(&said, "step by step"), "Olaf Scholz");
+}
+
+#[test]
+fn it_resolves_to_a_body_never_to_a_person() {
+    let said = read(
+        "Olaf Scholz met the Kremlin's envoy on Monday, the Kremlin said.\n\
+         It said: \"The talks were useful and will continue.\"",
+    );
+    assert_eq!(speaker_of(&said, "The talks were useful"), "Kremlin");
+}
+
+#[test]
+fn a_parenthesis_between_dashes_is_skipped_to_the_speaker() {
+    let said = read(
+        "US secretary of state Marco Rubio – who led the delegation – said the offer was \"fair and final\".",
+    );
+    assert_eq!(speaker_of(&said, "fair and final"), "Marco Rubio");
+}
+
+#[test]
+fn thanking_someone_is_speech() {
+    let said = read("Olaf Scholz ended the call, thanking Emmanuel Macron \"for his patience\".");
+    assert_eq!(speaker_of(&said, "for his patience"), "Olaf Scholz");
+}
+
+#[test]
+fn a_fragment_in_a_sentence_about_a_known_speaker_is_theirs() {
+    let said = read(
+        "Olaf Scholz spoke to parliament on Tuesday.\n\
+         The chancellor made repeated references to the \"long winter ahead\".",
+    );
+    assert_eq!(speaker_of(&said, "long winter ahead"), "Olaf Scholz");
+}
+
+#[test]
+fn a_fragment_never_makes_up_a_speaker_from_the_sentences_first_words() {
+    let said = read_as(
+        "Sanctions relief 'premature', but the talks go on\n\
+         Officials met in Geneva on Tuesday.",
+        "article",
+    );
+    for (_, q, who) in &said {
+        assert!(!who.contains("Sanctions"), "{q}: {who}");
+    }
+}

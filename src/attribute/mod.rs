@@ -259,7 +259,11 @@ impl Attributor {
         // Names with their titles first, so a headline's "union leader says" finds the
         // "Union leader Grace Mensah" its post names further down.
         for list in statements.iter() {
-            for m in list.iter().filter_map(|s| s.mention.as_ref()) {
+            for m in list
+                .iter()
+                .filter(|s| s.attribution == Attribution::Cue)
+                .filter_map(|s| s.mention.as_ref())
+            {
                 if m.text
                     .split_whitespace()
                     .filter(|w| w.starts_with(char::is_uppercase))
@@ -571,7 +575,17 @@ impl Attributor {
                 None => self.carry(s, pc, heading.as_ref(), 1),
             },
             Attribution::Standalone if !s.in_title => self.carry(s, pc, heading.as_ref(), 3),
-            Attribution::Unscoped if !s.in_title => self.carry(s, pc, heading.as_ref(), 1),
+            // A fragment in a sentence about someone, with no cue: theirs when the sentence's
+            // subject is a speaker the text knows, else the running speaker's.
+            Attribution::Unscoped => s
+                .mention
+                .as_ref()
+                .and_then(|m| self.resolve_weak(&m.text, m.start, pc, dc, heading.as_ref()))
+                .or_else(|| {
+                    (!s.in_title)
+                        .then(|| self.carry(s, pc, heading.as_ref(), 1))
+                        .flatten()
+                }),
             _ => None,
         };
         // The post's own reporter is never the speaker of what they report.
@@ -683,6 +697,30 @@ impl Attributor {
         resolved
     }
 
+    /// A mention no cue vouches for ("The minister made references to the ..."): resolved
+    /// like any other, but it may not bring a new name into the source.
+    fn resolve_weak(
+        &self,
+        mention: &str,
+        at: usize,
+        pc: &mut PostContext,
+        dc: &mut DocumentContext,
+        heading: Option<&(Speaker, Gender)>,
+    ) -> Option<(Speaker, Gender)> {
+        let before = dc.discovered.clone();
+        let titles = dc.discovered_titles.clone();
+        let known_before = |name: &str| before.values().any(|n| n == name);
+        match self.referent(mention, dc) {
+            Referent::Actor(s, _) if s.discovered && !known_before(&s.name) => {
+                dc.discovered = before;
+                dc.discovered_titles = titles;
+                None
+            }
+            Referent::Unknown | Referent::Journalist => None,
+            _ => self.resolve(mention, at, pc, dc, heading),
+        }
+    }
+
     /// Reads a mention on its own, without the post's context.
     fn referent(&self, mention: &str, dc: &mut DocumentContext) -> Referent {
         let tokens: Vec<_> = tokenize(mention, &[])
@@ -695,6 +733,7 @@ impl Attributor {
         let pronoun = |w: &str| match w {
             "he" | "him" | "his" => Some(Gender::Male),
             "she" | "her" => Some(Gender::Female),
+            "it" => Some(Gender::Neuter),
             _ => None,
         };
         if tokens.len() == 1

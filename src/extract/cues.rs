@@ -14,6 +14,8 @@ pub enum CueKind {
     AccordingTo,
     Question,
     TermMarker,
+    /// A noun for something said, after the words it names: `Stubb's "..." remark`.
+    SpeechNoun,
     ScopeBreak,
     Aux,
     Anaphor,
@@ -28,6 +30,7 @@ impl CueKind {
             "according_to" => CueKind::AccordingTo,
             "question" => CueKind::Question,
             "term_marker" => CueKind::TermMarker,
+            "speech_noun" => CueKind::SpeechNoun,
             "scope_break" => CueKind::ScopeBreak,
             "aux" => CueKind::Aux,
             "anaphor" => CueKind::Anaphor,
@@ -90,6 +93,17 @@ impl Cues {
             list.sort_by_key(|entry| std::cmp::Reverse(entry.0.len()));
         }
         Ok(cues)
+    }
+
+    /// A noun for something said at token `i` ("remark", "comments"), even where the same
+    /// word is also a verb cue ("claim", "warning").
+    pub fn is_speech_noun(&self, tokens: &[Token], i: usize) -> bool {
+        tokens.get(i).is_some_and(|t| {
+            self.by_first.get(t.lower.as_str()).is_some_and(|list| {
+                list.iter()
+                    .any(|(words, kind)| *kind == CueKind::SpeechNoun && words.len() == 1)
+            })
+        })
     }
 
     /// The cue starting at token `i`, as (number of tokens, kind).

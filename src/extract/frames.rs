@@ -262,7 +262,10 @@ impl Extractor {
                 || (!tokens[s.end].cap
                     && CHANNEL_PREPOSITIONS.contains(&tokens[s.end].lower.as_str()))
         };
-        let boundary = self.left_boundary(tokens, sent.start, cue.start);
+        // A participle never takes its speaker after it: ", thanking Macron" names the one
+        // thanked.
+        let boundary = self.left_boundary(tokens, sent.start, cue.start)
+            && !tokens[cue.end - 1].lower.ends_with("ing");
         // After a comma, a name right after the verb is the speaker, whatever the words
         // before the comma look like: "We must talk to our partners, said Putin."
         let named_after = (boundary
@@ -283,9 +286,13 @@ impl Extractor {
             }
             // "pushes back on Kremlin claims": an object, not a speaker. "after the minister
             // said" is another matter: there the word opens a clause, and a verb follows.
+            // Nor is "of" in a title ("US secretary of state Marco Rubio said").
+            let before = tokens[s.start.max(1) - 1].lower.as_str();
+            let title_of = before == "of" && kind.is_verb() && tokens[s.end - 1].cap;
             if s.start > sent.start
-                && PREPOSITIONS.contains(&tokens[s.start - 1].lower.as_str())
-                && !(CLAUSE_OPENERS.contains(&tokens[s.start - 1].lower.as_str()) && kind.is_verb())
+                && PREPOSITIONS.contains(&before)
+                && !title_of
+                && !(CLAUSE_OPENERS.contains(&before) && kind.is_verb())
             {
                 return None;
             }
@@ -402,7 +409,12 @@ impl Extractor {
         while j > sent_start && self.cues.is_aux(&tokens[j - 1]) {
             j -= 1;
         }
-        if j > sent_start && tokens[j - 1].is_punct(',') {
+        // A parenthesis between commas or dashes: "Trump, in a post on X, says", "Rubio –
+        // who led the team – said".
+        let is_dash = |t: &Token| matches!(t.lower.as_str(), "-" | "–" | "—");
+        let closing = (j > sent_start).then(|| &tokens[j - 1]);
+        if let Some(close) = closing.filter(|t| t.is_punct(',') || is_dash(t)) {
+            let dash = is_dash(close);
             let comma = j - 1;
             let mut k = comma;
             let mut opening = None;
@@ -416,10 +428,15 @@ impl Extractor {
                 {
                     return None;
                 }
-                if tokens[k].is_punct(',') {
+                if (!dash && tokens[k].is_punct(',')) || (dash && is_dash(&tokens[k])) {
                     opening = Some(k);
                     break;
                 }
+            }
+            // A lone dash before the verb opens no parenthesis: "... - said Putin" is read
+            // elsewhere.
+            if dash && opening.is_none() {
+                return None;
             }
             let opening = opening?;
             let inner = opening + 1..comma;
@@ -636,7 +653,11 @@ pub(super) fn np_right(tokens: &[Token], from: usize, end: usize) -> Option<Rang
 
 /// The noun phrase a sentence opens with, when a verb follows it: "He first appears ...",
 /// "The French president spoke ...", "However, Scholz spoke ...". None past `limit`.
-fn opening_subject(tokens: &[Token], sent: Range<usize>, limit: usize) -> Option<Range<usize>> {
+pub(super) fn opening_subject(
+    tokens: &[Token],
+    sent: Range<usize>,
+    limit: usize,
+) -> Option<Range<usize>> {
     let mut from = sent.start;
     // An opening adverb set off by a comma: "However, ...", "Later, ...".
     if tokens.get(from + 1).is_some_and(|t| t.is_punct(',')) && !tokens[from].cap {

@@ -249,6 +249,20 @@ impl Extractor {
                 if self.term_marked(&tokens, sent.start, q.open_token) {
                     statement.kind = StatementKind::Term;
                     statement.attribution = Attribution::Term;
+                } else if let Some(owner) = self.possessive_owner(&tokens, sent.clone(), q) {
+                    // `Stubb's "glass half full" remark`: the words of the one whose remark it is.
+                    statement.attribution = Attribution::Cue;
+                    statement.cue = Some(cue_text(
+                        text,
+                        &tokens,
+                        &(q.close_token + 1..q.close_token + 2),
+                    ));
+                    let m = mention(para, &tokens, owner);
+                    let bare = crate::text::strip_possessive(&m.text).len();
+                    statement.mention = Some(Mention {
+                        text: m.text[..bare].to_string(),
+                        start: m.start,
+                    });
                 } else if let Some(f) = claiming_frame(&frames, q) {
                     let frame = &frames[f];
                     statement.attribution = if frame.kind == CueKind::Question {
@@ -270,6 +284,13 @@ impl Extractor {
                         statement.mention = Some(who.clone());
                         statement.cue = Some(cue.clone());
                     }
+                } else if let Some(subject) =
+                    frames::opening_subject(&tokens, sent.clone(), q.open_token)
+                {
+                    // "The minister made repeated references to the "deal we signed"": a
+                    // fragment quoted in a sentence about someone is likely theirs. Attribution
+                    // takes the subject only if it turns out to be a speaker.
+                    statement.mention = Some(mention(para, &tokens, subject));
                 }
                 out.push(Piece {
                     statement,
@@ -338,6 +359,31 @@ impl Extractor {
                 });
             }
         }
+    }
+
+    /// `Stubb's "glass half full" remark`: the possessor right before a quote that a noun
+    /// for speech follows.
+    fn possessive_owner(
+        &self,
+        tokens: &[Token],
+        sent: Range<usize>,
+        q: &Located,
+    ) -> Option<Range<usize>> {
+        if q.open_token <= sent.start || q.close_token + 1 >= sent.end {
+            return None;
+        }
+        let owner = &tokens[q.open_token - 1];
+        if !(owner.kind == TokenKind::Word && owner.cap && owner.is_possessive()) {
+            return None;
+        }
+        if !self.cues.is_speech_noun(tokens, q.close_token + 1) {
+            return None;
+        }
+        let mut k = q.open_token - 1;
+        while k > sent.start && tokens[k - 1].kind == TokenKind::Word && tokens[k - 1].cap {
+            k -= 1;
+        }
+        Some(k..q.open_token)
     }
 
     /// `so-called "..."`, `what's being called a "..."`: a label, said by nobody.
