@@ -211,6 +211,9 @@ pub struct Statement {
     pub cue: Option<String>,
     pub speaker: Option<Speaker>,
     pub topics: Vec<TopicStance>,
+    /// Shaped like a label in scare quotes (`the "reassurance force"`): with no cue of its
+    /// own it is one, unless a pronoun carries on the speaker of the sentence before.
+    pub label_like: bool,
 }
 
 /// Who said it: a canonical actor name, and whether the actor came from actors.csv or was

@@ -7,7 +7,7 @@
 
 mod gazetteer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -53,6 +53,9 @@ struct DocumentContext {
     /// Titles seen before discovered names ("union leader" -> "Grace Mensah").
     discovered_titles: HashMap<String, String>,
     day: Option<NaiveDate>,
+    /// Phrases found as labels in sentences without any cue (`a meeting of the "X"`): the
+    /// source names a thing by them, so they are labels wherever it quotes them.
+    labels: HashSet<String>,
 }
 
 /// The part a name plays in its sentence, which decides how strongly a later "he" or "the
@@ -285,6 +288,15 @@ impl Attributor {
                 dc.day = Some(day);
             }
             self.attribute_post(post, list, names, starts, &mut dc);
+        }
+        if !dc.labels.is_empty() {
+            for s in statements.iter_mut().flatten() {
+                if s.kind == StatementKind::Partial && dc.labels.contains(&fold(&s.quote)) {
+                    s.kind = StatementKind::Term;
+                    s.attribution = Attribution::Term;
+                    s.speaker = None;
+                }
+            }
         }
     }
 
@@ -577,6 +589,26 @@ impl Attributor {
             Attribution::Standalone if !s.in_title => self.carry(s, pc, heading.as_ref(), 3),
             // A fragment in a sentence about someone, with no cue: theirs when the sentence's
             // subject is a speaker the text knows, else the running speaker's.
+            // A label in scare quotes is someone's words only where a pronoun carries on the
+            // speaker of the sentence before; otherwise it is nobody's.
+            Attribution::Unscoped | Attribution::Unclaimed if s.label_like => {
+                // "They also touched on the "strategic partnership"": the speakers go on.
+                let goes_on = s
+                    .mention
+                    .as_ref()
+                    .is_some_and(|m| matches!(fold(&m.text).as_str(), "he" | "she" | "they"));
+                let carried = (!s.in_title && goes_on)
+                    .then(|| self.carry(s, pc, heading.as_ref(), 1))
+                    .flatten();
+                if carried.is_none() {
+                    if s.attribution == Attribution::Unscoped {
+                        dc.labels.insert(fold(&s.quote));
+                    }
+                    s.kind = StatementKind::Term;
+                    s.attribution = Attribution::Term;
+                }
+                carried
+            }
             Attribution::Unscoped => s
                 .mention
                 .as_ref()

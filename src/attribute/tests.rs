@@ -77,6 +77,7 @@ impl Fixture {
             cue: None,
             speaker: None,
             topics: vec![],
+            label_like: false,
         }
     }
 

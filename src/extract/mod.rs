@@ -29,6 +29,35 @@ const FIRST_PERSON: &[&str] = &[
     "we’re", "I'll", "I’ll", "We'll", "We’ll", "we'll", "we’ll",
 ];
 
+/// What a paragraph announced about the ones after it: "X said:", "Here is X's statement".
+#[derive(Debug, Clone)]
+pub(crate) struct Intro {
+    who: Mention,
+    cue: String,
+    /// Announced as a statement: the words go on without needing the first person.
+    statement: bool,
+    /// Paragraphs already taken as the words.
+    taken: usize,
+}
+
+/// Nouns for a text someone published, as an intro names it.
+const INTRO_NOUNS: &[&str] = &[
+    "statement",
+    "message",
+    "post",
+    "letter",
+    "remarks",
+    "speech",
+    "address",
+    "comments",
+    "words",
+    "transcript",
+    "tweet",
+    "response",
+    "reaction",
+    "text",
+];
+
 /// One quoted span located in the tokens of its paragraph.
 struct Located {
     span: QuoteSpan,
@@ -116,14 +145,18 @@ impl Extractor {
         is_title: bool,
         next_reopens: bool,
         sentence_index: &mut usize,
-        pending: &mut Option<(Mention, String)>,
+        pending: &mut Option<Intro>,
         out: &mut Vec<Piece>,
     ) {
         // "X said:" closing the paragraph before: this one holds X's words.
-        let said_before = pending.take().filter(|_| !is_title);
         let text = para.text.as_str();
         let spans = quotes::scan(text);
         let tokens = tokenize(text, &quote_marks(&spans));
+        let intro = pending
+            .take()
+            .filter(|_| !is_title)
+            .filter(|i| i.taken == 0 || self.continues_block(i, text, &tokens, spans.is_empty()));
+        let said_before = intro.as_ref().map(|i| (i.who.clone(), i.cue.clone()));
         let located: Vec<Located> = spans
             .into_iter()
             .filter_map(|span| {
@@ -157,6 +190,13 @@ impl Extractor {
                 .trim_end()
                 .ends_with(['.', '!', '?', '…', '"', '”', '’', ')']);
             if body.split_whitespace().count() >= 3 && sentence_like {
+                // The words may go on in the paragraphs after this one.
+                if let Some(i) = &intro {
+                    *pending = Some(Intro {
+                        taken: i.taken + 1,
+                        ..i.clone()
+                    });
+                }
                 let start = text.len() - body.len();
                 let range = start..text.len();
                 out.push(Piece {
@@ -175,10 +215,17 @@ impl Extractor {
                         cue: Some(cue.clone()),
                         speaker: None,
                         topics: Vec::new(),
+                        label_like: false,
                     },
                     continues: false,
                 });
             }
+        }
+        if pending.is_none()
+            && !is_title
+            && let Some(i) = self.statement_intro(para, &tokens)
+        {
+            *pending = Some(i);
         }
         let all_sentences = sentences(&tokens);
         let sentence_count = all_sentences.len();
@@ -218,11 +265,11 @@ impl Extractor {
                     .rev()
                     .find(|f| f.opens_next || (ends_in_colon && f.subject.is_some()))
             {
-                *pending = f.subject.as_ref().map(|s| {
-                    (
-                        mention(para, &tokens, s.clone()),
-                        cue_text(text, &tokens, &f.cue),
-                    )
+                *pending = f.subject.as_ref().map(|s| Intro {
+                    who: mention(para, &tokens, s.clone()),
+                    cue: cue_text(text, &tokens, &f.cue),
+                    statement: false,
+                    taken: 0,
                 });
             }
             let base = |kind, quote: &str, range: Range<usize>| Statement {
@@ -240,6 +287,7 @@ impl Extractor {
                 cue: None,
                 speaker: None,
                 topics: Vec::new(),
+                label_like: false,
             };
             for (qi, q) in &quotes_here {
                 let inner = q.span.inner.clone();
@@ -249,6 +297,8 @@ impl Extractor {
                 if self.term_marked(&tokens, sent.start, q.open_token) {
                     statement.kind = StatementKind::Term;
                     statement.attribution = Attribution::Term;
+                    // Marked as a label by the text itself: a label wherever it is quoted.
+                    statement.cue = Some(MARKED_LABEL.into());
                 } else if let Some(owner) = self.possessive_owner(&tokens, sent.clone(), q) {
                     // `Stubb's "glass half full" remark`: the words of the one whose remark it is.
                     statement.attribution = Attribution::Cue;
@@ -292,6 +342,13 @@ impl Extractor {
                     // takes the subject only if it turns out to be a speaker.
                     statement.mention = Some(mention(para, &tokens, subject));
                 }
+                // `a "reassurance force"`, `the "coalition of the willing"`: a short noun phrase
+                // in quote marks that no cue gives to anyone is a label, not a statement.
+                statement.label_like = matches!(
+                    statement.attribution,
+                    Attribution::Unscoped | Attribution::Unclaimed
+                ) && statement.kind == StatementKind::Partial
+                    && label_shaped(&tokens, q, quote_text);
                 out.push(Piece {
                     statement,
                     continues: *qi == last_quote && q.span.close.is_none() && next_reopens,
@@ -359,6 +416,75 @@ impl Extractor {
                 });
             }
         }
+    }
+
+    /// "Here is a statement by X, posted on X." (or "... X's statement"): the paragraphs
+    /// after it are X's words.
+    fn statement_intro(&self, para: &Paragraph, tokens: &[Token]) -> Option<Intro> {
+        let lead: Vec<&str> = tokens.iter().take(2).map(|t| t.lower.as_str()).collect();
+        let opens = matches!(
+            lead.as_slice(),
+            ["here's", _] | ["here", "is"] | ["below", "is"] | ["read", _] | ["here", "are"]
+        );
+        if !opens {
+            return None;
+        }
+        let noun =
+            (1..tokens.len().min(12)).find(|&k| INTRO_NOUNS.contains(&tokens[k].lower.as_str()))?;
+        let who = if tokens
+            .get(noun + 1)
+            .is_some_and(|t| t.lower == "by" || t.lower == "from")
+        {
+            frames::np_right(tokens, noun + 2, tokens.len())?
+        } else {
+            // "Here is Zelensky's statement"
+            let owner = (noun.saturating_sub(4)..noun)
+                .rev()
+                .find(|&k| tokens[k].cap && tokens[k].is_possessive())?;
+            let mut k = owner;
+            while k > 0 && tokens[k - 1].cap && tokens[k - 1].kind == TokenKind::Word {
+                k -= 1;
+            }
+            k..owner + 1
+        };
+        Some(Intro {
+            who: mention(para, tokens, who),
+            cue: tokens[noun].lower.clone(),
+            statement: true,
+            taken: 0,
+        })
+    }
+
+    /// Whether a paragraph goes on with the words an intro announced: no quote marks, no
+    /// reporting cue, not a heading, not about the speaker in the third person; after
+    /// "X said:" it must also speak in the first person.
+    fn continues_block(&self, intro: &Intro, text: &str, tokens: &[Token], unquoted: bool) -> bool {
+        let Some(first) = tokens.first() else {
+            return false;
+        };
+        let reports = (0..tokens.len()).any(|i| {
+            self.cues
+                .at(tokens, i)
+                .is_some_and(|(_, k)| k.is_reporting())
+        });
+        let third_person = matches!(first.lower.as_str(), "he" | "she" | "they" | "it")
+            || intro
+                .who
+                .text
+                .split_whitespace()
+                .last()
+                .is_some_and(|surname| {
+                    let surname = crate::text::strip_possessive(surname);
+                    tokens.iter().any(|t| t.cap && t.base() == fold(surname))
+                });
+        let first_person = tokens
+            .iter()
+            .any(|t| FIRST_PERSON.contains(&&text[t.start..t.end]));
+        unquoted
+            && !reports
+            && !third_person
+            && !headline_like(text)
+            && (intro.statement || first_person)
     }
 
     /// `Stubb's "glass half full" remark`: the possessor right before a quote that a noun
@@ -498,9 +624,41 @@ fn turn_piece(
             cue: Some(":".into()),
             speaker: None,
             topics: Vec::new(),
+            label_like: false,
         },
         continues: false,
     })
+}
+
+/// A determiner, then two to four words in quote marks with no verb of the speaker's own
+/// (no pronoun, no sentence punctuation inside): how a text names a thing in scare quotes.
+fn label_shaped(tokens: &[Token], q: &Located, quote_text: &str) -> bool {
+    let words: Vec<&str> = quote_text.split_whitespace().collect();
+    let determiner =
+        q.open_token > 0 && frames::DETERMINERS.contains(&tokens[q.open_token - 1].lower.as_str());
+    let plain = !quote_text.contains(['.', ',', '!', '?', ';', ':'])
+        && !words.iter().any(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "i" | "we"
+                    | "you"
+                    | "he"
+                    | "she"
+                    | "they"
+                    | "is"
+                    | "are"
+                    | "was"
+                    | "were"
+                    | "will"
+                    | "would"
+                    | "must"
+                    | "should"
+                    | "can"
+                    | "have"
+                    | "has"
+            )
+        });
+    determiner && (2..=4).contains(&words.len()) && plain
 }
 
 /// A short line without the full stop of running text: a headline or a crosshead.
@@ -589,25 +747,42 @@ fn join_continued(pieces: Vec<Piece>) -> Vec<Statement> {
     out
 }
 
-/// A phrase quoted as a label anywhere in a source (`so-called "X"`) is a label wherever the
-/// source quotes it as a fragment.
+/// A phrase the text itself marks as a label (`so-called "X"`) is a label wherever the source
+/// quotes it as a fragment; one that only looks like a label (`the "X"`) is a label wherever
+/// no cue gives it to a speaker.
 pub fn propagate_terms(posts: &mut [Vec<Statement>]) {
-    let terms: HashSet<String> = posts
+    let mut marked: HashSet<String> = HashSet::new();
+    let mut shaped: HashSet<String> = HashSet::new();
+    for s in posts
         .iter()
         .flatten()
         .filter(|s| s.kind == StatementKind::Term)
-        .map(|s| fold(&s.quote))
-        .collect();
-    if terms.is_empty() {
+    {
+        if s.cue.as_deref() == Some(MARKED_LABEL) {
+            marked.insert(fold(&s.quote));
+        } else {
+            shaped.insert(fold(&s.quote));
+        }
+    }
+    if marked.is_empty() && shaped.is_empty() {
         return;
     }
     for s in posts.iter_mut().flatten() {
-        if s.kind == StatementKind::Partial && terms.contains(&fold(&s.quote)) {
+        if s.kind != StatementKind::Partial {
+            continue;
+        }
+        let words = fold(&s.quote);
+        let label = marked.contains(&words)
+            || (s.attribution != Attribution::Cue && shaped.contains(&words));
+        if label {
             s.kind = StatementKind::Term;
             s.attribution = Attribution::Term;
         }
     }
 }
+
+/// The cue of a term the text marks as a label ("so-called").
+const MARKED_LABEL: &str = "so-called";
 
 #[cfg(test)]
 mod tests;

@@ -60,6 +60,7 @@ fn statement(doc: &Document, quote: &str, sentence_index: usize) -> Statement {
         cue: None,
         speaker: None,
         topics: vec![],
+        label_like: false,
     }
 }
 
