@@ -532,3 +532,51 @@ fn a_label_carried_on_by_a_pronoun_stays_the_speakers_words() {
     assert_eq!(kind_of(&said, "joint strategy"), "partial");
     assert_eq!(speaker_of(&said, "joint strategy"), "Olaf Scholz");
 }
+
+#[test]
+fn a_phrasal_cue_reports_the_phrase_after_it() {
+    let said = read("Dmitry Peskov pushed back on the idea of a summit this month.");
+    assert_eq!(
+        speaker_of(&said, "on the idea of a summit"),
+        "Dmitry Peskov"
+    );
+}
+
+#[test]
+fn a_capital_speaks_for_its_government() {
+    let said = read(
+        "Moscow warned that the convoy would be stopped at the border.\n\
+         Kyiv said the convoy carried only food and medicine.",
+    );
+    assert_eq!(speaker_of(&said, "the convoy would be stopped"), "Kremlin");
+    assert_eq!(
+        speaker_of(&said, "the convoy carried"),
+        "Ukrainian Government"
+    );
+}
+
+#[test]
+fn the_ministry_is_the_ministry_named_before() {
+    let said = read(
+        "Russia's defence ministry said its troops had crossed the river.\n\
+         The ministry said the bridge was now under its control.",
+    );
+    assert_eq!(
+        speaker_of(&said, "the bridge was"),
+        "Russian Defence Ministry"
+    );
+}
+
+#[test]
+fn a_short_phrase_between_speaker_and_verb_is_skipped() {
+    let said = read("Olaf Scholz in response says the plan has not yet been costed.");
+    assert_eq!(speaker_of(&said, "the plan has not"), "Olaf Scholz");
+}
+
+#[test]
+fn the_first_of_two_subjects_speaks() {
+    let said = read(
+        "Emmanuel Macron and other European leaders have called for a summit before the summer.",
+    );
+    assert_eq!(speaker_of(&said, "a summit before"), "Emmanuel Macron");
+}

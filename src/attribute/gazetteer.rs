@@ -86,12 +86,14 @@ impl Gazetteer {
         let mut countries: HashMap<String, Vec<String>> = HashMap::new();
         // (code, the adjective that names its bodies) in file order, for bodies.csv.
         let mut adjectives: Vec<(String, String)> = Vec::new();
+        let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         let mut places = HashSet::new();
         for (_, row) in data.records("countries.csv")? {
             let code = row.get(0).unwrap_or("").to_string();
             if let Some(adjective) = list(row.get(2)).first() {
                 adjectives.push((code.clone(), adjective.clone()));
             }
+            capitals.insert(code.clone(), list(row.get(3)));
             let mut forms = Vec::new();
             for name in list(row.get(1)) {
                 places.insert(normalise_title(&name));
@@ -139,6 +141,10 @@ impl Gazetteer {
         }
         // Every country's ministries and offices, unless actors.csv names that body already.
         let listed: HashSet<String> = actors.iter().map(|a| fold(&a.name)).collect();
+        let taken: HashSet<String> = actors
+            .iter()
+            .flat_map(|a| a.aliases.iter().map(|x| fold(x)))
+            .collect();
         for (line, row) in data.records("bodies.csv")? {
             let body = row.get(0).unwrap_or("").trim().to_string();
             if body.is_empty() {
@@ -158,10 +164,22 @@ impl Gazetteer {
                 if listed.contains(&fold(&name)) {
                     continue;
                 }
+                // "Kyiv said": the capital names the government.
+                let aliases = if body == "Government" {
+                    capitals
+                        .get(code)
+                        .into_iter()
+                        .flatten()
+                        .filter(|c| !taken.contains(&fold(c)))
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 actors.push(Actor {
                     name,
                     kind: ActorKind::Organisation,
-                    aliases: Vec::new(),
+                    aliases,
                     titles: Vec::new(),
                     roles: forms.clone(),
                     gender: Gender::Neuter,

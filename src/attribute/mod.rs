@@ -36,6 +36,9 @@ enum Referent {
     CurrentSpeaker,
     /// "the Texas Republican", "the 71-year-old": a person the text named before.
     Description,
+    /// "the ministry", "the agency": a body the text named before, by the word that ends
+    /// its name.
+    BodyDescription(String),
     /// An unqualified role ("the prime minister"): one of these actors.
     Role(Vec<usize>),
     /// A reporter: their analysis is nobody's statement.
@@ -672,6 +675,14 @@ impl Attributor {
                 pc.most_salient(at, |a| compatible(a.gender))
                     .map(|a| (a.speaker.clone(), a.gender))
             }
+            Referent::BodyDescription(head) => pc
+                .most_salient(at, |a| {
+                    a.gender == Gender::Neuter
+                        && fold(&a.speaker.name).rsplit(' ').next().is_some_and(|w| {
+                            crate::text::phrases::stem(w) == crate::text::phrases::stem(&head)
+                        })
+                })
+                .map(|a| (a.speaker.clone(), a.gender)),
             Referent::Description => pc
                 .most_salient(at, |a| a.gender != Gender::Neuter)
                 .map(|a| (a.speaker.clone(), a.gender)),
@@ -785,10 +796,18 @@ impl Attributor {
         // official" are people, not the body.
         let names = self.gazetteer.names_in(&tokens);
         let title = normalise_title(mention);
-        let head = names
-            .iter()
-            .rev()
-            .find(|(i, len, _)| !tokens[i + len - 1].is_possessive());
+        // "Macron and Starmer": of two subjects, the first.
+        let paired = tokens.iter().any(|t| t.lower == "and");
+        let head = if paired {
+            names
+                .iter()
+                .find(|(i, len, _)| !tokens[i + len - 1].is_possessive())
+        } else {
+            names
+                .iter()
+                .rev()
+                .find(|(i, len, _)| !tokens[i + len - 1].is_possessive())
+        };
         let mut body_named = None;
         if let Some(&(i, len, idx)) = head {
             if !self.gazetteer.is_organisation(idx) {
@@ -848,6 +867,16 @@ impl Attributor {
         }
         if self.is_description(&tokens) {
             return Referent::Description;
+        }
+        if tokens.len() <= 3
+            && first.lower == "the"
+            && let Some(head) = tokens.last().map(|t| t.base().to_string())
+            && self.gazetteer.is_organisation_word(&head)
+            && tokens[1..]
+                .iter()
+                .all(|t| !t.cap || self.gazetteer.is_place(t.base()))
+        {
+            return Referent::BodyDescription(head);
         }
         self.discover(mention, &tokens, dc)
     }

@@ -445,7 +445,19 @@ impl Extractor {
             }
             return np_words_left(tokens, sent_start, opening);
         }
-        np_words_left(tokens, sent_start, j)
+        let simple = np_words_left(tokens, sent_start, j);
+        // "Zelensky in response says", "Peskov on Tuesday said": a short phrase between the
+        // speaker and the verb.
+        if let Some(r) = &simple
+            && tokens[r.clone()].iter().all(|t| !t.cap)
+            && r.start >= sent_start + 2
+            && PREPOSITIONS.contains(&tokens[r.start - 1].lower.as_str())
+            && tokens[r.start - 2].cap
+            && tokens[r.start - 2].kind == TokenKind::Word
+        {
+            return np_words_left(tokens, sent_start, r.start - 1);
+        }
+        simple
     }
 
     /// Where the reported words after a cue start, if they do: after "that" or a colon,
@@ -469,9 +481,13 @@ impl Extractor {
                 p += 1;
             }
         }
-        // "says on X that", "said in a statement:" -- skip the channel when a clause start follows.
+        // "says on X that", "said in a statement:" -- skip the channel when a clause start
+        // follows. After a phrasal cue ("pushed back on", "hit out at") the phrase is what
+        // was said, not where.
+        let phrasal = p > 0 && matches!(tokens[p - 1].lower.as_str(), "back" | "out");
         if p < end
             && kind != CueKind::VerbTrailing
+            && !phrasal
             && CHANNEL_PREPOSITIONS.contains(&tokens[p].lower.as_str())
         {
             let stop = (p + 1..end.min(p + 8)).find(|&k| {
@@ -591,6 +607,20 @@ pub(super) fn np_words_left(
             if has_det && k >= 2 && !tokens[k - 2].cap && tokens[k - 2].kind == TokenKind::Word {
                 k -= 1;
                 continue;
+            }
+            break;
+        }
+        // "Macron and other European leaders said": a name first in a pair of subjects.
+        if w == "and"
+            && k < end
+            && k >= sent_start + 2
+            && tokens[k - 2].cap
+            && tokens[k - 2].kind == TokenKind::Word
+            && !tokens[k - 2].is_possessive()
+        {
+            k -= 2;
+            while k > sent_start && tokens[k - 1].cap && tokens[k - 1].kind == TokenKind::Word {
+                k -= 1;
             }
             break;
         }
