@@ -580,3 +580,52 @@ fn the_first_of_two_subjects_speaks() {
     );
     assert_eq!(speaker_of(&said, "a summit before"), "Emmanuel Macron");
 }
+
+#[test]
+fn the_agent_of_a_passive_cue_is_the_speaker() {
+    let said =
+        read("The charity has been accused of \"bias\" by Russia's prosecutor general's office.");
+    assert_eq!(
+        speaker_of(&said, "bias"),
+        "Russian Prosecutor General's Office"
+    );
+}
+
+#[test]
+fn a_passive_cue_without_an_agent_names_nobody() {
+    let said = read(
+        "Russia's foreign ministry said the charity had been dubbed an \"undesirable organisation\", making its reports illegal.",
+    );
+    assert_eq!(
+        speaker_of(&said, "undesirable organisation"),
+        "Russian Foreign Ministry"
+    );
+}
+
+#[test]
+fn a_country_speaks_through_the_body_just_named_or_its_government() {
+    let said = read(
+        "In a report from Russia's justice ministry, Russia said the charity \"acts against the state\".\n\
+         Poland said the decision was political.",
+    );
+    assert_eq!(
+        speaker_of(&said, "acts against"),
+        "Russian Justice Ministry"
+    );
+    assert_eq!(speaker_of(&said, "the decision was"), "Polish Government");
+}
+
+#[test]
+fn it_as_the_subject_of_a_cue_is_a_body() {
+    let said = read(
+        "The Kremlin issued a statement on Friday.\n\
+         \"The talks will go on,\" it added.",
+    );
+    assert_eq!(speaker_of(&said, "The talks will"), "Kremlin");
+}
+
+#[test]
+fn where_between_speaker_and_verb_is_skipped() {
+    let said = read("Donald Trump on Truth Social said the deal was \"very close\".");
+    assert_eq!(speaker_of(&said, "very close"), "Donald Trump");
+}

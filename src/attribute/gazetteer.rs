@@ -24,6 +24,8 @@ pub struct Gazetteer {
     title_words: HashSet<String>,
     /// Country and bloc names, never people.
     places: HashSet<String>,
+    /// Country name -> its code ("russia" -> "RU").
+    country_of_place: HashMap<String, String>,
     journalist_words: HashSet<String>,
     organisation_words: HashSet<String>,
     /// Heads of descriptions that point back at someone named ("the Texas Republican").
@@ -88,6 +90,7 @@ impl Gazetteer {
         let mut adjectives: Vec<(String, String)> = Vec::new();
         let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
         let mut places = HashSet::new();
+        let mut country_of_place: HashMap<String, String> = HashMap::new();
         for (_, row) in data.records("countries.csv")? {
             let code = row.get(0).unwrap_or("").to_string();
             if let Some(adjective) = list(row.get(2)).first() {
@@ -97,6 +100,7 @@ impl Gazetteer {
             let mut forms = Vec::new();
             for name in list(row.get(1)) {
                 places.insert(normalise_title(&name));
+                country_of_place.insert(normalise_title(&name), code.clone());
                 forms.push(normalise_title(&name));
             }
             for adjective in list(row.get(2)) {
@@ -198,6 +202,7 @@ impl Gazetteer {
             roles: HashMap::new(),
             title_words: HashSet::new(),
             places,
+            country_of_place,
             journalist_words,
             organisation_words,
             description_words,
@@ -431,6 +436,20 @@ impl Gazetteer {
 
     pub fn is_title_word(&self, folded: &str) -> bool {
         self.title_words.contains(folded)
+    }
+
+    /// The code of the country a name stands for ("Russia", "the UK").
+    pub fn country_code(&self, normalised: &str) -> Option<&str> {
+        self.country_of_place.get(normalised).map(String::as_str)
+    }
+
+    /// The government body made for a country from bodies.csv.
+    pub fn government_of(&self, code: &str) -> Option<usize> {
+        self.actors.iter().position(|a| {
+            a.kind == ActorKind::Organisation
+                && a.country.as_deref() == Some(code)
+                && a.name.ends_with(" Government")
+        })
     }
 
     pub fn is_place(&self, folded: &str) -> bool {

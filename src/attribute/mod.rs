@@ -39,6 +39,8 @@ enum Referent {
     /// "the ministry", "the agency": a body the text named before, by the word that ends
     /// its name.
     BodyDescription(String),
+    /// "Russia said", "says UK": a country speaks through a body of its state.
+    Country(String),
     /// An unqualified role ("the prime minister"): one of these actors.
     Role(Vec<usize>),
     /// A reporter: their analysis is nobody's statement.
@@ -683,6 +685,32 @@ impl Attributor {
                         })
                 })
                 .map(|a| (a.speaker.clone(), a.gender)),
+            // The body of that country the text just named ("In a report from the
+            // prosecutor's office, Russia said"), else its government.
+            Referent::Country(code) => {
+                let country_of = |i: usize| self.gazetteer.actors[i].country.as_deref();
+                let here = pc.sentence_of(at);
+                pc.mentions
+                    .iter()
+                    .rev()
+                    .filter(|a| a.at < at && here.saturating_sub(pc.sentence_of(a.at)) <= 1)
+                    .find(|a| {
+                        a.gender == Gender::Neuter
+                            && a.actor
+                                .is_some_and(|i| country_of(i) == Some(code.as_str()))
+                    })
+                    .and_then(|a| a.actor)
+                    .or_else(|| {
+                        pc.most_salient(at, |a| {
+                            a.gender == Gender::Neuter
+                                && a.actor
+                                    .is_some_and(|i| country_of(i) == Some(code.as_str()))
+                        })
+                        .and_then(|a| a.actor)
+                    })
+                    .or_else(|| self.gazetteer.government_of(&code))
+                    .map(|i| self.known(i))
+            }
             Referent::Description => pc
                 .most_salient(at, |a| a.gender != Gender::Neuter)
                 .map(|a| (a.speaker.clone(), a.gender)),
@@ -864,6 +892,9 @@ impl Attributor {
         }
         if let Some(list) = self.gazetteer.role(&title) {
             return Referent::Role(list.to_vec());
+        }
+        if let Some(code) = self.gazetteer.country_code(&title) {
+            return Referent::Country(code.to_string());
         }
         if self.is_description(&tokens) {
             return Referent::Description;

@@ -57,7 +57,7 @@ const AUX_VERBS: &[&str] = &[
 ];
 /// Words that are prepositions or open a clause ("after the talks", "after he said").
 pub(super) const CLAUSE_OPENERS: &[&str] = &["after", "before", "since", "until", "as"];
-pub(super) const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "who", "you"];
+pub(super) const PRONOUNS: &[&str] = &["he", "she", "it", "they", "we", "i", "who", "you"];
 /// Prepositions that may open the place or channel of a statement: "says on X that".
 pub(super) const CHANNEL_PREPOSITIONS: &[&str] = &[
     "on", "in", "at", "during", "to", "via", "after", "before", "from",
@@ -254,6 +254,30 @@ impl Extractor {
         kind: CueKind,
         in_quote: &[bool],
     ) -> Option<Frame> {
+        // "X has been accused of "..." by Y": in the passive the speaker is the agent after
+        // "by"; with no agent ("was dubbed a "..."") the cue names nobody.
+        let passive = cue.start > sent.start
+            && matches!(
+                tokens[cue.start - 1].lower.as_str(),
+                "been" | "was" | "were" | "is" | "are" | "being" | "be"
+            )
+            && tokens[cue.start].lower.ends_with("ed");
+        if passive {
+            let by = (cue.end..sent.end.min(cue.end + 16))
+                .find(|&k| !in_quote[k] && tokens[k].lower == "by")?;
+            let agent = np_right(tokens, by + 1, sent.end)?;
+            let forward = (cue.end < by).then_some(cue.end..by);
+            return Some(Frame {
+                cue,
+                kind,
+                subject: Some(agent),
+                inherited: false,
+                forward,
+                backward: None,
+                opens_next: false,
+                inverted: true,
+            });
+        }
         // "..., says Finnish president." -- the speaker closes the clause, or is followed by
         // where and when ("..., said Putin at a news conference").
         let closes = |s: &Range<usize>| {
@@ -448,10 +472,18 @@ impl Extractor {
         let simple = np_words_left(tokens, sent_start, j);
         // "Zelensky in response says", "Peskov on Tuesday said": a short phrase between the
         // speaker and the verb.
+        // "Trump on Truth Social said": where, between the speaker and the verb.
+        let place_words = |r: &Range<usize>| {
+            tokens[r.clone()].iter().all(|t| !t.cap)
+                || matches!(
+                    tokens[r.start - 1].lower.as_str(),
+                    "on" | "in" | "at" | "via" | "during"
+                )
+        };
         if let Some(r) = &simple
-            && tokens[r.clone()].iter().all(|t| !t.cap)
             && r.start >= sent_start + 2
             && PREPOSITIONS.contains(&tokens[r.start - 1].lower.as_str())
+            && place_words(r)
             && tokens[r.start - 2].cap
             && tokens[r.start - 2].kind == TokenKind::Word
         {
