@@ -629,3 +629,18 @@ fn where_between_speaker_and_verb_is_skipped() {
     let said = read("Donald Trump on Truth Social said the deal was \"very close\".");
     assert_eq!(speaker_of(&said, "very close"), "Donald Trump");
 }
+
+#[test]
+fn a_described_subject_inside_a_reported_clause_is_part_of_what_was_said() {
+    let said = read(
+        "Olaf Scholz said the German delegation had proposed \"a pause in the air\" and more talks, adding: \"We are ready.\"",
+    );
+    assert_eq!(speaker_of(&said, "a pause in the air"), "Olaf Scholz");
+    assert_eq!(speaker_of(&said, "We are ready"), "Olaf Scholz");
+}
+
+#[test]
+fn a_named_person_inside_a_reported_clause_keeps_their_own_words() {
+    let said = read("Olaf Scholz said Emmanuel Macron had called the plan \"a good start\".");
+    assert_eq!(speaker_of(&said, "a good start"), "Emmanuel Macron");
+}

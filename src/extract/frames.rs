@@ -152,6 +152,26 @@ impl Extractor {
             }
             i += len;
         }
+        // "Zelensky said the delegation had proposed "..."": a cue whose subject opens the
+        // clause another speaker reports is part of what that speaker said, and the quote is
+        // theirs. Only a described subject ("the delegation", "the US") nests: a named person
+        // keeps their own words.
+        let mut k = 1;
+        while k < frames.len() {
+            let outer = &frames[k - 1];
+            let inner = &frames[k];
+            let nested = !inner.inverted
+                && outer.subject.is_some()
+                && inner.subject.as_ref().is_some_and(|s| {
+                    DETERMINERS.contains(&tokens[s.start].lower.as_str())
+                        && outer.forward.as_ref().is_some_and(|f| f.start == s.start)
+                });
+            if nested {
+                frames.remove(k);
+            } else {
+                k += 1;
+            }
+        }
         // Cues with no subject of their own borrow the nearest one of the sentence.
         for k in 0..frames.len() {
             if frames[k].subject.is_some() {
