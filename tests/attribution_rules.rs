@@ -644,3 +644,23 @@ fn a_named_person_inside_a_reported_clause_keeps_their_own_words() {
     let said = read("Olaf Scholz said Emmanuel Macron had called the plan \"a good start\".");
     assert_eq!(speaker_of(&said, "a good start"), "Emmanuel Macron");
 }
+
+#[test]
+fn a_rubric_before_a_colon_is_not_the_subject_of_a_headline() {
+    let said = read_as(
+        "Harbour strike latest: Olaf Scholz expects 'difficult' talks with the unions\n\
+         Olaf Scholz arrived in Hamburg on Monday morning for the first round.",
+        "article",
+    );
+    assert_eq!(speaker_of(&said, "difficult"), "Olaf Scholz");
+}
+
+#[test]
+fn an_outlet_after_a_headline_dash_is_not_a_speaker() {
+    let said = read_as(
+        "Olaf Scholz hopes for 'quick' deal on the harbour – Harbour Times\n\
+         Olaf Scholz arrived in Hamburg on Monday morning for the first round.",
+        "article",
+    );
+    assert_eq!(speaker_of(&said, "quick"), "Olaf Scholz");
+}

@@ -16,6 +16,8 @@ pub enum CueKind {
     TermMarker,
     /// A noun for something said, after the words it names: `Stubb's "..." remark`.
     SpeechNoun,
+    /// A word of a news outlet's name: "Headline – Sky News" names the site, not a speaker.
+    OutletWord,
     ScopeBreak,
     Aux,
     Anaphor,
@@ -31,6 +33,7 @@ impl CueKind {
             "question" => CueKind::Question,
             "term_marker" => CueKind::TermMarker,
             "speech_noun" => CueKind::SpeechNoun,
+            "outlet_word" => CueKind::OutletWord,
             "scope_break" => CueKind::ScopeBreak,
             "aux" => CueKind::Aux,
             "anaphor" => CueKind::Anaphor,
@@ -103,6 +106,14 @@ impl Cues {
                 list.iter()
                     .any(|(words, kind)| *kind == CueKind::SpeechNoun && words.len() == 1)
             })
+        })
+    }
+
+    /// Whether the token is a word of a news outlet's name ("News", "Times").
+    pub fn is_outlet_word(&self, token: &Token) -> bool {
+        self.by_first.get(token.lower.as_str()).is_some_and(|list| {
+            list.iter()
+                .any(|(words, kind)| *kind == CueKind::OutletWord && words.len() == 1)
         })
     }
 

@@ -741,6 +741,12 @@ pub(super) fn opening_subject(
     limit: usize,
 ) -> Option<Range<usize>> {
     let mut from = sent.start;
+    // A rubric before a colon: "Ukraine war latest: Trump expects ...".
+    if let Some(colon) =
+        (sent.start + 1..limit.min(sent.start + 6)).find(|&k| tokens[k].is_punct(':'))
+    {
+        from = colon + 1;
+    }
     // An opening adverb set off by a comma: "However, ...", "Later, ...".
     if tokens.get(from + 1).is_some_and(|t| t.is_punct(',')) && !tokens[from].cap {
         from += 2;

@@ -242,7 +242,14 @@ impl Extractor {
             // A headline, or a line set as one in the body ("'Not up to us' - Macron"),
             // names its speaker after a dash or before a colon.
             if is_title || (sentence_count == 1 && headline_like(text)) {
-                frames.extend(dash_frame(&tokens, sent.clone(), &in_quote));
+                // "Headline – Sky News": the site's name, not a speaker.
+                frames.extend(dash_frame(&tokens, sent.clone(), &in_quote).filter(|f| {
+                    f.subject.as_ref().is_none_or(|r| {
+                        !tokens[r.clone()]
+                            .iter()
+                            .any(|t| self.cues.is_outlet_word(t))
+                    })
+                }));
                 if frames.is_empty() {
                     frames.extend(colon_frame(&tokens, sent.clone(), &in_quote));
                 }

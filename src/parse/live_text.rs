@@ -125,8 +125,21 @@ impl Format for LiveText {
                 }
             }
         };
-        // What stands above the first post is the page's header: counted, not lost.
-        unplaced(&all[..starts.first().map_or(all.len(), |(i, _)| *i)]);
+        // What stands above the first post is the page's header: its headline is read, the
+        // rest (menus, bylines) counted, not lost.
+        let header = &all[..starts.first().map_or(all.len(), |(i, _)| *i)];
+        let headline = if info.continuation {
+            None
+        } else {
+            page_headline(header)
+        };
+        unplaced(
+            &header
+                .iter()
+                .copied()
+                .filter(|l| Some(l.0) != headline.map(|h: (usize, &str)| h.0))
+                .collect::<Vec<_>>(),
+        );
         for (k, (i, stamp)) in starts.iter().enumerate() {
             let end = starts.get(k + 1).map_or(all.len(), |(j, _)| *j);
             let (content, dropped): (Vec<(usize, &str)>, Vec<(usize, &str)>) = all[i + 1..end]
@@ -184,6 +197,21 @@ impl Format for LiveText {
         for (post, (time, _)) in posts.iter_mut().zip(times) {
             post.published_at = time;
         }
+        // The page's headline heads its first post, or stands as a post of its own.
+        if let Some(line) = headline
+            && let Some(first) = posts.first_mut()
+        {
+            if first.title.is_none() {
+                first.title = Some(paragraph(line));
+            } else {
+                let post = Post {
+                    title: Some(paragraph(line)),
+                    published_at: first.published_at,
+                    ..Post::default()
+                };
+                posts.insert(0, post);
+            }
+        }
         Ok(Document {
             furniture,
             ..Document::new(
@@ -195,6 +223,19 @@ impl Format for LiveText {
             )
         })
     }
+}
+
+/// The page's headline among the lines above its first post: the first line shaped like a
+/// headline and long enough not to be a menu item.
+fn page_headline<'a>(header: &[(usize, &'a str)]) -> Option<(usize, &'a str)> {
+    header.iter().copied().find(|(_, l)| {
+        let t = l.trim();
+        is_headline(t)
+            && t.split_whitespace().count() >= 6
+            && !is_furniture(t)
+            && post_stamp(t).is_none()
+            && !t.starts_with(['•', '-', '*'])
+    })
 }
 
 /// A date line with its time, followed (before the next time line) by a paragraph of
@@ -334,6 +375,48 @@ mod tests {
             doc.posts[0].published_at.unwrap().to_rfc3339(),
             "2025-03-15T10:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn a_timed_date_line_with_a_story_under_it_is_a_snapshot_not_lost() {
+        let page = "Leaders agree to meet again next week in Rome.\n\
+                    Thursday 27 March 2025 16:26, UK\n\
+                    Share this post\n\
+                    The summit has ended and the leaders are now taking questions from reporters.\n\
+                    Thursday 27 March 2025 18:36, UK\n\
+                    The second snapshot opens with a new story about the talks in Rome.\n";
+        let doc = LiveText.parse(page, &info()).unwrap();
+        assert_eq!(doc.posts.len(), 2, "{:?}", doc.posts);
+        assert!(
+            doc.posts[0].paragraphs[0]
+                .text
+                .starts_with("The summit has ended")
+        );
+        let furniture: Vec<&str> = doc.furniture.iter().map(|r| &page[r.clone()]).collect();
+        assert!(furniture.contains(&"Share this post"), "{furniture:?}");
+        assert!(
+            furniture.iter().any(|l| l.starts_with("Leaders agree")),
+            "the standfirst above the first post is counted: {furniture:?}"
+        );
+    }
+
+    #[test]
+    fn the_page_headline_heads_the_first_post() {
+        let page = "Home\nWorld\nHarbour strike latest: union expects a deal within days\n\
+                    Saturday 15 March 2025\n10:00\nThe union said talks went well.\n\
+                    09:00\nNegotiators arrived at the port.\n";
+        let doc = LiveText.parse(page, &info()).unwrap();
+        let titles: Vec<Option<&str>> = doc
+            .posts
+            .iter()
+            .map(|p| p.title.as_ref().map(|t| t.text.as_str()))
+            .collect();
+        assert_eq!(
+            titles[0],
+            Some("Harbour strike latest: union expects a deal within days")
+        );
+        let furniture: Vec<&str> = doc.furniture.iter().map(|r| &page[r.clone()]).collect();
+        assert_eq!(furniture, vec!["Home", "World", "Saturday 15 March 2025"]);
     }
 
     #[test]

@@ -30,6 +30,7 @@ fn statement(context: &str, speaker: &str, topics: &[(&str, &str)]) -> Statement
             .iter()
             .map(|(t, word)| TopicStance::new(t, vec![context.find(word).unwrap()]))
             .collect(),
+        label_like: false,
     }
 }
 
