@@ -38,6 +38,9 @@ impl Processed {
                 p.offset += by;
             }
         }
+        for r in &mut self.document.furniture {
+            *r = r.start + by..r.end + by;
+        }
         for s in self.statements.iter_mut().flatten() {
             s.start += by;
             s.end += by;

@@ -230,6 +230,17 @@ fn ingest_one(
     if tally.skipped > 0 {
         line.push_str(&format!("; {} bad lines skipped", tally.skipped));
     }
+    if tally.furniture > 0 {
+        let lines = if tally.furniture == 1 {
+            "line"
+        } else {
+            "lines"
+        };
+        line.push_str(&format!(
+            "; {} {lines} of page furniture skipped (see 'whosaid parse')",
+            tally.furniture
+        ));
+    }
     Ok(line)
 }
 
@@ -241,6 +252,7 @@ struct Tally {
     attributed: usize,
     speakers: HashSet<String>,
     skipped: usize,
+    furniture: usize,
     url: Option<String>,
 }
 
@@ -260,6 +272,7 @@ impl Tally {
             }
         }
         self.skipped += p.document.skipped;
+        self.furniture += p.document.furniture.len();
         if self.url.is_none() {
             self.url = p.document.url.clone();
         }

@@ -7,6 +7,7 @@ mod compare;
 mod export;
 mod ingest;
 pub mod output;
+mod parse;
 mod quotes;
 mod stance;
 mod topics;
@@ -56,6 +57,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// List the topics with statement counts
     Topics(topics::TopicsArgs),
+    /// Show how a source is read (posts, paragraphs, page furniture) without storing it
+    Parse(parse::ParseArgs),
 }
 
 /// Which statements to read: shared by quotes and export.
@@ -206,13 +209,19 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         .data
         .map(DataFiles::from_dir)
         .unwrap_or_else(DataFiles::embedded);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Reading a source needs no database.
+    if let Command::Parse(args) = &cli.command {
+        let outcome = parse::run(&data, args, &mut out)?;
+        out.flush()?;
+        return Ok(outcome);
+    }
     let db = cli
         .db
         .or_else(|| std::env::var("WHOSAID_DB").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "whosaid.db".to_string());
     let mut conn = store::open(&db)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
         Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
@@ -221,6 +230,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Stance(args) => stance::run(&conn, &args, &mut out),
         Command::Compare(args) => compare::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
+        Command::Parse(_) => unreachable!("handled before the database is opened"),
     }?;
     out.flush()?;
     Ok(outcome)

@@ -100,11 +100,19 @@ impl Format for Article {
             ));
         };
         post.published_at = Some(published);
+        // Byline and date lines are read into the post; what else is not a paragraph is
+        // counted as furniture.
+        let mut furniture: Vec<std::ops::Range<usize>> = rest[..body_from]
+            .iter()
+            .filter(|(_, l)| !is_byline(l) && scan(l).date.is_none() && scan(l).exact.is_none())
+            .map(|&(o, l)| o..o + l.len())
+            .collect();
         for &line in &rest[body_from..] {
             if is_furniture(line.1)
                 || is_footer(line.1)
                 || !line.1.chars().any(char::is_alphanumeric)
             {
+                furniture.push(line.0..line.0 + line.1.len());
                 continue;
             }
             post.paragraphs
@@ -115,13 +123,16 @@ impl Format for Article {
         } else {
             vec![post]
         };
-        Ok(Document::new(
-            &info.path,
-            self.name(),
-            info.url.clone(),
-            text.to_string(),
-            posts,
-        ))
+        Ok(Document {
+            furniture,
+            ..Document::new(
+                &info.path,
+                self.name(),
+                info.url.clone(),
+                text.to_string(),
+                posts,
+            )
+        })
     }
 }
 

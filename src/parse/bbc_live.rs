@@ -155,9 +155,16 @@ impl Format for BbcLive {
         let mut i = 0;
         // Before the first marker: the page header, and perhaps a summary list.
         let mut preamble = Vec::new();
+        let mut furniture: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut unplaced = |(offset, line): (usize, &str)| {
+            if !line.trim().is_empty() {
+                furniture.push(offset..offset + line.len());
+            }
+        };
         while i < lines.len() && parse_marker(lines[i].1).is_none() {
-            if let Some(p) = body_paragraph(lines[i]) {
-                preamble.push(p);
+            match body_paragraph(lines[i]) {
+                Some(p) => preamble.push(p),
+                None => unplaced(lines[i]),
             }
             i += 1;
         }
@@ -220,8 +227,9 @@ impl Format for BbcLive {
                 }
             }
             while i < lines.len() && parse_marker(lines[i].1).is_none() {
-                if let Some(p) = body_paragraph(lines[i]) {
-                    post.paragraphs.push(p);
+                match body_paragraph(lines[i]) {
+                    Some(p) => post.paragraphs.push(p),
+                    None => unplaced(lines[i]),
                 }
                 i += 1;
             }
@@ -240,13 +248,16 @@ impl Format for BbcLive {
                 },
             );
         }
-        Ok(Document::new(
-            &info.path,
-            self.name(),
-            info.url.clone(),
-            text.to_string(),
-            posts,
-        ))
+        Ok(Document {
+            furniture,
+            ..Document::new(
+                &info.path,
+                self.name(),
+                info.url.clone(),
+                text.to_string(),
+                posts,
+            )
+        })
     }
 }
 

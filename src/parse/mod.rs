@@ -167,6 +167,9 @@ pub fn is_furniture(line: &str) -> bool {
         "photograph:",
         "sign up for",
         "get the latest",
+        "please use ",
+        "live updates by ",
+        "watch live",
     ];
     let t = line.trim().to_lowercase();
     EXACT.contains(&t.as_str()) || PREFIX.iter().any(|p| t.starts_with(p))
