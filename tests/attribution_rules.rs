@@ -664,3 +664,24 @@ fn an_outlet_after_a_headline_dash_is_not_a_speaker() {
     );
     assert_eq!(speaker_of(&said, "quick"), "Olaf Scholz");
 }
+
+#[test]
+fn a_quote_interrupted_by_its_attribution_is_one_statement() {
+    let said = read("\"We are ready,\" Marco Rubio said, \"and the ball is now in their court.\"");
+    let quotes: Vec<&Said> = said.iter().filter(|(k, _, _)| k != "indirect").collect();
+    assert_eq!(quotes.len(), 1, "{said:#?}");
+    assert_eq!(
+        quotes[0].1,
+        "We are ready, and the ball is now in their court."
+    );
+    assert_eq!(quotes[0].2, "Marco Rubio");
+}
+
+#[test]
+fn two_sentences_quoted_around_a_cue_stay_two_statements() {
+    let said = read("\"We are ready.\" Marco Rubio said. \"The ball is in their court.\"");
+    assert!(
+        said.iter().filter(|(k, _, _)| k == "direct").count() >= 2,
+        "{said:#?}"
+    );
+}

@@ -296,6 +296,8 @@ impl Extractor {
                 topics: Vec::new(),
                 label_like: false,
             };
+            // Where each quote of the sentence went in `out`, for joining interrupted ones.
+            let mut placed: Vec<(usize, usize, usize)> = Vec::new();
             for (qi, q) in &quotes_here {
                 let inner = q.span.inner.clone();
                 let quote_text = &text[inner.clone()];
@@ -356,11 +358,13 @@ impl Extractor {
                     Attribution::Unscoped | Attribution::Unclaimed
                 ) && statement.kind == StatementKind::Partial
                     && label_shaped(&tokens, q, quote_text);
+                placed.push((out.len(), q.open_token, q.close_token));
                 out.push(Piece {
                     statement,
                     continues: *qi == last_quote && q.span.close.is_none() && next_reopens,
                 });
             }
+            join_interrupted(out, &placed, &tokens);
             // Reported speech: a cue whose words carry no quote of their own.
             for frame in &frames {
                 if frame.kind == CueKind::Question {
@@ -635,6 +639,38 @@ fn turn_piece(
         },
         continues: false,
     })
+}
+
+/// `"We are ready," Rubio said, "and the ball is now in their court."`: one quote broken by
+/// its attribution is one statement. Two quotes of a sentence join when the first does not
+/// end a sentence, the second goes on in lower case, both have the same cue, and only that
+/// cue's words stand between them.
+fn join_interrupted(out: &mut Vec<Piece>, placed: &[(usize, usize, usize)], tokens: &[Token]) {
+    for pair in placed.windows(2).rev() {
+        let [(a, _, a_close), (b, b_open, _)] = [pair[0], pair[1]];
+        let (first, second) = (&out[a].statement, &out[b].statement);
+        let between = b_open.saturating_sub(a_close + 1);
+        let joins = b == a + 1
+            && first.attribution == Attribution::Cue
+            && second.attribution == Attribution::Cue
+            && first.cue == second.cue
+            && first.mention == second.mention
+            && !first.quote.trim_end().ends_with(['.', '!', '?'])
+            && second.quote.starts_with(|c: char| c.is_lowercase())
+            && (1..=8).contains(&between)
+            && tokens[a_close + 1..b_open].iter().all(|t| !t.is_quote());
+        if joins {
+            let second = out.remove(b);
+            // The joined quote runs on into the next paragraph if its second part did.
+            out[a].continues = second.continues;
+            let head = &mut out[a].statement;
+            head.quote = format!("{} {}", head.quote, second.statement.quote);
+            head.end = second.statement.end;
+            if second.statement.kind == StatementKind::Direct {
+                head.kind = StatementKind::Direct;
+            }
+        }
+    }
 }
 
 /// A determiner, then two to four words in quote marks with no verb of the speaker's own
