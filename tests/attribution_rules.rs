@@ -685,3 +685,12 @@ fn two_sentences_quoted_around_a_cue_stay_two_statements() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn two_fragments_around_a_cue_joined_by_and_stay_two_statements() {
+    let said = read(
+        "We have a \"stronger hand,\" Olaf Scholz says, and \"new offers were made this morning\".",
+    );
+    assert_eq!(speaker_of(&said, "stronger hand"), "Olaf Scholz");
+    assert_eq!(speaker_of(&said, "new offers"), "Olaf Scholz");
+}

@@ -655,10 +655,20 @@ fn join_interrupted(out: &mut Vec<Piece>, placed: &[(usize, usize, usize)], toke
             && second.attribution == Attribution::Cue
             && first.cue == second.cue
             && first.mention == second.mention
+            // The speaker is named between the two parts: the attribution interrupts.
+            && first
+                .mention
+                .as_ref()
+                .is_some_and(|m| first.end < m.start && m.start < second.start)
             && !first.quote.trim_end().ends_with(['.', '!', '?'])
             && second.quote.starts_with(|c: char| c.is_lowercase())
             && (1..=8).contains(&between)
-            && tokens[a_close + 1..b_open].iter().all(|t| !t.is_quote());
+            && tokens[a_close + 1..b_open].iter().all(|t| !t.is_quote())
+            // A quoted sentence broken off, then picked up straight after the cue's comma
+            // (not `"...," she says, and "..."`: two fragments).
+            && first.kind == StatementKind::Direct
+            && tokens[b_open - 1].is_punct(',')
+            && !matches!(tokens[b_open - 2].lower.as_str(), "and" | "but" | "or");
         if joins {
             let second = out.remove(b);
             // The joined quote runs on into the next paragraph if its second part did.
