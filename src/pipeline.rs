@@ -12,6 +12,7 @@ use std::io::BufRead;
 use crate::error::Error;
 use crate::parse::{self, Pieces, SourceInfo};
 use crate::stance::Scorer;
+use crate::text::analysis::PostAnalysis;
 use crate::topics::Tagger;
 
 pub struct Pipeline {
@@ -146,14 +147,22 @@ impl Pipeline {
     }
 
     pub fn process(&self, document: Document) -> Processed {
+        // One analysis per post, read by every stage.
+        let analyses: Vec<PostAnalysis> = document
+            .posts
+            .iter()
+            .map(|p| PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())))
+            .collect();
         let mut statements: Vec<Vec<Statement>> = document
             .posts
             .iter()
-            .map(|p| self.extractor.extract(p))
+            .zip(&analyses)
+            .map(|(p, a)| self.extractor.extract(p, a))
             .collect();
         propagate_terms(&mut statements);
-        self.attributor.attribute(&document, &mut statements);
-        self.tagger.tag(&document, &mut statements);
+        self.attributor
+            .attribute(&document, &analyses, &mut statements);
+        self.tagger.tag(&document, &analyses, &mut statements);
         self.scorer.score_all(&mut statements);
         Processed {
             document,

@@ -17,9 +17,9 @@ pub use gazetteer::{Gazetteer, normalise_title};
 use crate::data::DataFiles;
 use crate::error::Result;
 use crate::model::{Attribution, Document, Gender, Post, Speaker, Statement, StatementKind};
-use crate::text::quotes;
+use crate::text::analysis::PostAnalysis;
 use crate::text::words::{CALENDAR, PREPOSITIONS, SENTENCE_OPENERS};
-use crate::text::{Token, TokenKind, fold, quote_marks, sentences, tokenize};
+use crate::text::{Token, TokenKind, fold, tokenize};
 
 pub struct Attributor {
     pub gazetteer: Gazetteer,
@@ -148,7 +148,13 @@ impl Attributor {
     }
 
     /// Attributes every statement of a document; `statements[i]` belongs to `doc.posts[i]`.
-    pub fn attribute(&self, doc: &Document, statements: &mut [Vec<Statement>]) {
+    /// `analyses[i]` is the shared analysis of `doc.posts[i]`.
+    pub fn attribute(
+        &self,
+        doc: &Document,
+        analyses: &[PostAnalysis],
+        statements: &mut [Vec<Statement>],
+    ) {
         let mut dc = DocumentContext {
             day: doc.published_on,
             ..DocumentContext::default()
@@ -159,14 +165,16 @@ impl Attributor {
         let names: Vec<Vec<Vec<NameAt>>> = doc
             .posts
             .iter()
-            .map(|post| {
+            .zip(analyses)
+            .map(|(post, analysis)| {
                 let mut starts = Vec::new();
                 let per_block = post
                     .blocks()
-                    .map(|block| {
+                    .zip(&analysis.blocks)
+                    .map(|(block, analysed)| {
                         let para = block.paragraph;
-                        let tokens = tokenize(&para.text, &quote_marks(&quotes::scan(&para.text)));
-                        let sents = sentences(&tokens);
+                        let tokens = &analysed.tokens;
+                        let sents = &analysed.sentences;
                         // Sentences of quoted speech are not narration: they do not push the
                         // names before them further away.
                         starts.extend(sents.iter().map(|r| {
@@ -175,11 +183,11 @@ impl Attributor {
                                 tokens[r.start].kind != TokenKind::QuoteOpen,
                             )
                         }));
-                        let mut found = self.gazetteer.names_in(&tokens);
+                        let mut found = self.gazetteer.names_in(tokens);
                         // "The Russian president", "the Kremlin": titles that name one
                         // holder on the post's day are antecedents as much as names are.
                         let day = post.published_at.map(|t| t.date_naive()).or(dc.day);
-                        for (i, len, holders) in self.gazetteer.titles_in(&tokens) {
+                        for (i, len, holders) in self.gazetteer.titles_in(tokens) {
                             let overlaps = found.iter().any(|&(j, l, _)| i < j + l && j < i + len);
                             let mut in_office = holders
                                 .iter()
@@ -200,7 +208,7 @@ impl Attributor {
                                     at: para.offset + tokens[i].start,
                                     actor: Some(idx),
                                     unlisted: None,
-                                    role: self.role_of(&tokens, sent, i, len),
+                                    role: self.role_of(tokens, sent, i, len),
                                     gender: Gender::Unknown,
                                 }
                             })
@@ -211,7 +219,7 @@ impl Attributor {
                             .filter_map(|n| n.actor.map(|_| n.at))
                             .map(|a| (a, a))
                             .collect();
-                        for (i, len, name) in self.unlisted_people(&para.text, &tokens, &sents) {
+                        for (i, len, name) in self.unlisted_people(&para.text, tokens, sents) {
                             let start = para.offset + tokens[i].start;
                             if taken.iter().any(|&(a, _)| {
                                 a >= start && a < para.offset + tokens[i + len - 1].end
@@ -223,13 +231,13 @@ impl Attributor {
                                 at: start,
                                 actor: None,
                                 unlisted: Some(name),
-                                role: self.role_of(&tokens, sent, i, len),
+                                role: self.role_of(tokens, sent, i, len),
                                 gender: Gender::Unknown,
                             });
                         }
                         // "He then turned to ...": a pronoun opening a sentence keeps its
                         // referent on the floor even where that sentence reports nothing.
-                        for r in &sents {
+                        for r in sents.iter() {
                             let mut k = r.start;
                             // "However, he ...", "Later, she ..."
                             if tokens.get(k + 1).is_some_and(|t| t.is_punct(','))

@@ -3,6 +3,13 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::model::{Mention, Paragraph, StatementKind};
 
+fn analyses(doc: &Document) -> Vec<PostAnalysis> {
+    doc.posts
+        .iter()
+        .map(|p| PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())))
+        .collect()
+}
+
 fn attributor() -> Attributor {
     Attributor::load(&DataFiles::embedded()).unwrap()
 }
@@ -83,7 +90,7 @@ impl Fixture {
 
     fn speakers(&self, statements: Vec<Statement>) -> Vec<Option<String>> {
         let mut lists = vec![statements];
-        attributor().attribute(&self.doc, &mut lists);
+        attributor().attribute(&self.doc, &analyses(&self.doc), &mut lists);
         lists
             .remove(0)
             .into_iter()
@@ -181,7 +188,7 @@ fn unknown_speaker_is_discovered_with_title_stripped() {
         ),
         f.statement("enough", Some("Tsahkna"), Attribution::Cue, 2),
     ]];
-    attributor().attribute(&f.doc, &mut lists);
+    attributor().attribute(&f.doc, &analyses(&f.doc), &mut lists);
     for s in &lists[0] {
         let sp = s.speaker.as_ref().unwrap();
         assert_eq!(sp.name, "Margus Tsahkna");

@@ -748,13 +748,13 @@ pub(super) fn opening_subject(
         from = colon + 1;
     }
     // An opening adverb set off by a comma: "However, ...", "Later, ...".
-    if tokens.get(from + 1).is_some_and(|t| t.is_punct(',')) && !tokens[from].cap {
-        from += 2;
-    } else if tokens.get(from + 1).is_some_and(|t| t.is_punct(','))
-        && matches!(
-            tokens[from].lower.as_str(),
-            "however" | "later" | "earlier" | "meanwhile" | "separately" | "still" | "yet"
-        )
+    if tokens.get(from + 1).is_some_and(|t| t.is_punct(','))
+        && (!tokens[from].cap
+            || tokens[from].lower.ends_with("ly")
+            || matches!(
+                tokens[from].lower.as_str(),
+                "however" | "later" | "earlier" | "meanwhile" | "separately" | "still" | "yet"
+            ))
     {
         from += 2;
     }

@@ -14,9 +14,10 @@ pub use cues::{CueKind, Cues};
 
 use crate::data::DataFiles;
 use crate::error::Result;
-use crate::model::{Attribution, Mention, Paragraph, Post, Statement, StatementKind};
-use crate::text::quotes::{self, QuoteSpan};
-use crate::text::{Token, TokenKind, fold, quote_marks, sentences, tokenize};
+use crate::model::{Attribution, Block, Mention, Paragraph, Post, Statement, StatementKind};
+use crate::text::analysis::{BlockAnalysis, PostAnalysis};
+use crate::text::quotes::QuoteSpan;
+use crate::text::{Token, TokenKind, fold};
 use frames::{DETERMINERS, Frame, colon_frame, dash_frame};
 
 pub struct Extractor {
@@ -59,8 +60,8 @@ const INTRO_NOUNS: &[&str] = &[
 ];
 
 /// One quoted span located in the tokens of its paragraph.
-struct Located {
-    span: QuoteSpan,
+struct Located<'a> {
+    span: &'a QuoteSpan,
     open_token: usize,
     /// Last token of the quote (its closing mark, or the paragraph's last token).
     close_token: usize,
@@ -80,7 +81,9 @@ impl Extractor {
         })
     }
 
-    pub fn extract(&self, post: &Post) -> Vec<Statement> {
+    /// The statements of a post, read from its shared analysis (`analysis.blocks[i]` is the
+    /// post's i-th block).
+    pub fn extract(&self, post: &Post, analysis: &PostAnalysis) -> Vec<Statement> {
         let blocks: Vec<_> = post.blocks().collect();
         let mut pieces: Vec<Piece> = Vec::new();
         let mut sentence_index = 0;
@@ -121,8 +124,8 @@ impl Extractor {
                         .starts_with(['"', '“', '„', '«'])
             });
             self.block(
-                block.paragraph,
-                block.is_title,
+                block,
+                &analysis.blocks[b],
                 next_reopens,
                 &mut sentence_index,
                 &mut pending,
@@ -141,24 +144,25 @@ impl Extractor {
 
     fn block(
         &self,
-        para: &Paragraph,
-        is_title: bool,
+        block: &Block,
+        analysed: &BlockAnalysis,
         next_reopens: bool,
         sentence_index: &mut usize,
         pending: &mut Option<Intro>,
         out: &mut Vec<Piece>,
     ) {
+        let (para, is_title) = (block.paragraph, block.is_title);
         // "X said:" closing the paragraph before: this one holds X's words.
         let text = para.text.as_str();
-        let spans = quotes::scan(text);
-        let tokens = tokenize(text, &quote_marks(&spans));
+        let spans = &analysed.spans;
+        let tokens = &analysed.tokens;
         let intro = pending
             .take()
             .filter(|_| !is_title)
-            .filter(|i| i.taken == 0 || self.continues_block(i, text, &tokens, spans.is_empty()));
+            .filter(|i| i.taken == 0 || self.continues_block(i, text, tokens, spans.is_empty()));
         let said_before = intro.as_ref().map(|i| (i.who.clone(), i.cue.clone()));
         let located: Vec<Located> = spans
-            .into_iter()
+            .iter()
             .filter_map(|span| {
                 let open_token = tokens.binary_search_by_key(&span.open, |t| t.start).ok()?;
                 let close_token = match span.close {
@@ -223,11 +227,11 @@ impl Extractor {
         }
         if pending.is_none()
             && !is_title
-            && let Some(i) = self.statement_intro(para, &tokens)
+            && let Some(i) = self.statement_intro(para, tokens)
         {
             *pending = Some(i);
         }
-        let all_sentences = sentences(&tokens);
+        let all_sentences = analysed.sentences.clone();
         let sentence_count = all_sentences.len();
         let mut first_quote = 0;
         for (n, sent) in all_sentences.into_iter().enumerate() {
@@ -238,12 +242,12 @@ impl Extractor {
             }
             let byte_range = tokens[sent.start].start..tokens[sent.end - 1].end;
             let context = &text[byte_range.clone()];
-            let mut frames = self.frames(&tokens, sent.clone(), &in_quote);
+            let mut frames = self.frames(tokens, sent.clone(), &in_quote);
             // A headline, or a line set as one in the body ("'Not up to us' - Macron"),
             // names its speaker after a dash or before a colon.
             if is_title || (sentence_count == 1 && headline_like(text)) {
                 // "Headline – Sky News": the site's name, not a speaker.
-                frames.extend(dash_frame(&tokens, sent.clone(), &in_quote).filter(|f| {
+                frames.extend(dash_frame(tokens, sent.clone(), &in_quote).filter(|f| {
                     f.subject.as_ref().is_none_or(|r| {
                         !tokens[r.clone()]
                             .iter()
@@ -251,7 +255,7 @@ impl Extractor {
                     })
                 }));
                 if frames.is_empty() {
-                    frames.extend(colon_frame(&tokens, sent.clone(), &in_quote));
+                    frames.extend(colon_frame(tokens, sent.clone(), &in_quote));
                 }
             }
             while first_quote < located.len() && located[first_quote].open_token < sent.start {
@@ -273,8 +277,8 @@ impl Extractor {
                     .find(|f| f.opens_next || (ends_in_colon && f.subject.is_some()))
             {
                 *pending = f.subject.as_ref().map(|s| Intro {
-                    who: mention(para, &tokens, s.clone()),
-                    cue: cue_text(text, &tokens, &f.cue),
+                    who: mention(para, tokens, s.clone()),
+                    cue: cue_text(text, tokens, &f.cue),
                     statement: false,
                     taken: 0,
                 });
@@ -301,22 +305,22 @@ impl Extractor {
             for (qi, q) in &quotes_here {
                 let inner = q.span.inner.clone();
                 let quote_text = &text[inner.clone()];
-                let kind = quote_kind(&tokens, sent.clone(), q, quote_text);
+                let kind = quote_kind(tokens, sent.clone(), q, quote_text);
                 let mut statement = base(kind, quote_text, inner);
-                if self.term_marked(&tokens, sent.start, q.open_token) {
+                if self.term_marked(tokens, sent.start, q.open_token) {
                     statement.kind = StatementKind::Term;
                     statement.attribution = Attribution::Term;
                     // Marked as a label by the text itself: a label wherever it is quoted.
                     statement.cue = Some(MARKED_LABEL.into());
-                } else if let Some(owner) = self.possessive_owner(&tokens, sent.clone(), q) {
+                } else if let Some(owner) = self.possessive_owner(tokens, sent.clone(), q) {
                     // `Stubb's "glass half full" remark`: the words of the one whose remark it is.
                     statement.attribution = Attribution::Cue;
                     statement.cue = Some(cue_text(
                         text,
-                        &tokens,
+                        tokens,
                         &(q.close_token + 1..q.close_token + 2),
                     ));
-                    let m = mention(para, &tokens, owner);
+                    let m = mention(para, tokens, owner);
                     let bare = crate::text::strip_possessive(&m.text).len();
                     statement.mention = Some(Mention {
                         text: m.text[..bare].to_string(),
@@ -329,14 +333,14 @@ impl Extractor {
                     } else {
                         Attribution::Cue
                     };
-                    statement.cue = Some(cue_text(text, &tokens, &frame.cue));
+                    statement.cue = Some(cue_text(text, tokens, &frame.cue));
                     statement.mention = frame
                         .subject
                         .as_ref()
-                        .map(|s| mention(para, &tokens, s.clone()));
+                        .map(|s| mention(para, tokens, s.clone()));
                 } else if !frames.is_empty() {
                     statement.attribution = Attribution::Unclaimed;
-                } else if stands_alone(&tokens, sent.clone(), q) {
+                } else if stands_alone(tokens, sent.clone(), q) {
                     statement.attribution = Attribution::Standalone;
                     if let (0, Some((who, cue))) = (n, &said_before) {
                         statement.attribution = Attribution::Cue;
@@ -344,12 +348,12 @@ impl Extractor {
                         statement.cue = Some(cue.clone());
                     }
                 } else if let Some(subject) =
-                    frames::opening_subject(&tokens, sent.clone(), q.open_token)
+                    frames::opening_subject(tokens, sent.clone(), q.open_token)
                 {
                     // "The minister made repeated references to the "deal we signed"": a
                     // fragment quoted in a sentence about someone is likely theirs. Attribution
                     // takes the subject only if it turns out to be a speaker.
-                    statement.mention = Some(mention(para, &tokens, subject));
+                    statement.mention = Some(mention(para, tokens, subject));
                 }
                 // `a "reassurance force"`, `the "coalition of the willing"`: a short noun phrase
                 // in quote marks that no cue gives to anyone is a label, not a statement.
@@ -357,14 +361,14 @@ impl Extractor {
                     statement.attribution,
                     Attribution::Unscoped | Attribution::Unclaimed
                 ) && statement.kind == StatementKind::Partial
-                    && label_shaped(&tokens, q, quote_text);
+                    && label_shaped(tokens, q, quote_text);
                 placed.push((out.len(), q.open_token, q.close_token));
                 out.push(Piece {
                     statement,
                     continues: *qi == last_quote && q.span.close.is_none() && next_reopens,
                 });
             }
-            join_interrupted(out, &placed, &tokens);
+            join_interrupted(out, &placed, tokens);
             // Reported speech: a cue whose words carry no quote of their own.
             for frame in &frames {
                 if frame.kind == CueKind::Question {
@@ -380,7 +384,7 @@ impl Extractor {
                 if (scope.start..scope.end).any(|i| in_quote[i]) {
                     continue;
                 }
-                let Some(range) = clause_bytes(&tokens, scope.clone()) else {
+                let Some(range) = clause_bytes(tokens, scope.clone()) else {
                     continue;
                 };
                 // Unquoted words in the first person, before "..., said Putin." or after
@@ -416,11 +420,11 @@ impl Extractor {
                 };
                 let mut statement = base(kind, &text[range.clone()], range);
                 statement.attribution = Attribution::Cue;
-                statement.cue = Some(cue_text(text, &tokens, &frame.cue));
+                statement.cue = Some(cue_text(text, tokens, &frame.cue));
                 statement.mention = frame
                     .subject
                     .as_ref()
-                    .map(|s| mention(para, &tokens, s.clone()));
+                    .map(|s| mention(para, tokens, s.clone()));
                 out.push(Piece {
                     statement,
                     continues: false,

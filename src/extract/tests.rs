@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::Paragraph;
+use crate::text::analysis::PostAnalysis;
 
 fn post(title: Option<&str>, paragraphs: &[&str]) -> Post {
     let mut offset = 0;
@@ -16,9 +17,11 @@ fn post(title: Option<&str>, paragraphs: &[&str]) -> Post {
 }
 
 fn run(title: Option<&str>, paragraphs: &[&str]) -> Vec<Statement> {
-    Extractor::load(&DataFiles::embedded())
-        .unwrap()
-        .extract(&post(title, paragraphs))
+    let p = post(title, paragraphs);
+    Extractor::load(&DataFiles::embedded()).unwrap().extract(
+        &p,
+        &PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())),
+    )
 }
 
 fn quoted(statements: &[Statement]) -> Vec<&Statement> {

@@ -12,6 +12,9 @@ use crate::model::{Document, Paragraph, Post};
 
 pub struct LiveText;
 
+/// A line of the page with the byte offset where it starts.
+type Line<'a> = (usize, &'a str);
+
 /// How many lines at the top may hold the page's date.
 const HEADER_LINES: usize = 15;
 /// How far down a line that is only a date is looked for when the top has none.
@@ -142,7 +145,7 @@ impl Format for LiveText {
         );
         for (k, (i, stamp)) in starts.iter().enumerate() {
             let end = starts.get(k + 1).map_or(all.len(), |(j, _)| *j);
-            let (content, dropped): (Vec<(usize, &str)>, Vec<(usize, &str)>) = all[i + 1..end]
+            let (content, dropped): (Vec<Line>, Vec<Line>) = all[i + 1..end]
                 .iter()
                 .filter(|(_, l)| !l.trim().is_empty())
                 .partition(|(_, l)| !is_furniture(l) && post_stamp(l).is_none());

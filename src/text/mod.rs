@@ -2,6 +2,7 @@
 //! are); gives word tokens with byte offsets and the sentences they form. Knows English
 //! punctuation, nothing about speakers or topics.
 
+pub mod analysis;
 pub mod phrases;
 pub mod quotes;
 pub mod words;

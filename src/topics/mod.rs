@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 use crate::data::{DataFiles, list};
 use crate::error::{Error, Result};
 use crate::model::{Document, Stance, Statement, Topic, TopicStance};
+use crate::text::analysis::PostAnalysis;
 use crate::text::phrases::{PhraseSet, stems};
-use crate::text::quotes::scan;
-use crate::text::{fold, quote_marks, sentences, tokenize};
+use crate::text::{fold, tokenize};
 
 /// How far back, in sentences, a statement may borrow the topic of its post.
 const CARRY_REACH: usize = 3;
@@ -85,16 +85,22 @@ impl Tagger {
             .collect()
     }
 
-    pub fn tag(&self, doc: &Document, statements: &mut [Vec<Statement>]) {
-        for (post, list) in doc.posts.iter().zip(statements.iter_mut()) {
+    /// Tags every statement of a document; `analyses[i]` is the shared analysis of
+    /// `doc.posts[i]`.
+    pub fn tag(
+        &self,
+        doc: &Document,
+        analyses: &[PostAnalysis],
+        statements: &mut [Vec<Statement>],
+    ) {
+        for ((post, analysis), list) in doc.posts.iter().zip(analyses).zip(statements.iter_mut()) {
             let mut sentences_of_post = Vec::new();
             let mut index = 0;
-            for block in post.blocks() {
-                let text = &block.paragraph.text;
-                let tokens = tokenize(text, &quote_marks(&scan(text)));
-                let words = stems(&tokens);
+            for (block, analysed) in post.blocks().zip(&analysis.blocks) {
+                let tokens = &analysed.tokens;
+                let words = stems(tokens);
                 let found = self.cues.find_all(&words);
-                for range in sentences(&tokens) {
+                for range in analysed.sentences.iter().cloned() {
                     index = if block.is_title { 0 } else { index + 1 };
                     let (a, b) = (tokens[range.start].start, tokens[range.end - 1].end);
                     let named: Vec<(usize, usize)> = found

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::{Attribution, Paragraph, Post, StatementKind};
+use crate::text::analysis::PostAnalysis;
 
 fn tagger() -> Tagger {
     Tagger::load(&DataFiles::embedded()).unwrap()
@@ -84,7 +85,12 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
         statement(&doc, "workable", 2),
         statement(&doc, "fine", 5),
     ]];
-    tagger().tag(&doc, &mut lists);
+    let analyses: Vec<PostAnalysis> = doc
+        .posts
+        .iter()
+        .map(|p| PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())))
+        .collect();
+    tagger().tag(&doc, &analyses, &mut lists);
     let topics: Vec<Vec<String>> = lists[0]
         .iter()
         .map(|s| s.topics.iter().map(|t| t.topic.clone()).collect())
