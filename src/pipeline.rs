@@ -147,22 +147,24 @@ impl Pipeline {
     }
 
     pub fn process(&self, document: Document) -> Processed {
-        // One analysis per post, read by every stage.
-        let analyses: Vec<PostAnalysis> = document
-            .posts
-            .iter()
-            .map(|p| PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())))
-            .collect();
-        let mut statements: Vec<Vec<Statement>> = document
-            .posts
-            .iter()
-            .zip(&analyses)
-            .map(|(p, a)| self.extractor.extract(p, a))
-            .collect();
+        // One analysis per post, read by every stage that needs the words, then dropped:
+        // what the document-wide passes need of it is small (names, topic sentences).
+        let mut statements = Vec::with_capacity(document.posts.len());
+        let mut names = Vec::with_capacity(document.posts.len());
+        let mut sentences = Vec::with_capacity(document.posts.len());
+        for post in &document.posts {
+            let analysis = PostAnalysis::new(post.blocks().map(|b| b.paragraph.text.as_str()));
+            statements.push(self.extractor.extract(post, &analysis));
+            names.push(
+                self.attributor
+                    .names(post, &analysis, document.published_on),
+            );
+            sentences.push(self.tagger.sentences(post, &analysis));
+        }
         propagate_terms(&mut statements);
         self.attributor
-            .attribute(&document, &analyses, &mut statements);
-        self.tagger.tag(&document, &analyses, &mut statements);
+            .attribute(&document, &names, &mut statements);
+        self.tagger.tag(&sentences, &mut statements);
         self.scorer.score_all(&mut statements);
         Processed {
             document,

@@ -1,7 +1,8 @@
 //! The known actors compiled for lookup: names and aliases by their words, titles and roles
 //! by their normalised wording, and single-word names for close spellings.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 
@@ -34,6 +35,16 @@ pub struct Gazetteer {
     by_name: HashMap<String, usize>,
     /// First words of the titles, so a scan for them skips every other word cheaply.
     title_starts: HashSet<String>,
+    /// A body's wordings ("foreign ministry", "ministry of foreign affairs") -> the body.
+    body_forms: HashMap<String, usize>,
+    /// (body, country code) -> the actor made for that country's body.
+    body_actors: HashMap<(usize, String), usize>,
+    /// Body -> the actors made for it, one a country.
+    body_holders: Vec<Vec<usize>>,
+    /// A country's normalised names and adjectives -> its code.
+    country_forms: HashMap<String, String>,
+    /// 0..actors.len(), to lend one-actor slices.
+    identity: Vec<usize>,
 }
 
 /// Lower case, no determiner, no possessive: "The ECB's president" -> "ecb president".
@@ -67,10 +78,10 @@ fn words(s: &str) -> Vec<String> {
 
 impl Gazetteer {
     pub fn load(data: &DataFiles) -> Result<Self> {
-        let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
-        let mut journalist_words = HashSet::new();
-        let mut organisation_words = HashSet::new();
-        let mut description_words = HashSet::new();
+        let mut synonyms: HashMap<String, Vec<String>> = HashMap::default();
+        let mut journalist_words = HashSet::default();
+        let mut organisation_words = HashSet::default();
+        let mut description_words = HashSet::default();
         for (_, row) in data.records("roles.csv")? {
             let role = fold(row.get(0).unwrap_or(""));
             let syn: Vec<String> = list(row.get(1)).iter().map(|s| fold(s)).collect();
@@ -85,12 +96,12 @@ impl Gazetteer {
                 synonyms.entry(role).or_default().extend(syn);
             }
         }
-        let mut countries: HashMap<String, Vec<String>> = HashMap::new();
+        let mut countries: HashMap<String, Vec<String>> = HashMap::default();
         // (code, the adjective that names its bodies) in file order, for bodies.csv.
         let mut adjectives: Vec<(String, String)> = Vec::new();
-        let mut capitals: HashMap<String, Vec<String>> = HashMap::new();
-        let mut places = HashSet::new();
-        let mut country_of_place: HashMap<String, String> = HashMap::new();
+        let mut capitals: HashMap<String, Vec<String>> = HashMap::default();
+        let mut places = HashSet::default();
+        let mut country_of_place: HashMap<String, String> = HashMap::default();
         for (_, row) in data.records("countries.csv")? {
             let code = row.get(0).unwrap_or("").to_string();
             if let Some(adjective) = list(row.get(2)).first() {
@@ -149,6 +160,12 @@ impl Gazetteer {
             .iter()
             .flat_map(|a| a.aliases.iter().map(|x| fold(x)))
             .collect();
+        // The bodies' wordings are matched structurally ("{country} {form}", "{form} of
+        // {country}") rather than as one title per country and wording: tens of thousands of
+        // keys built at every start for a few lookups.
+        let mut body_forms: HashMap<String, usize> = HashMap::default();
+        let mut body_actors: HashMap<(usize, String), usize> = HashMap::default();
+        let mut body_holders: Vec<Vec<usize>> = Vec::new();
         for (line, row) in data.records("bodies.csv")? {
             let body = row.get(0).unwrap_or("").trim().to_string();
             if body.is_empty() {
@@ -158,7 +175,11 @@ impl Gazetteer {
                     message: "a body needs a name".into(),
                 });
             }
-            let forms = list(row.get(1));
+            let b = body_holders.len();
+            body_holders.push(Vec::new());
+            for form in list(row.get(1)) {
+                body_forms.insert(normalise_title(&form), b);
+            }
             for (code, adjective) in &adjectives {
                 // Blocs have institutions of their own, listed in actors.csv.
                 if matches!(code.as_str(), "EU" | "NATO" | "UN") {
@@ -180,12 +201,14 @@ impl Gazetteer {
                 } else {
                     Vec::new()
                 };
+                body_actors.insert((b, code.clone()), actors.len());
+                body_holders[b].push(actors.len());
                 actors.push(Actor {
                     name,
                     kind: ActorKind::Organisation,
                     aliases,
                     titles: Vec::new(),
-                    roles: forms.clone(),
+                    roles: Vec::new(),
                     gender: Gender::Neuter,
                     country: Some(code.clone()),
                     wikidata: None,
@@ -196,19 +219,28 @@ impl Gazetteer {
         }
         let mut g = Gazetteer {
             actors,
-            names: HashMap::new(),
+            names: HashMap::default(),
             single_words: Vec::new(),
-            titles: HashMap::new(),
-            roles: HashMap::new(),
-            title_words: HashSet::new(),
+            titles: HashMap::default(),
+            roles: HashMap::default(),
+            title_words: HashSet::default(),
             places,
             country_of_place,
             journalist_words,
             organisation_words,
             description_words,
-            by_name: HashMap::new(),
-            title_starts: HashSet::new(),
+            by_name: HashMap::default(),
+            title_starts: HashSet::default(),
+            body_forms,
+            body_actors,
+            body_holders,
+            country_forms: countries
+                .iter()
+                .flat_map(|(code, forms)| forms.iter().map(move |f| (f.clone(), code.clone())))
+                .collect(),
+            identity: Vec::new(),
         };
+        g.identity = (0..g.actors.len()).collect();
         g.by_name = g
             .actors
             .iter()
@@ -225,7 +257,7 @@ impl Gazetteer {
         countries: &HashMap<String, Vec<String>>,
     ) {
         // A surname names an actor alone only when no other actor shares it.
-        let mut surname_count: HashMap<String, usize> = HashMap::new();
+        let mut surname_count: HashMap<String, usize> = HashMap::default();
         for a in &self.actors {
             if let Some(last) = words(&a.name).last() {
                 *surname_count.entry(last.clone()).or_default() += 1;
@@ -281,6 +313,7 @@ impl Gazetteer {
         self.title_starts = self
             .titles
             .keys()
+            .chain(self.country_forms.keys())
             .filter_map(|t| t.split(' ').next())
             .map(str::to_string)
             .collect();
@@ -375,7 +408,12 @@ impl Gazetteer {
         let mut i = 0;
         let mut key = String::new();
         while i < tokens.len() {
-            if tokens[i].kind != TokenKind::Word || !self.title_starts.contains(tokens[i].base()) {
+            // Titles of one holder open with a capital in running text ("Russian president",
+            // "the Kremlin"): other words are not looked up.
+            if tokens[i].kind != TokenKind::Word
+                || !tokens[i].cap
+                || !self.title_starts.contains(tokens[i].base())
+            {
                 i += 1;
                 continue;
             }
@@ -392,8 +430,8 @@ impl Gazetteer {
                     }
                     key.push_str(t.base());
                 }
-                if let Some(list) = self.titles.get(key.as_str()) {
-                    hit = Some((i, len, list.as_slice()));
+                if let Some(list) = self.title(&key) {
+                    hit = Some((i, len, list));
                     break;
                 }
             }
@@ -427,11 +465,43 @@ impl Gazetteer {
     }
 
     pub fn title(&self, normalised: &str) -> Option<&[usize]> {
-        self.titles.get(normalised).map(Vec::as_slice)
+        self.titles
+            .get(normalised)
+            .map(Vec::as_slice)
+            .or_else(|| self.body_title(normalised))
+    }
+
+    /// A country's body: "russian foreign ministry", "russia defence ministry", "ministry of
+    /// foreign affairs of japan".
+    fn body_title(&self, normalised: &str) -> Option<&[usize]> {
+        let hit = |form: &str, country: &str| {
+            let b = *self.body_forms.get(form)?;
+            let code = self.country_forms.get(country)?;
+            let a = *self.body_actors.get(&(b, code.clone()))?;
+            Some(&self.identity[a..a + 1])
+        };
+        if let Some(found) = normalised
+            .rsplit_once(" of ")
+            .and_then(|(form, country)| hit(form, country))
+        {
+            return Some(found);
+        }
+        let mut cut = 0;
+        for _ in 0..3 {
+            cut += normalised[cut..].find(' ')? + 1;
+            if let Some(found) = hit(&normalised[cut..], normalised[..cut].trim_end()) {
+                return Some(found);
+            }
+        }
+        None
     }
 
     pub fn role(&self, normalised: &str) -> Option<&[usize]> {
-        self.roles.get(normalised).map(Vec::as_slice)
+        self.roles.get(normalised).map(Vec::as_slice).or_else(|| {
+            self.body_forms
+                .get(normalised)
+                .map(|&b| self.body_holders[b].as_slice())
+        })
     }
 
     pub fn is_title_word(&self, folded: &str) -> bool {

@@ -7,7 +7,8 @@
 
 mod gazetteer;
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -88,6 +89,14 @@ impl Role {
     }
 }
 
+/// What attribution reads of a post before the document pass: its names by block, and
+/// where its sentences start (with whether each is narration rather than quoted speech).
+#[derive(Debug, Clone, Default)]
+pub struct PostNames {
+    blocks: Vec<Vec<NameAt>>,
+    sentence_starts: Vec<(usize, bool)>,
+}
+
 /// A known name (or a pronoun opening a sentence, `actor` None, with its gender) where the
 /// text meets it.
 #[derive(Debug, Clone)]
@@ -132,7 +141,7 @@ impl Attributor {
     pub fn load(data: &DataFiles) -> Result<Self> {
         Ok(Attributor {
             gazetteer: Gazetteer::load(data)?,
-            fuzzy_cache: Mutex::new(HashMap::new()),
+            fuzzy_cache: Mutex::new(HashMap::default()),
         })
     }
 
@@ -147,129 +156,130 @@ impl Attributor {
         )
     }
 
-    /// Attributes every statement of a document; `statements[i]` belongs to `doc.posts[i]`.
-    /// `analyses[i]` is the shared analysis of `doc.posts[i]`.
+    /// The names of one post, read from its shared analysis: known actors, titles naming one
+    /// holder, unlisted people and sentence-opening pronouns, each with its part in its
+    /// sentence. Small enough to keep for a whole document once the analysis is dropped.
+    pub fn names(&self, post: &Post, analysis: &PostAnalysis, day: Option<NaiveDate>) -> PostNames {
+        let mut starts = Vec::new();
+        let day = post.published_at.map(|t| t.date_naive()).or(day);
+        let blocks = post
+            .blocks()
+            .zip(&analysis.blocks)
+            .map(|(block, analysed)| {
+                let para = block.paragraph;
+                let tokens = &analysed.tokens;
+                let sents = &analysed.sentences;
+                // Sentences of quoted speech are not narration: they do not push the
+                // names before them further away.
+                starts.extend(sents.iter().map(|r| {
+                    (
+                        para.offset + tokens[r.start].start,
+                        tokens[r.start].kind != TokenKind::QuoteOpen,
+                    )
+                }));
+                let mut found = self.gazetteer.names_in(tokens);
+                // "The Russian president", "the Kremlin": titles that name one
+                // holder on the post's day are antecedents as much as names are.
+                for (i, len, holders) in self.gazetteer.titles_in(tokens) {
+                    let overlaps = found.iter().any(|&(j, l, _)| i < j + l && j < i + len);
+                    let mut in_office = holders
+                        .iter()
+                        .filter(|&&h| self.gazetteer.actors[h].in_office(day));
+                    if let (Some(&h), None, false) = (in_office.next(), in_office.next(), overlaps)
+                    {
+                        found.push((i, len, h));
+                    }
+                }
+                found.sort_unstable();
+                let mut at: Vec<NameAt> = found
+                    .into_iter()
+                    .map(|(i, len, idx)| {
+                        let sent = sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
+                        NameAt {
+                            at: para.offset + tokens[i].start,
+                            actor: Some(idx),
+                            unlisted: None,
+                            role: self.role_of(tokens, sent, i, len),
+                            gender: Gender::Unknown,
+                        }
+                    })
+                    .collect();
+                // People the text names who are not in actors.csv: antecedents too.
+                let taken: Vec<(usize, usize)> = at
+                    .iter()
+                    .filter_map(|n| n.actor.map(|_| n.at))
+                    .map(|a| (a, a))
+                    .collect();
+                for (i, len, name) in self.unlisted_people(&para.text, tokens, sents) {
+                    let start = para.offset + tokens[i].start;
+                    if taken
+                        .iter()
+                        .any(|&(a, _)| a >= start && a < para.offset + tokens[i + len - 1].end)
+                    {
+                        continue;
+                    }
+                    let sent = sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
+                    at.push(NameAt {
+                        at: start,
+                        actor: None,
+                        unlisted: Some(name),
+                        role: self.role_of(tokens, sent, i, len),
+                        gender: Gender::Unknown,
+                    });
+                }
+                // "He then turned to ...": a pronoun opening a sentence keeps its
+                // referent on the floor even where that sentence reports nothing.
+                for r in sents.iter() {
+                    let mut k = r.start;
+                    // "However, he ...", "Later, she ..."
+                    if tokens.get(k + 1).is_some_and(|t| t.is_punct(','))
+                        && tokens[k].kind == TokenKind::Word
+                        && k + 2 < r.end
+                    {
+                        k += 2;
+                    }
+                    let gender = match tokens.get(k).map(|t| t.lower.as_str()) {
+                        Some("he") => Gender::Male,
+                        Some("she") => Gender::Female,
+                        _ => continue,
+                    };
+                    if k < r.end {
+                        at.push(NameAt {
+                            at: para.offset + tokens[k].start,
+                            actor: None,
+                            unlisted: None,
+                            role: Role::Subject,
+                            gender,
+                        });
+                    }
+                }
+                at.sort_by_key(|n| n.at);
+                at
+            })
+            .collect();
+        PostNames {
+            blocks,
+            sentence_starts: starts,
+        }
+    }
+
+    /// Attributes every statement of a document; `statements[i]` belongs to `doc.posts[i]`,
+    /// `names[i]` is what `names` read in it.
     pub fn attribute(
         &self,
         doc: &Document,
-        analyses: &[PostAnalysis],
+        names: &[PostNames],
         statements: &mut [Vec<Statement>],
     ) {
         let mut dc = DocumentContext {
             day: doc.published_on,
             ..DocumentContext::default()
         };
-        // Known names in every paragraph, read once: they count towards salience here and
-        // become antecedents as each post is read.
-        let mut sentence_starts: Vec<Vec<(usize, bool)>> = Vec::with_capacity(doc.posts.len());
-        let names: Vec<Vec<Vec<NameAt>>> = doc
-            .posts
+        for idx in names
             .iter()
-            .zip(analyses)
-            .map(|(post, analysis)| {
-                let mut starts = Vec::new();
-                let per_block = post
-                    .blocks()
-                    .zip(&analysis.blocks)
-                    .map(|(block, analysed)| {
-                        let para = block.paragraph;
-                        let tokens = &analysed.tokens;
-                        let sents = &analysed.sentences;
-                        // Sentences of quoted speech are not narration: they do not push the
-                        // names before them further away.
-                        starts.extend(sents.iter().map(|r| {
-                            (
-                                para.offset + tokens[r.start].start,
-                                tokens[r.start].kind != TokenKind::QuoteOpen,
-                            )
-                        }));
-                        let mut found = self.gazetteer.names_in(tokens);
-                        // "The Russian president", "the Kremlin": titles that name one
-                        // holder on the post's day are antecedents as much as names are.
-                        let day = post.published_at.map(|t| t.date_naive()).or(dc.day);
-                        for (i, len, holders) in self.gazetteer.titles_in(tokens) {
-                            let overlaps = found.iter().any(|&(j, l, _)| i < j + l && j < i + len);
-                            let mut in_office = holders
-                                .iter()
-                                .filter(|&&h| self.gazetteer.actors[h].in_office(day));
-                            if let (Some(&h), None, false) =
-                                (in_office.next(), in_office.next(), overlaps)
-                            {
-                                found.push((i, len, h));
-                            }
-                        }
-                        found.sort_unstable();
-                        let mut at: Vec<NameAt> = found
-                            .into_iter()
-                            .map(|(i, len, idx)| {
-                                let sent =
-                                    sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
-                                NameAt {
-                                    at: para.offset + tokens[i].start,
-                                    actor: Some(idx),
-                                    unlisted: None,
-                                    role: self.role_of(tokens, sent, i, len),
-                                    gender: Gender::Unknown,
-                                }
-                            })
-                            .collect();
-                        // People the text names who are not in actors.csv: antecedents too.
-                        let taken: Vec<(usize, usize)> = at
-                            .iter()
-                            .filter_map(|n| n.actor.map(|_| n.at))
-                            .map(|a| (a, a))
-                            .collect();
-                        for (i, len, name) in self.unlisted_people(&para.text, tokens, sents) {
-                            let start = para.offset + tokens[i].start;
-                            if taken.iter().any(|&(a, _)| {
-                                a >= start && a < para.offset + tokens[i + len - 1].end
-                            }) {
-                                continue;
-                            }
-                            let sent = sents.iter().find(|r| r.contains(&i)).map_or(0, |r| r.start);
-                            at.push(NameAt {
-                                at: start,
-                                actor: None,
-                                unlisted: Some(name),
-                                role: self.role_of(tokens, sent, i, len),
-                                gender: Gender::Unknown,
-                            });
-                        }
-                        // "He then turned to ...": a pronoun opening a sentence keeps its
-                        // referent on the floor even where that sentence reports nothing.
-                        for r in sents.iter() {
-                            let mut k = r.start;
-                            // "However, he ...", "Later, she ..."
-                            if tokens.get(k + 1).is_some_and(|t| t.is_punct(','))
-                                && tokens[k].kind == TokenKind::Word
-                                && k + 2 < r.end
-                            {
-                                k += 2;
-                            }
-                            let gender = match tokens.get(k).map(|t| t.lower.as_str()) {
-                                Some("he") => Gender::Male,
-                                Some("she") => Gender::Female,
-                                _ => continue,
-                            };
-                            if k < r.end {
-                                at.push(NameAt {
-                                    at: para.offset + tokens[k].start,
-                                    actor: None,
-                                    unlisted: None,
-                                    role: Role::Subject,
-                                    gender,
-                                });
-                            }
-                        }
-                        at.sort_by_key(|n| n.at);
-                        at
-                    })
-                    .collect();
-                sentence_starts.push(starts);
-                per_block
-            })
-            .collect();
-        for idx in names.iter().flatten().flatten().filter_map(|n| n.actor) {
+            .flat_map(|n| n.blocks.iter().flatten())
+            .filter_map(|n| n.actor)
+        {
             *dc.salience.entry(idx).or_default() += 1;
         }
         // Names with their titles first, so a headline's "union leader says" finds the
@@ -290,17 +300,17 @@ impl Attributor {
                 }
             }
         }
-        for (((post, list), names), starts) in doc
-            .posts
-            .iter()
-            .zip(statements.iter_mut())
-            .zip(&names)
-            .zip(sentence_starts)
-        {
+        for ((post, list), names) in doc.posts.iter().zip(statements.iter_mut()).zip(names) {
             if let Some(day) = post.published_at.map(|t| t.date_naive()) {
                 dc.day = Some(day);
             }
-            self.attribute_post(post, list, names, starts, &mut dc);
+            self.attribute_post(
+                post,
+                list,
+                &names.blocks,
+                names.sentence_starts.clone(),
+                &mut dc,
+            );
         }
         if !dc.labels.is_empty() {
             for s in statements.iter_mut().flatten() {

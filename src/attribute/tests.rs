@@ -3,10 +3,15 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::model::{Mention, Paragraph, StatementKind};
 
-fn analyses(doc: &Document) -> Vec<PostAnalysis> {
+/// What attribution reads of each post, from the post's shared analysis.
+fn analyses(doc: &Document) -> Vec<PostNames> {
+    let a = attributor();
     doc.posts
         .iter()
-        .map(|p| PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())))
+        .map(|p| {
+            let analysis = PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str()));
+            a.names(p, &analysis, doc.published_on)
+        })
         .collect()
 }
 

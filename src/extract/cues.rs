@@ -1,6 +1,7 @@
 //! The reporting cues of `data/speech_cues.csv`, compiled for matching on tokens.
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::data::DataFiles;
 use crate::error::{Error, Result};

@@ -721,7 +721,7 @@ fn label_shaped(tokens: &[Token], q: &Located, quote_text: &str) -> bool {
 /// A short line without the full stop of running text: a headline or a crosshead.
 fn headline_like(text: &str) -> bool {
     let t = text.trim();
-    t.split_whitespace().count() <= 20 && !t.ends_with(['.', '!', '?', ':', ',', ';'])
+    !t.ends_with(['.', '!', '?', ':', ',', ';']) && t.split_whitespace().count() <= 20
 }
 
 /// The sentence is the quote and nothing else but punctuation.

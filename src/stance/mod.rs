@@ -11,7 +11,8 @@
 
 mod aggregate;
 
-use std::collections::{HashMap, HashSet};
+// Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use aggregate::{Evidence, Shift, Verdict, aggregate};
 
@@ -84,7 +85,7 @@ impl Scorer {
             };
             cues.add(phrase, cue);
         }
-        let mut parties = HashSet::new();
+        let mut parties = HashSet::default();
         for (_, row) in data.records("countries.csv")? {
             for name in list(row.get(1)).iter().chain(&list(row.get(2))) {
                 parties.insert(stem(&fold(name)));
@@ -105,7 +106,7 @@ impl Scorer {
     pub fn score_all(&self, statements: &mut [Vec<Statement>]) {
         for list in statements.iter_mut() {
             // Statements of one sentence share its cues: read each sentence once per speaker.
-            let mut cache: HashMap<(usize, usize, Option<String>), Vec<Found>> = HashMap::new();
+            let mut cache: HashMap<(usize, usize, Option<String>), Vec<Found>> = HashMap::default();
             for s in list.iter_mut() {
                 self.score_with(s, &mut cache);
             }
@@ -113,7 +114,7 @@ impl Scorer {
     }
 
     pub fn score(&self, s: &mut Statement) {
-        self.score_with(s, &mut HashMap::new());
+        self.score_with(s, &mut HashMap::default());
     }
 
     fn score_with(

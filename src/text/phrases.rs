@@ -1,7 +1,8 @@
 //! Word phrases matched on tokens: "boots on the ground", "negotiat*" (a word prefix), with
 //! plurals and possessives folded ("sanctions" finds "sanction", "Russia's" finds "russia").
 
-use std::collections::HashMap;
+// Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Token, TokenKind, strip_possessive, tokenize};
 
@@ -80,8 +81,8 @@ pub struct PhraseSet<K> {
 impl<K> Default for PhraseSet<K> {
     fn default() -> Self {
         PhraseSet {
-            by_first: HashMap::new(),
-            open: HashMap::new(),
+            by_first: HashMap::default(),
+            open: HashMap::default(),
             open_key: usize::MAX,
         }
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::data::{DataFiles, list};
 use crate::error::{Error, Result};
-use crate::model::{Document, Stance, Statement, Topic, TopicStance};
+use crate::model::{Post, Stance, Statement, Topic, TopicStance};
 use crate::text::analysis::PostAnalysis;
 use crate::text::phrases::{PhraseSet, stems};
 use crate::text::{fold, tokenize};
@@ -25,6 +25,11 @@ pub struct Tagger {
 }
 
 /// A sentence of a post with the topics it names.
+/// The sentences of a post with the topics they name.
+#[derive(Debug, Clone, Default)]
+pub struct PostSentences(Vec<Sentence>);
+
+#[derive(Debug, Clone)]
 struct Sentence {
     start: usize,
     len: usize,
@@ -85,38 +90,40 @@ impl Tagger {
             .collect()
     }
 
-    /// Tags every statement of a document; `analyses[i]` is the shared analysis of
-    /// `doc.posts[i]`.
-    pub fn tag(
-        &self,
-        doc: &Document,
-        analyses: &[PostAnalysis],
-        statements: &mut [Vec<Statement>],
-    ) {
-        for ((post, analysis), list) in doc.posts.iter().zip(analyses).zip(statements.iter_mut()) {
-            let mut sentences_of_post = Vec::new();
-            let mut index = 0;
-            for (block, analysed) in post.blocks().zip(&analysis.blocks) {
-                let tokens = &analysed.tokens;
-                let words = stems(tokens);
-                let found = self.cues.find_all(&words);
-                for range in analysed.sentences.iter().cloned() {
-                    index = if block.is_title { 0 } else { index + 1 };
-                    let (a, b) = (tokens[range.start].start, tokens[range.end - 1].end);
-                    let named: Vec<(usize, usize)> = found
-                        .iter()
-                        .filter(|f| range.contains(&f.start))
-                        .map(|f| (*f.key, block.paragraph.offset + tokens[f.start].start))
-                        .collect();
-                    sentences_of_post.push(Sentence {
-                        start: block.paragraph.offset + a,
-                        len: b - a,
-                        index,
-                        topics: named.iter().map(|(t, _)| *t).collect(),
-                        named,
-                    });
-                }
+    /// The sentences of one post with the topics each names, read from its shared analysis:
+    /// what tagging needs once the analysis is dropped.
+    pub fn sentences(&self, post: &Post, analysis: &PostAnalysis) -> PostSentences {
+        let mut sentences_of_post = Vec::new();
+        let mut index = 0;
+        for (block, analysed) in post.blocks().zip(&analysis.blocks) {
+            let tokens = &analysed.tokens;
+            let words = stems(tokens);
+            let found = self.cues.find_all(&words);
+            for range in analysed.sentences.iter().cloned() {
+                index = if block.is_title { 0 } else { index + 1 };
+                let (a, b) = (tokens[range.start].start, tokens[range.end - 1].end);
+                let named: Vec<(usize, usize)> = found
+                    .iter()
+                    .filter(|f| range.contains(&f.start))
+                    .map(|f| (*f.key, block.paragraph.offset + tokens[f.start].start))
+                    .collect();
+                sentences_of_post.push(Sentence {
+                    start: block.paragraph.offset + a,
+                    len: b - a,
+                    index,
+                    topics: named.iter().map(|(t, _)| *t).collect(),
+                    named,
+                });
             }
+        }
+        PostSentences(sentences_of_post)
+    }
+
+    /// Tags every statement of a document; `sentences[i]` is what `sentences` read in the
+    /// post whose statements are `statements[i]`.
+    pub fn tag(&self, sentences: &[PostSentences], statements: &mut [Vec<Statement>]) {
+        for (PostSentences(sentences_of_post), list) in sentences.iter().zip(statements.iter_mut())
+        {
             // The speaker's latest statement: what they go on to say is on the same topic.
             let mut last: Option<(String, usize, Vec<TopicStance>)> = None;
             for s in list.iter_mut() {
@@ -149,7 +156,7 @@ impl Tagger {
                                 .map(|t| TopicStance::new(&t.topic, Vec::new()))
                                 .collect();
                         }
-                        None => self.carry(s, &sentences_of_post),
+                        None => self.carry(s, sentences_of_post),
                     }
                 }
                 if let (Some(sp), false) = (&s.speaker, s.topics.is_empty()) {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Attribution, Paragraph, Post, StatementKind};
+use crate::model::{Attribution, Document, Paragraph, Post, StatementKind};
 use crate::text::analysis::PostAnalysis;
 
 fn tagger() -> Tagger {
@@ -85,12 +85,18 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
         statement(&doc, "workable", 2),
         statement(&doc, "fine", 5),
     ]];
-    let analyses: Vec<PostAnalysis> = doc
+    let t = tagger();
+    let sentences: Vec<PostSentences> = doc
         .posts
         .iter()
-        .map(|p| PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())))
+        .map(|p| {
+            t.sentences(
+                p,
+                &PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())),
+            )
+        })
         .collect();
-    tagger().tag(&doc, &analyses, &mut lists);
+    t.tag(&sentences, &mut lists);
     let topics: Vec<Vec<String>> = lists[0]
         .iter()
         .map(|s| s.topics.iter().map(|t| t.topic.clone()).collect())
