@@ -694,3 +694,34 @@ fn two_fragments_around_a_cue_joined_by_and_stay_two_statements() {
     assert_eq!(speaker_of(&said, "stronger hand"), "Olaf Scholz");
     assert_eq!(speaker_of(&said, "new offers"), "Olaf Scholz");
 }
+
+#[test]
+fn words_after_wrote_on_a_platform_colon_are_the_writers() {
+    let said = read(
+        "Olaf Scholz wrote on X:\n\
+         We will keep our promises to our partners.",
+    );
+    assert_eq!(speaker_of(&said, "We will keep"), "Olaf Scholz");
+    assert_eq!(kind_of(&said, "We will keep"), "direct");
+}
+
+#[test]
+fn unmarked_speech_before_a_dash_and_said_is_direct() {
+    let said = read("We will not send soldiers without a mandate, - said Giorgia Meloni.");
+    assert_eq!(speaker_of(&said, "We will not send"), "Giorgia Meloni");
+    assert_eq!(kind_of(&said, "We will not send"), "direct");
+}
+
+#[test]
+fn the_speaker_phrase_after_an_inverted_cue_is_never_the_content() {
+    let said = read(
+        "\"Growth will return next year,\" said Anna Berg of the Institute for World Economy.",
+    );
+    assert_eq!(speaker_of(&said, "Growth will return"), "Anna Berg");
+    assert!(
+        !said
+            .iter()
+            .any(|(_, q, _)| q.contains("Institute for World")),
+        "{said:#?}"
+    );
+}

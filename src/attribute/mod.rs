@@ -973,6 +973,26 @@ impl Attributor {
                 return Referent::Actor(s, g);
             }
         }
+        // "Anna Berg of the Kiel Institute", "Omar Haddad at a bank in Beirut": a person's name
+        // before where they work; the affiliation is not the speaker.
+        let person_first = tokens
+            .iter()
+            .position(|t| !t.cap && matches!(t.lower.as_str(), "of" | "from" | "at"));
+        let tokens = match person_first {
+            Some(k)
+                if k >= 2
+                    && tokens[k - 2..k].iter().all(|t| {
+                        t.cap
+                            && t.kind == TokenKind::Word
+                            && !self.gazetteer.is_title_word(t.base())
+                            && !self.gazetteer.is_organisation_word(t.base())
+                            && !self.gazetteer.is_place(t.base())
+                    }) =>
+            {
+                &tokens[..k]
+            }
+            _ => tokens,
+        };
         // The name is the last run of capitalised words ("Port minister Daniel Okafor"), less
         // the title words it opens with ("Finnish President Alexander Stubb").
         let Some(last_cap) = tokens
