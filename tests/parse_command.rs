@@ -113,3 +113,15 @@ fn ingest_reports_the_page_furniture_it_skipped() {
         r.stdout
     );
 }
+
+#[test]
+fn parse_reads_stdin() {
+    let w = Workspace::new();
+    let r = w.run_stdin(
+        &["parse", "-", "--date", "2025-03-20", "--format", "json"],
+        b"Headline for the test page\nOlaf Scholz said \"we will see\".\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows[1]["statements"], 1, "{rows}");
+}

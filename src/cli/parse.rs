@@ -4,7 +4,7 @@
 //! statements were found in it, so a user can see why a page came out as it did.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufRead, BufReader, Write};
 
 use clap::Args;
 use serde_json::{Value, json};
@@ -18,7 +18,7 @@ use crate::pipeline::{Pipeline, Processed};
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// The file to read
+    /// The file to read ('-' reads stdin)
     #[arg(value_name = "FILE")]
     file: String,
     /// The year of the posts, when the source does not say it
@@ -62,19 +62,29 @@ pub fn run(data: &DataFiles, args: &ParseArgs, out: &mut dyn Write) -> Result<Ou
                 .map_err(|_| Error::Usage(format!("--date '{d}' is not a date: use YYYY-MM-DD")))
         })
         .transpose()?;
-    let file = File::open(&args.file).map_err(|source| Error::Io {
-        path: args.file.clone(),
-        source,
-    })?;
+    // '-' reads stdin, as ingest does.
+    let reader: Box<dyn BufRead> = if args.file == "-" {
+        Box::new(BufReader::new(std::io::stdin()))
+    } else {
+        let file = File::open(&args.file).map_err(|source| Error::Io {
+            path: args.file.clone(),
+            source,
+        })?;
+        Box::new(BufReader::new(file))
+    };
     let info = SourceInfo {
-        path: args.file.clone(),
+        path: if args.file == "-" {
+            "<stdin>".into()
+        } else {
+            args.file.clone()
+        },
         year: args.year,
         date,
         ..SourceInfo::default()
     };
     let pipeline = Pipeline::load(data)?;
     let mut stream = pipeline.stream(
-        BufReader::new(file),
+        reader,
         &info,
         Some(args.input_format.as_str()),
         args.lossy,
