@@ -213,3 +213,30 @@ fn topics_lists_counts() {
     let fa = rows.iter().find(|r| r["topic"] == "frozen assets").unwrap();
     assert_eq!(fa["parent"], "sanctions");
 }
+
+/// Regression: JSON printed `0.7200000000000001`; every confidence has two decimals at most.
+#[test]
+fn confidences_print_with_two_decimals_in_json() {
+    let w = sample();
+    let two_decimals = |text: &str| {
+        for (i, _) in text.match_indices("\"confidence\": ") {
+            let number: String = text[i + 14..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+            assert!(decimals <= 2, "{number} in {text}");
+        }
+    };
+    for actor in ["starmer", "putin", "zelensky"] {
+        for topic in ["ceasefire", "sanctions", "troops"] {
+            let r = w.run(&["stance", actor, topic, "--format", "json"]);
+            if r.code == 0 {
+                two_decimals(&r.stdout);
+            }
+        }
+    }
+    let r = w.run(&["compare", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    two_decimals(&r.stdout.replace("\":", "\": "));
+}

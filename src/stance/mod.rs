@@ -157,11 +157,13 @@ impl Scorer {
             let (stance, confidence, cue) = decide(&mine);
             let t = &mut s.topics[i];
             t.stance = stance;
-            t.confidence = if topic.mentions.is_empty() {
+            let confidence = if topic.mentions.is_empty() {
                 confidence * 0.7
             } else {
                 confidence
             };
+            // Two decimals is all the rule can claim, and what every format prints.
+            t.confidence = (confidence * 100.0).round() / 100.0;
             t.cue = cue;
         }
     }
