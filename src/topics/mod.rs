@@ -22,13 +22,20 @@ const CONTINUE_REACH: usize = 2;
 pub struct Tagger {
     pub topics: Vec<Topic>,
     cues: PhraseSet<usize>,
+    /// Context words of the topics that have them (see `data/topics.csv`).
+    context: PhraseSet<Vec<usize>>,
+    has_context: Vec<bool>,
+}
+
+/// The sentences of a post with the topics they name, and which topics' stories the post is
+/// in.
+#[derive(Debug, Clone, Default)]
+pub struct PostSentences {
+    sentences: Vec<Sentence>,
+    in_story: Vec<bool>,
 }
 
 /// A sentence of a post with the topics it names.
-/// The sentences of a post with the topics they name.
-#[derive(Debug, Clone, Default)]
-pub struct PostSentences(Vec<Sentence>);
-
 #[derive(Debug, Clone)]
 struct Sentence {
     start: usize,
@@ -43,6 +50,8 @@ impl Tagger {
     pub fn load(data: &DataFiles) -> Result<Self> {
         let mut topics = Vec::new();
         let mut cues = PhraseSet::default();
+        let mut context_phrases: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut has_context = Vec::new();
         for (line, row) in data.records("topics.csv")? {
             let name = fold(row.get(0).unwrap_or("").trim());
             if name.is_empty() {
@@ -58,6 +67,19 @@ impl Tagger {
                 cues.add(cue, topics.len());
             }
             cues.add(&name, topics.len());
+            let words = list(row.get(4));
+            for w in &words {
+                // One phrase may give context to several topics: it is added once, with all.
+                let w = w.trim().to_lowercase();
+                match context_phrases
+                    .iter()
+                    .position(|(p, _): &(String, Vec<usize>)| *p == w)
+                {
+                    Some(k) => context_phrases[k].1.push(topics.len()),
+                    None => context_phrases.push((w, vec![topics.len()])),
+                }
+            }
+            has_context.push(!words.is_empty());
             topics.push(Topic {
                 name,
                 parent,
@@ -76,7 +98,16 @@ impl Tagger {
                 });
             }
         }
-        Ok(Tagger { topics, cues })
+        let mut context = PhraseSet::default();
+        for (phrase, owners) in context_phrases {
+            context.add(&phrase, owners);
+        }
+        Ok(Tagger {
+            topics,
+            cues,
+            context,
+            has_context,
+        })
     }
 
     /// Topics named in `text`, with the byte offset (from `base`) of each naming.
@@ -95,10 +126,20 @@ impl Tagger {
     pub fn sentences(&self, post: &Post, analysis: &PostAnalysis) -> PostSentences {
         let mut sentences_of_post = Vec::new();
         let mut index = 0;
-        for (block, analysed) in post.blocks().zip(&analysis.blocks) {
+        let words: Vec<Vec<String>> = analysis.blocks.iter().map(|b| stems(&b.tokens)).collect();
+        // The topics whose story this post is in: those with no context, or one of whose
+        // context words it holds.
+        let mut in_story: Vec<bool> = self.has_context.iter().map(|c| !c).collect();
+        for w in &words {
+            for f in self.context.find_all(w) {
+                for &t in f.key {
+                    in_story[t] = true;
+                }
+            }
+        }
+        for ((block, analysed), words) in post.blocks().zip(&analysis.blocks).zip(&words) {
             let tokens = &analysed.tokens;
-            let words = stems(tokens);
-            let found = self.cues.find_all(&words);
+            let found = self.cues.find_all(words);
             for range in analysed.sentences.iter().cloned() {
                 index = if block.is_title { 0 } else { index + 1 };
                 let (a, b) = (tokens[range.start].start, tokens[range.end - 1].end);
@@ -116,14 +157,40 @@ impl Tagger {
                 });
             }
         }
-        PostSentences(sentences_of_post)
+        PostSentences {
+            sentences: sentences_of_post,
+            in_story,
+        }
     }
 
     /// Tags every statement of a document; `sentences[i]` is what `sentences` read in the
     /// post whose statements are `statements[i]`.
     pub fn tag(&self, sentences: &[PostSentences], statements: &mut [Vec<Statement>]) {
-        for (PostSentences(sentences_of_post), list) in sentences.iter().zip(statements.iter_mut())
-        {
+        // A topic is in the document's story when one of its context words appears in any of
+        // its posts: a live blog's posts rarely repeat what the page is about.
+        let mut in_story = vec![false; self.topics.len()];
+        for post in sentences {
+            for (t, yes) in post.in_story.iter().enumerate() {
+                in_story[t] |= *yes;
+            }
+        }
+        for (post, list) in sentences.iter().zip(statements.iter_mut()) {
+            // Out of the story, a topic's words name nothing, here or in what carries on.
+            let sentences_of_post: Vec<Sentence> = post
+                .sentences
+                .iter()
+                .map(|x| Sentence {
+                    named: x
+                        .named
+                        .iter()
+                        .copied()
+                        .filter(|(t, _)| in_story[*t])
+                        .collect(),
+                    topics: x.topics.iter().copied().filter(|t| in_story[*t]).collect(),
+                    ..*x
+                })
+                .collect();
+            let sentences_of_post = &sentences_of_post;
             // The speaker's latest statement: what they go on to say is on the same topic.
             let mut last: Option<(String, usize, Vec<TopicStance>)> = None;
             for s in list.iter_mut() {
@@ -137,6 +204,7 @@ impl Tagger {
                     _ => {
                         let mut n = self.named(&s.context, s.sentence_start);
                         n.extend(self.named(&s.quote, s.start));
+                        n.retain(|(t, _)| in_story[*t]);
                         n
                     }
                 };

@@ -1,0 +1,126 @@
+//! Topics stay in their story: a topic with context words in `topics.csv` counts only in a
+//! source that holds one of them. Sentences written for these tests.
+
+mod common;
+
+use common::{Workspace, repo_file};
+use serde_json::Value;
+
+/// Every statement of the database as (quote, topics).
+fn topics_of(w: &Workspace) -> Vec<(String, String)> {
+    let rows = w.json(&[
+        "quotes",
+        "--format",
+        "json",
+        "--kind",
+        "direct,partial,indirect",
+    ]);
+    rows.as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r["quote"].as_str().unwrap_or("").to_string(),
+                        r["topics"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const TARIFF_ARTICLE: &[u8] = b"Tariff war deepens as Washington raises duties\n\
+By Ana Ruiz\n\
+April 9, 2025\n\
+The White House said tariffs on Chinese goods would rise to 104 percent on Wednesday.\n\
+Beijing said it would answer with sanctions of its own on American firms and \"fight to the end\".\n\
+\"Pressure will not work on us,\" a Chinese commerce ministry spokesman said.\n";
+
+const COALITION_ARTICLE: &[u8] = b"German parties close in on a coalition deal\n\
+By Jo Bloggs\n\
+April 9, 2025\n\
+Friedrich Merz said the coalition talks with the Social Democrats would end this week.\n\
+\"We are ready to sign a coalition agreement,\" he told reporters in Berlin.\n";
+
+#[test]
+fn a_tariff_story_gets_no_sanctions_topic() {
+    let w = Workspace::new();
+    let f = w.write("tariffs.txt", TARIFF_ARTICLE);
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = topics_of(&w);
+    assert!(!rows.is_empty());
+    for (quote, topics) in rows {
+        assert!(topics.is_empty(), "{quote:?} tagged {topics:?}");
+    }
+}
+
+#[test]
+fn a_german_coalition_story_gets_no_coalition_of_the_willing() {
+    let w = Workspace::new();
+    let f = w.write("coalition.txt", COALITION_ARTICLE);
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (quote, topics) in topics_of(&w) {
+        assert!(!topics.contains("coalition"), "{quote:?} tagged {topics:?}");
+    }
+}
+
+#[test]
+fn the_same_words_in_a_ukraine_story_keep_their_topics() {
+    let w = Workspace::new();
+    let f = w.write(
+        "ukraine.txt",
+        b"Allies weigh new measures\nBy Ana Ruiz\nApril 9, 2025\n\
+          Keir Starmer said sanctions on Russia must stay until Moscow agrees a ceasefire in Ukraine.\n\
+          \"The coalition will meet again in Paris,\" he said.\n",
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = topics_of(&w);
+    assert!(
+        rows.iter().any(|(_, t)| t.contains("sanctions")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|(_, t)| t.contains("coalition")),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn a_users_own_topic_tracks_a_second_story_beside_the_first() {
+    let w = Workspace::new();
+    let data = w.path("data");
+    std::fs::create_dir(&data).unwrap();
+    let mut topics = std::fs::read_to_string(repo_file("data/topics.csv")).unwrap();
+    topics.push_str(
+        "tariffs,,US tariffs and the answers to them,tariff*|duties|trade war,tariff*|trade\n",
+    );
+    std::fs::write(data.join("topics.csv"), topics).unwrap();
+    let f = w.write("tariffs.txt", TARIFF_ARTICLE);
+    let sample = repo_file(common::SAMPLE);
+    let r = w.run(&[
+        "--data",
+        data.to_str().unwrap(),
+        "ingest",
+        f.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = topics_of(&w);
+    assert!(rows.iter().any(|(_, t)| t.contains("tariffs")), "{rows:?}");
+    assert!(
+        rows.iter().any(|(_, t)| t.contains("ceasefire")),
+        "{rows:?}"
+    );
+    let listed: Value = w.json(&["topics", "--format", "json"]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["topic"] == "tariffs" && t["statements"].as_i64() > Some(0)),
+        "{listed}"
+    );
+}
