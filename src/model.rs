@@ -214,6 +214,9 @@ pub struct Statement {
     /// Shaped like a label in scare quotes (`the "reassurance force"`): with no cue of its
     /// own it is one, unless a pronoun carries on the speaker of the sentence before.
     pub label_like: bool,
+    /// The speaker's words around a quoted fragment: the clause of the cue that claims it
+    /// (byte offsets in the document text). None when the words are the quote itself.
+    pub scope: Option<(usize, usize)>,
 }
 
 /// Who said it: a canonical actor name, and whether the actor came from actors.csv or was

@@ -46,6 +46,10 @@ impl Processed {
             s.start += by;
             s.end += by;
             s.sentence_start += by;
+            if let Some((a, b)) = &mut s.scope {
+                *a += by;
+                *b += by;
+            }
             if let Some(m) = &mut s.mention {
                 m.start += by;
             }

@@ -90,6 +90,7 @@ impl Fixture {
             speaker: None,
             topics: vec![],
             label_like: false,
+            scope: None,
         }
     }
 

@@ -220,6 +220,7 @@ impl Extractor {
                         speaker: None,
                         topics: Vec::new(),
                         label_like: false,
+                        scope: None,
                     },
                     continues: false,
                 });
@@ -299,6 +300,7 @@ impl Extractor {
                 speaker: None,
                 topics: Vec::new(),
                 label_like: false,
+                scope: None,
             };
             // Where each quote of the sentence went in `out`, for joining interrupted ones.
             let mut placed: Vec<(usize, usize, usize)> = Vec::new();
@@ -338,6 +340,12 @@ impl Extractor {
                         .subject
                         .as_ref()
                         .map(|s| mention(para, tokens, s.clone()));
+                    // The clause the cue reports, which holds the fragment: the speaker's words.
+                    statement.scope = [&frame.forward, &frame.backward]
+                        .into_iter()
+                        .flatten()
+                        .find(|r| r.contains(&q.open_token))
+                        .map(|r| words_of(para, tokens, r, &frame.cue));
                 } else if !frames.is_empty() {
                     statement.attribution = Attribution::Unclaimed;
                 } else if stands_alone(tokens, sent.clone(), q) {
@@ -420,6 +428,7 @@ impl Extractor {
                 };
                 let mut statement = base(kind, &text[range.clone()], range);
                 statement.attribution = Attribution::Cue;
+                statement.scope = Some(words_of(para, tokens, &scope, &frame.cue));
                 statement.cue = Some(cue_text(text, tokens, &frame.cue));
                 statement.mention = frame
                     .subject
@@ -640,6 +649,7 @@ fn turn_piece(
             speaker: None,
             topics: Vec::new(),
             label_like: false,
+            scope: None,
         },
         continues: false,
     })
@@ -753,6 +763,22 @@ fn clause_bytes(tokens: &[Token], scope: Range<usize>) -> Option<Range<usize>> {
     }
     let words = tokens[a..b].iter().filter(|t| t.is_word()).count();
     (words >= 3).then(|| tokens[a].start..tokens[b - 1].end)
+}
+
+/// The speaker's words as bytes of the document: the clause a cue reports together with the
+/// cue itself ("called for a ceasefire", "rejected the plan"), which is their act too.
+fn words_of(
+    para: &Paragraph,
+    tokens: &[Token],
+    clause: &Range<usize>,
+    cue: &Range<usize>,
+) -> (usize, usize) {
+    let first = clause.start.min(cue.start);
+    let last = (clause.end - 1).max(cue.end - 1);
+    (
+        para.offset + tokens[first].start,
+        para.offset + tokens[last].end,
+    )
 }
 
 fn cue_text(text: &str, tokens: &[Token], cue: &Range<usize>) -> String {

@@ -3,8 +3,9 @@
 //! it, from the cues of `data/stance_cues.csv`. Also aggregates an actor's statements on a
 //! topic into one verdict (see `aggregate`).
 //!
-//! Per statement: the cues of its sentence (of the quote alone for a direct quote) go to the
-//! topic named nearest them; a negation within three words before a cue flips it ("not
+//! Per statement: the cues of the speaker's own words — a direct quote, or the clause a cue
+//! reports together with that cue (for reported speech and quoted fragments), less any words
+//! in it quoted from someone else — go to the topic named nearest them; a negation within three words before a cue flips it ("not
 //! willing"); a distancing word drops it ("supposedly too complicated"); an opposing cue whose
 //! clause is about another party ("Russia is doing everything to prevent it") counts for the
 //! speaker's support. Support with a reservation, a condition or opposition is `mixed`.
@@ -105,22 +106,30 @@ impl Scorer {
 
     pub fn score_all(&self, statements: &mut [Vec<Statement>]) {
         for list in statements.iter_mut() {
+            // Quotes of the post with their speakers: words quoted from someone else inside a
+            // statement's own words are not its speaker's.
+            let quoted: Vec<(usize, usize, Option<String>)> = list
+                .iter()
+                .filter(|s| matches!(s.kind, StatementKind::Direct | StatementKind::Partial))
+                .map(|s| (s.start, s.end, s.speaker.as_ref().map(|p| p.name.clone())))
+                .collect();
             // Statements of one sentence share its cues: read each sentence once per speaker.
             let mut cache: HashMap<(usize, usize, Option<String>), Vec<Found>> = HashMap::default();
             for s in list.iter_mut() {
-                self.score_with(s, &mut cache);
+                self.score_with(s, &mut cache, &quoted);
             }
         }
     }
 
     pub fn score(&self, s: &mut Statement) {
-        self.score_with(s, &mut HashMap::default());
+        self.score_with(s, &mut HashMap::default(), &[]);
     }
 
     fn score_with(
         &self,
         s: &mut Statement,
         cache: &mut HashMap<(usize, usize, Option<String>), Vec<Found>>,
+        quoted: &[(usize, usize, Option<String>)],
     ) {
         if s.topics.is_empty() || s.kind == StatementKind::Term {
             return;
@@ -143,9 +152,27 @@ impl Scorer {
                 f
             }
         };
-        if s.kind == StatementKind::Direct {
-            found.retain(|f| f.at >= s.start && f.at < s.end);
-        }
+        // The speaker's own words decide: a direct quote, a reported clause, or the clause a
+        // quoted fragment sits in; never the reporter's narration around them, nor words
+        // quoted from someone else inside them.
+        let (from, to) = match s.kind {
+            StatementKind::Direct => (s.start, s.end),
+            _ => s
+                .scope
+                .unwrap_or((s.sentence_start, s.sentence_start + s.context.len())),
+        };
+        let speaker = s.speaker.as_ref().map(|p| p.name.clone());
+        found.retain(|f| {
+            f.at >= from
+                && f.at < to
+                && !quoted.iter().any(|(a, b, who)| {
+                    f.at >= *a
+                        && f.at < *b
+                        && who.is_some()
+                        && *who != speaker
+                        && !(*a == s.start && *b == s.end)
+                })
+        });
         let named = s.topics.iter().any(|t| !t.mentions.is_empty());
         for (i, topic) in s.topics.clone().iter().enumerate() {
             // Each cue speaks to the topic named nearest it; with no topic named in the

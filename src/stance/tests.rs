@@ -31,6 +31,7 @@ fn statement(context: &str, speaker: &str, topics: &[(&str, &str)]) -> Statement
             .map(|(t, word)| TopicStance::new(t, vec![context.find(word).unwrap()]))
             .collect(),
         label_like: false,
+        scope: None,
     }
 }
 

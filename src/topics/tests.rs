@@ -62,6 +62,7 @@ fn statement(doc: &Document, quote: &str, sentence_index: usize) -> Statement {
         speaker: None,
         topics: vec![],
         label_like: false,
+        scope: None,
     }
 }
 

@@ -1,0 +1,70 @@
+//! Stance from the speaker's own words, in sentences written for these tests: the quote, the
+//! reported clause with its cue, never the reporter's narration nor words quoted from someone
+//! else inside them.
+
+use std::sync::OnceLock;
+
+use whosaid::data::DataFiles;
+use whosaid::model::Stance;
+use whosaid::parse::SourceInfo;
+use whosaid::pipeline::Pipeline;
+
+fn pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| Pipeline::load(&DataFiles::embedded()).unwrap())
+}
+
+/// The stance on `topic` of the statement whose words start with `words`.
+fn stance(body: &str, words: &str, topic: &str) -> Stance {
+    let text = format!("Talks on the war in Ukraine\n{body}\n");
+    let info = SourceInfo {
+        path: "t.txt".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 4, 10),
+        ..SourceInfo::default()
+    };
+    let processed = pipeline()
+        .read(text.as_bytes(), &info, Some("article"), false)
+        .unwrap();
+    let s = processed
+        .statements
+        .iter()
+        .flatten()
+        .find(|s| s.quote.starts_with(words))
+        .unwrap_or_else(|| panic!("no statement starts with {words:?}"));
+    s.topics
+        .iter()
+        .find(|t| t.topic == topic)
+        .map_or(Stance::Unknown, |t| t.stance)
+}
+
+#[test]
+fn a_reporting_cue_is_part_of_the_speakers_words() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz called for a ceasefire in Ukraine before the winter.",
+            "a ceasefire in Ukraine",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn narration_around_a_quoted_fragment_does_not_decide_its_stance() {
+    // "rejected" is the reporter's word about other people; Scholz's fragment carries no cue.
+    assert_eq!(
+        stance(
+            "After Moscow rejected the truce, Olaf Scholz said the ceasefire talks were \"at an early stage\".",
+            "at an early stage",
+            "ceasefire"
+        ),
+        Stance::Unknown
+    );
+}
+
+#[test]
+fn words_quoted_from_someone_else_inside_a_statement_are_not_the_speakers() {
+    // The "yes, but" is Putin's position, quoted by Scholz: it does not make Scholz mixed.
+    let body = "Olaf Scholz said Vladimir Putin's \"yes, but\" remark showed that a ceasefire \"must come soon\".";
+    assert_eq!(stance(body, "must come soon", "ceasefire"), Stance::Support);
+}
