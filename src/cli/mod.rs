@@ -151,6 +151,8 @@ pub fn evidence(row: &store::StanceRow) -> crate::stance::Evidence {
         published_at: parse_time(row.published_at.as_deref()),
         stance: crate::model::Stance::parse(&row.stance).unwrap_or(crate::model::Stance::Unknown),
         confidence: row.confidence,
+        words: row.words,
+        has_cue: row.has_cue,
     }
 }
 

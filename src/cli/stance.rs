@@ -78,6 +78,8 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
             published_at: parse_time(it.row.published_at.as_deref()),
             stance: it.stance,
             confidence: it.confidence,
+            words: it.row.quote.chars().count(),
+            has_cue: !it.cue.is_empty(),
         })
         .collect();
     let v = aggregate(&evidence);

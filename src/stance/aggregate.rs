@@ -22,6 +22,10 @@ pub struct Evidence {
     pub published_at: Option<DateTime<Utc>>,
     pub stance: Stance,
     pub confidence: f64,
+    /// Characters in the statement's words.
+    pub words: usize,
+    /// A cue in the statement's words decided its stance.
+    pub has_cue: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,13 +105,21 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
     }
     let (stance, share) = verdict_of(weights);
     let total: f64 = weights.iter().sum();
-    // The strongest statement that agrees with the verdict, else the strongest of all.
-    let agreeing = evidence
-        .iter()
-        .filter(current)
-        .filter(|e| e.stance == stance)
-        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
-        .map(|e| e.statement_id);
+    // The evidence a person reads first: a statement that agrees with the verdict and whose
+    // words carry the deciding cue; among those the clearest (confidence to a tenth), then
+    // the longest, so a sentence beats a one-word fragment. Else the strongest of all.
+    let readable = |with_cue: bool| {
+        evidence
+            .iter()
+            .filter(current)
+            .filter(|e| e.stance == stance && (e.has_cue || !with_cue))
+            .max_by(|a, b| {
+                let clear = |e: &Evidence| (e.confidence * 10.0).round() as i64;
+                clear(a).cmp(&clear(b)).then(a.words.cmp(&b.words))
+            })
+            .map(|e| e.statement_id)
+    };
+    let agreeing = readable(true).or_else(|| readable(false));
     Verdict {
         stance,
         confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,

@@ -143,7 +143,22 @@ fn ev(id: i64, day: u32, stance: Stance, confidence: f64) -> Evidence {
         published_at: Some(Utc.with_ymd_and_hms(2025, 3, day, 12, 0, 0).unwrap()),
         stance,
         confidence,
+        words: 20,
+        has_cue: true,
     }
+}
+
+#[test]
+fn strongest_evidence_carries_the_cue_and_is_the_longest_clear_statement() {
+    let mut short = ev(1, 10, Stance::Support, 0.8);
+    short.words = 9; // "questions"
+    let mut long = ev(2, 10, Stance::Support, 0.76);
+    long.words = 120;
+    let mut uncued = ev(3, 10, Stance::Support, 0.9);
+    uncued.has_cue = false;
+    let v = aggregate(&[short, long, uncued]);
+    assert_eq!(v.stance, Stance::Support);
+    assert_eq!(v.strongest, Some(2));
 }
 
 #[test]

@@ -272,6 +272,10 @@ pub struct StanceRow {
     pub published_at: Option<String>,
     pub stance: String,
     pub confidence: f64,
+    /// Characters in the statement's words, and whether a cue decided its stance: what makes
+    /// a statement readable evidence.
+    pub words: usize,
+    pub has_cue: bool,
 }
 
 /// Stances of attributed statements, by actor and topic (the topic itself, not its
@@ -283,7 +287,8 @@ pub fn stance_rows(
     topics: &[String],
 ) -> Result<Vec<StanceRow>> {
     let mut sql = String::from(
-        "SELECT a.name, t.name, s.id, s.published_at, st.stance, st.confidence
+        "SELECT a.name, t.name, s.id, s.published_at, st.stance, st.confidence,
+                length(s.quote), coalesce(st.cue, '') != ''
          FROM statement_topics st
          JOIN statements s ON s.id = st.statement_id
          JOIN actors a ON a.id = s.actor_id
@@ -319,6 +324,8 @@ pub fn stance_rows(
                 published_at: r.get(3)?,
                 stance: r.get(4)?,
                 confidence: r.get(5)?,
+                words: r.get::<_, i64>(6)?.max(0) as usize,
+                has_cue: r.get(7)?,
             })
         },
     )
