@@ -68,3 +68,73 @@ fn words_quoted_from_someone_else_inside_a_statement_are_not_the_speakers() {
     let body = "Olaf Scholz said Vladimir Putin's \"yes, but\" remark showed that a ceasefire \"must come soon\".";
     assert_eq!(stance(body, "must come soon", "ceasefire"), Stance::Support);
 }
+
+#[test]
+fn a_mistake_to_lift_sanctions_is_support_for_sanctions() {
+    assert_eq!(
+        stance(
+            "\"It would be a mistake to lift sanctions on Russia now,\" Olaf Scholz said.",
+            "It would be a mistake",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn will_not_send_troops_is_opposition_to_troops() {
+    assert_eq!(
+        stance(
+            "\"Germany will not send troops to Ukraine,\" Olaf Scholz said.",
+            "Germany will not send",
+            "troops"
+        ),
+        Stance::Oppose
+    );
+}
+
+#[test]
+fn a_comparison_is_for_what_comes_first_and_against_what_comes_after() {
+    let body = "\"Talks would be better than more sanctions on Russia,\" Olaf Scholz said.";
+    assert_eq!(
+        stance(body, "Talks would be", "peace talks"),
+        Stance::Support
+    );
+    assert_eq!(stance(body, "Talks would be", "sanctions"), Stance::Oppose);
+}
+
+#[test]
+fn a_good_chance_the_war_ends_is_support_for_a_ceasefire() {
+    assert_eq!(
+        stance(
+            "\"There is a very good chance that the war can finally come to an end,\" Olaf Scholz said.",
+            "There is a very good chance",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn sanctions_that_should_have_come_are_supported() {
+    assert_eq!(
+        stance(
+            "\"After that, sanctions on Russia should have been introduced,\" Olaf Scholz said.",
+            "After that, sanctions",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn ready_to_sign_a_peace_deal_is_support() {
+    assert_eq!(
+        stance(
+            "\"We are ready to sign the peace deal tomorrow,\" Olaf Scholz said.",
+            "We are ready to sign",
+            "peace talks"
+        ),
+        Stance::Support
+    );
+}

@@ -31,6 +31,11 @@ enum Cue {
     Condition(f64),
     Negation,
     Distancing,
+    /// A verb that undoes its object ("lift sanctions", "end the deployment"): a stance on
+    /// undoing a topic is the opposite stance on the topic.
+    Reversal,
+    /// "X is better than Y", "X rather than Y": for what comes before, against what after.
+    Comparison,
 }
 
 pub struct Scorer {
@@ -38,6 +43,9 @@ pub struct Scorer {
     /// Words that name a party (countries, known actors): an opposing cue about them is the
     /// speaker's complaint, not the speaker's opposition.
     parties: HashSet<String>,
+    /// A known actor's own country, as words: "Germany will not send troops" said by the
+    /// German chancellor is his own position, not a complaint about another party.
+    home: HashMap<String, Vec<String>>,
 }
 
 /// A cue found in a statement's text: where (byte offset in the document) and what it says.
@@ -49,6 +57,8 @@ struct Found {
 }
 
 const MIXED_FLOOR: f64 = 0.5;
+/// How far (bytes) before a topic's words a reversal verb reaches: "lift the sanctions".
+const REVERSAL_REACH: usize = 16;
 const CLAUSE_BREAKS: &[&str] = &[
     "but", "while", "although", "though", "however", "whereas", "that", "because", "and",
 ];
@@ -76,6 +86,8 @@ impl Scorer {
                 "condition" => Cue::Condition(weight),
                 "negation" => Cue::Negation,
                 "distancing" => Cue::Distancing,
+                "reversal" => Cue::Reversal,
+                "comparison" => Cue::Comparison,
                 other => {
                     return Err(Error::Data {
                         file: "stance_cues.csv".into(),
@@ -87,9 +99,21 @@ impl Scorer {
             cues.add(phrase, cue);
         }
         let mut parties = HashSet::default();
+        let mut country_words: HashMap<String, Vec<String>> = HashMap::default();
         for (_, row) in data.records("countries.csv")? {
+            let code = row.get(0).unwrap_or("").to_string();
             for name in list(row.get(1)).iter().chain(&list(row.get(2))) {
                 parties.insert(stem(&fold(name)));
+                country_words
+                    .entry(code.clone())
+                    .or_default()
+                    .extend(name.split_whitespace().map(|w| stem(&fold(w))));
+            }
+        }
+        let mut home: HashMap<String, Vec<String>> = HashMap::default();
+        for (_, row) in data.records("actors.csv")? {
+            if let Some(words) = row.get(5).and_then(|c| country_words.get(c)) {
+                home.insert(row.get(0).unwrap_or("").to_string(), words.clone());
             }
         }
         for (_, row) in data.records("actors.csv")? {
@@ -101,7 +125,11 @@ impl Scorer {
                 }
             }
         }
-        Ok(Scorer { cues, parties })
+        Ok(Scorer {
+            cues,
+            parties,
+            home,
+        })
     }
 
     pub fn score_all(&self, statements: &mut [Vec<Statement>]) {
@@ -145,7 +173,12 @@ impl Scorer {
                 let speaker: Vec<String> = s
                     .speaker
                     .iter()
-                    .flat_map(|sp| sp.name.split_whitespace().map(|w| stem(&fold(w))))
+                    .flat_map(|sp| {
+                        sp.name
+                            .split_whitespace()
+                            .map(|w| stem(&fold(w)))
+                            .chain(self.home.get(&sp.name).into_iter().flatten().cloned())
+                    })
                     .collect();
                 let f = self.cues_in(&s.context, s.sentence_start, &speaker);
                 cache.insert(key, f.clone());
@@ -174,13 +207,59 @@ impl Scorer {
                 })
         });
         let named = s.topics.iter().any(|t| !t.mentions.is_empty());
+        let structure: Vec<Found> = found
+            .iter()
+            .filter(|f| matches!(f.cue, Cue::Reversal | Cue::Comparison))
+            .cloned()
+            .collect();
+        found.retain(|f| !matches!(f.cue, Cue::Reversal | Cue::Comparison));
         for (i, topic) in s.topics.clone().iter().enumerate() {
             // Each cue speaks to the topic named nearest it; with no topic named in the
             // sentence, to every topic the statement carries.
-            let mine: Vec<&Found> = found
+            let mut mine: Vec<Found> = found
                 .iter()
                 .filter(|f| !named || nearest_topic(s, f.at).is_some_and(|n| n == i))
+                .cloned()
                 .collect();
+            // "it would be a mistake to lift sanctions": a reversal verb right before the
+            // topic turns the stance on undoing it into the opposite stance on it.
+            let reversed = topic.mentions.iter().any(|&m| {
+                structure
+                    .iter()
+                    .any(|f| f.cue == Cue::Reversal && f.at < m && m - f.at <= REVERSAL_REACH)
+            });
+            if reversed {
+                for f in &mut mine {
+                    f.cue = match f.cue {
+                        Cue::Support(w) => Cue::Oppose(w),
+                        Cue::Oppose(w) => Cue::Support(w),
+                        c => c,
+                    };
+                }
+            }
+            // "talks would be better than more sanctions": for the topic before the
+            // comparison, against the one after.
+            for f in structure.iter().filter(|f| f.cue == Cue::Comparison) {
+                let before = topic.mentions.iter().any(|&m| m < f.at);
+                let after = topic.mentions.iter().any(|&m| m > f.at);
+                let other_side = s
+                    .topics
+                    .iter()
+                    .enumerate()
+                    .any(|(j, t)| j != i && t.mentions.iter().any(|&m| (m > f.at) == before));
+                if other_side && (before != after) {
+                    mine.push(Found {
+                        at: f.at,
+                        cue: if before {
+                            Cue::Support(0.7)
+                        } else {
+                            Cue::Oppose(0.7)
+                        },
+                        phrase: f.phrase.clone(),
+                    });
+                }
+            }
+            let mine: Vec<&Found> = mine.iter().collect();
             let (stance, confidence, cue) = decide(&mine);
             let t = &mut s.topics[i];
             t.stance = stance;
@@ -204,6 +283,15 @@ impl Scorer {
         for f in self.cues.find_all(&words) {
             let cue = *f.key;
             match cue {
+                // Read against the topics, in `score_with`.
+                Cue::Reversal | Cue::Comparison => {
+                    out.push(Found {
+                        at: base + tokens[f.start].start,
+                        cue,
+                        phrase: f.phrase.to_string(),
+                    });
+                    continue;
+                }
                 Cue::Negation | Cue::Distancing => {
                     pending = Some(cue);
                     pending_at = f.start + f.len;
