@@ -138,3 +138,27 @@ fn ready_to_sign_a_peace_deal_is_support() {
         Stance::Support
     );
 }
+
+#[test]
+fn an_opponent_refusing_a_ceasefire_is_the_speakers_support_for_it() {
+    assert_eq!(
+        stance(
+            "\"The Russians did not accept the ceasefire,\" Olaf Scholz said.",
+            "The Russians did not",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn an_adverb_before_the_opponent_does_not_hide_them() {
+    assert_eq!(
+        stance(
+            "\"We offered a ceasefire, but nonetheless the Russians have not accepted it,\" Olaf Scholz said.",
+            "We offered a ceasefire",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}

@@ -358,8 +358,26 @@ impl Scorer {
             }
             k -= 1;
         }
-        let subject = (k..cue.min(k + 4)).find(|&i| {
-            tokens[i].is_word() && !matches!(tokens[i].lower.as_str(), "the" | "a" | "an")
+        // The clause's subject: its first word past determiners and adverbs ("but
+        // nonetheless the Russians have not ...").
+        let subject = (k..cue.min(k + 5)).find(|&i| {
+            let w = tokens[i].lower.as_str();
+            tokens[i].is_word()
+                && !matches!(
+                    w,
+                    "the"
+                        | "a"
+                        | "an"
+                        | "nonetheless"
+                        | "still"
+                        | "also"
+                        | "now"
+                        | "then"
+                        | "yet"
+                        | "even"
+                        | "so"
+                )
+                && !(w.ends_with("ly") && !tokens[i].cap)
         });
         subject.is_some_and(|i| {
             tokens[i].cap && self.parties.contains(&words[i]) && !speaker.contains(&words[i])
