@@ -377,7 +377,7 @@ impl Scorer {
                         | "even"
                         | "so"
                 )
-                && !(w.ends_with("ly") && !tokens[i].cap)
+                && (!w.ends_with("ly") || tokens[i].cap)
         });
         subject.is_some_and(|i| {
             tokens[i].cap && self.parties.contains(&words[i]) && !speaker.contains(&words[i])
