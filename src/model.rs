@@ -96,6 +96,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The same document with the lines its parser placed in no post.
+    pub fn with_furniture(self, furniture: Vec<std::ops::Range<usize>>) -> Self {
+        Document { furniture, ..self }
+    }
+
     /// A document whose publication day is its earliest post's.
     pub fn new(
         path: &str,

@@ -1,16 +1,10 @@
 //! Attribution rules, one sentence shape each, in sentences written for these tests. Each test
 //! reads an article through the library pipeline and checks who was given which words.
 
-use std::sync::OnceLock;
+mod common;
 
-use whosaid::data::DataFiles;
+use common::{pipeline, statements_of};
 use whosaid::parse::SourceInfo;
-use whosaid::pipeline::Pipeline;
-
-fn pipeline() -> &'static Pipeline {
-    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
-    PIPELINE.get_or_init(|| Pipeline::load(&DataFiles::embedded()).unwrap())
-}
 
 /// A statement as (kind, words, speaker or "").
 type Said = (String, String, String);
@@ -22,18 +16,8 @@ fn read(body: &str) -> Vec<Said> {
 
 fn read_as(body: &str, format: &str) -> Vec<Said> {
     let text = format!("Test headline for the page\n{body}\n");
-    let info = SourceInfo {
-        path: "test.txt".into(),
-        date: chrono::NaiveDate::from_ymd_opt(2025, 4, 10),
-        ..SourceInfo::default()
-    };
-    let processed = pipeline()
-        .read(text.as_bytes(), &info, Some(format), false)
-        .unwrap();
-    processed
-        .statements
+    statements_of(&text, format)
         .into_iter()
-        .flatten()
         .map(|s| {
             (
                 s.kind.as_str().to_string(),

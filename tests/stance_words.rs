@@ -2,33 +2,17 @@
 //! reported clause with its cue, never the reporter's narration nor words quoted from someone
 //! else inside them.
 
-use std::sync::OnceLock;
+mod common;
 
-use whosaid::data::DataFiles;
+use common::statements_of;
 use whosaid::model::Stance;
-use whosaid::parse::SourceInfo;
-use whosaid::pipeline::Pipeline;
-
-fn pipeline() -> &'static Pipeline {
-    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
-    PIPELINE.get_or_init(|| Pipeline::load(&DataFiles::embedded()).unwrap())
-}
 
 /// The stance on `topic` of the statement whose words start with `words`.
 fn stance(body: &str, words: &str, topic: &str) -> Stance {
     let text = format!("Talks on the war in Ukraine\n{body}\n");
-    let info = SourceInfo {
-        path: "t.txt".into(),
-        date: chrono::NaiveDate::from_ymd_opt(2025, 4, 10),
-        ..SourceInfo::default()
-    };
-    let processed = pipeline()
-        .read(text.as_bytes(), &info, Some("article"), false)
-        .unwrap();
-    let s = processed
-        .statements
+    let statements = statements_of(&text, "article");
+    let s = statements
         .iter()
-        .flatten()
         .find(|s| s.quote.starts_with(words))
         .unwrap_or_else(|| panic!("no statement starts with {words:?}"));
     s.topics

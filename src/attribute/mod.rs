@@ -19,7 +19,7 @@ use crate::data::DataFiles;
 use crate::error::Result;
 use crate::model::{Attribution, Document, Gender, Post, Speaker, Statement, StatementKind};
 use crate::text::analysis::PostAnalysis;
-use crate::text::words::{CALENDAR, PREPOSITIONS, SENTENCE_OPENERS};
+use crate::text::words::{PREPOSITIONS, SENTENCE_OPENERS, is_calendar_word};
 use crate::text::{Token, TokenKind, fold, tokenize};
 
 pub struct Attributor {
@@ -375,7 +375,7 @@ impl Attributor {
                     && !self.gazetteer.is_title_word(w)
                     && !self.gazetteer.is_description_word(w)
                     && !SENTENCE_OPENERS.contains(&w)
-                    && !CALENDAR.contains(&w)
+                    && !is_calendar_word(w)
             });
             if (2..=3).contains(&name.len()) && plain {
                 let written = &text[name[0].start..name[name.len() - 1].end];

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use rusqlite::Connection;
 
-use super::Outcome;
+use super::{Outcome, ReadArgs};
 use crate::data::DataFiles;
 use crate::error::{Error, Result};
 use crate::model::StatementKind;
@@ -23,26 +23,11 @@ pub struct IngestArgs {
     /// Files or directories (read recursively) to ingest; '-' reads stdin
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
-    /// The year of the posts, when the source does not say it
-    #[arg(long, value_name = "YYYY")]
-    year: Option<i32>,
-    /// The publication date, when the source does not say it (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    date: Option<String>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// The address the source came from, kept as provenance
     #[arg(long, value_name = "URL")]
     url: Option<String>,
-    /// The input format; auto chooses by content
-    #[arg(
-        long = "input-format",
-        value_name = "FORMAT",
-        default_value = "auto",
-        value_parser = ["auto", "jsonl", "html", "bbc-live", "live-text", "article"]
-    )]
-    input_format: String,
-    /// Read invalid UTF-8 with replacement characters instead of refusing the file
-    #[arg(long)]
-    lossy: bool,
     /// Skip bad lines of a JSONL source (and say how many) instead of refusing the file
     #[arg(long)]
     skip_bad: bool,
@@ -54,14 +39,7 @@ pub fn run(
     args: &IngestArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let date = args
-        .date
-        .as_deref()
-        .map(|d| {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| Error::Usage(format!("--date '{d}' is not a date: use YYYY-MM-DD")))
-        })
-        .transpose()?;
+    let date = args.read.date()?;
     let pipeline = Pipeline::load(data)?;
     let mut failed = Vec::new();
     let mut total = 0;
@@ -153,7 +131,7 @@ fn ingest_one(
     };
     let info = SourceInfo {
         path: name.clone(),
-        year: args.year,
+        year: args.read.year,
         date,
         url: args.url.clone(),
         skip_bad: args.skip_bad,
@@ -178,7 +156,7 @@ fn ingest_one(
     let reader: Box<dyn BufRead> = match buffered {
         // UTF-16 cannot be cut at newline bytes: decode it whole, then read the UTF-8.
         Some(bytes) if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) => {
-            let text = parse::decode(&bytes, &name, args.lossy)?;
+            let text = parse::decode(&bytes, &name, args.read.lossy)?;
             Box::new(Cursor::new(text.into_bytes()))
         }
         Some(bytes) => Box::new(Cursor::new(bytes)),
@@ -190,8 +168,8 @@ fn ingest_one(
     let mut stream = pipeline.stream(
         reader,
         &info,
-        Some(&args.input_format),
-        args.lossy,
+        Some(&args.read.input_format),
+        args.read.lossy,
         piece_size(),
     )?;
     let Some(first) = stream.next_piece()? else {

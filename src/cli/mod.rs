@@ -61,6 +61,42 @@ enum Command {
     Parse(parse::ParseArgs),
 }
 
+/// How to read a source: shared by ingest and parse.
+#[derive(Debug, Clone, Args)]
+pub struct ReadArgs {
+    /// The year of the posts, when the source does not say it
+    #[arg(long, value_name = "YYYY")]
+    year: Option<i32>,
+    /// The publication date, when the source does not say it (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    /// The input format; auto chooses by content
+    #[arg(
+        long = "input-format",
+        value_name = "FORMAT",
+        default_value = "auto",
+        value_parser = ["auto", "jsonl", "html", "bbc-live", "live-text", "article"]
+    )]
+    input_format: String,
+    /// Read invalid UTF-8 with replacement characters instead of refusing the file
+    #[arg(long)]
+    lossy: bool,
+}
+
+impl ReadArgs {
+    /// `--date` as a date.
+    fn date(&self) -> Result<Option<chrono::NaiveDate>> {
+        self.date
+            .as_deref()
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    Error::Usage(format!("--date '{d}' is not a date: use YYYY-MM-DD"))
+                })
+            })
+            .transpose()
+    }
+}
+
 /// Which statements to read: shared by quotes and export.
 #[derive(Debug, Clone, Args)]
 pub struct FilterArgs {

@@ -9,8 +9,8 @@ use std::io::{BufRead, BufReader, Write};
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::Outcome;
 use super::output::{OutputFormat, Records};
+use super::{Outcome, ReadArgs};
 use crate::data::DataFiles;
 use crate::error::{Error, Result};
 use crate::parse::SourceInfo;
@@ -21,23 +21,8 @@ pub struct ParseArgs {
     /// The file to read ('-' reads stdin)
     #[arg(value_name = "FILE")]
     file: String,
-    /// The year of the posts, when the source does not say it
-    #[arg(long, value_name = "YYYY")]
-    year: Option<i32>,
-    /// The publication date, when the source does not say it (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    date: Option<String>,
-    /// The input format; auto chooses by content
-    #[arg(
-        long = "input-format",
-        value_name = "FORMAT",
-        default_value = "auto",
-        value_parser = ["auto", "jsonl", "html", "bbc-live", "live-text", "article"]
-    )]
-    input_format: String,
-    /// Read invalid UTF-8 with replacement characters instead of refusing the file
-    #[arg(long)]
-    lossy: bool,
+    #[command(flatten)]
+    read: ReadArgs,
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
 }
@@ -54,14 +39,7 @@ struct Part {
 }
 
 pub fn run(data: &DataFiles, args: &ParseArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let date = args
-        .date
-        .as_deref()
-        .map(|d| {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| Error::Usage(format!("--date '{d}' is not a date: use YYYY-MM-DD")))
-        })
-        .transpose()?;
+    let date = args.read.date()?;
     // '-' reads stdin, as ingest does.
     let reader: Box<dyn BufRead> = if args.file == "-" {
         Box::new(BufReader::new(std::io::stdin()))
@@ -78,7 +56,7 @@ pub fn run(data: &DataFiles, args: &ParseArgs, out: &mut dyn Write) -> Result<Ou
         } else {
             args.file.clone()
         },
-        year: args.year,
+        year: args.read.year,
         date,
         ..SourceInfo::default()
     };
@@ -86,8 +64,8 @@ pub fn run(data: &DataFiles, args: &ParseArgs, out: &mut dyn Write) -> Result<Ou
     let mut stream = pipeline.stream(
         reader,
         &info,
-        Some(args.input_format.as_str()),
-        args.lossy,
+        Some(args.read.input_format.as_str()),
+        args.read.lossy,
         8 << 20,
     )?;
     let mut records = Records::new(&[

@@ -62,15 +62,7 @@ pub(super) const PRONOUNS: &[&str] = &["he", "she", "it", "they", "we", "i", "wh
 pub(super) const CHANNEL_PREPOSITIONS: &[&str] = &[
     "on", "in", "at", "during", "to", "via", "after", "before", "from",
 ];
-pub(super) const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+pub(super) use crate::text::words::WEEKDAYS;
 pub(super) const WH_WORDS: &[&str] = &["what", "how", "why", "when", "where", "whether"];
 pub(super) const OBJECT_PRONOUNS: &[&str] = &[
     "me",

@@ -123,16 +123,14 @@ impl Format for Article {
         } else {
             vec![post]
         };
-        Ok(Document {
-            furniture,
-            ..Document::new(
-                &info.path,
-                self.name(),
-                info.url.clone(),
-                text.to_string(),
-                posts,
-            )
-        })
+        Ok(Document::new(
+            &info.path,
+            self.name(),
+            info.url.clone(),
+            text.to_string(),
+            posts,
+        )
+        .with_furniture(furniture))
     }
 }
 

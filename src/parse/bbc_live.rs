@@ -248,16 +248,14 @@ impl Format for BbcLive {
                 },
             );
         }
-        Ok(Document {
-            furniture,
-            ..Document::new(
-                &info.path,
-                self.name(),
-                info.url.clone(),
-                text.to_string(),
-                posts,
-            )
-        })
+        Ok(Document::new(
+            &info.path,
+            self.name(),
+            info.url.clone(),
+            text.to_string(),
+            posts,
+        )
+        .with_furniture(furniture))
     }
 }
 

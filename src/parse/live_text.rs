@@ -215,16 +215,14 @@ impl Format for LiveText {
                 posts.insert(0, post);
             }
         }
-        Ok(Document {
-            furniture,
-            ..Document::new(
-                &info.path,
-                self.name(),
-                info.url.clone(),
-                text.to_string(),
-                posts,
-            )
-        })
+        Ok(Document::new(
+            &info.path,
+            self.name(),
+            info.url.clone(),
+            text.to_string(),
+            posts,
+        )
+        .with_furniture(furniture))
     }
 }
 

@@ -60,8 +60,8 @@ pub const SENTENCE_OPENERS: &[&str] = &[
     "writing",
 ];
 
-/// Names of days and months: capitalised, never a person's name.
-pub const CALENDAR: &[&str] = &[
+/// Days of the week.
+pub const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -69,6 +69,10 @@ pub const CALENDAR: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+];
+
+/// Months, in order.
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -82,3 +86,8 @@ pub const CALENDAR: &[&str] = &[
     "november",
     "december",
 ];
+
+/// Names of days and months: capitalised, never a person's name.
+pub fn is_calendar_word(folded: &str) -> bool {
+    WEEKDAYS.contains(&folded) || MONTHS.contains(&folded)
+}

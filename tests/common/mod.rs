@@ -147,3 +147,27 @@ pub fn assert_spans_match(w: &Workspace) -> usize {
     }
     n
 }
+
+/// The library pipeline with the built-in data, loaded once per test binary.
+pub fn pipeline() -> &'static whosaid::pipeline::Pipeline {
+    static PIPELINE: std::sync::OnceLock<whosaid::pipeline::Pipeline> = std::sync::OnceLock::new();
+    PIPELINE.get_or_init(|| {
+        whosaid::pipeline::Pipeline::load(&whosaid::data::DataFiles::embedded()).unwrap()
+    })
+}
+
+/// Statements of `text` read through the library in `format`, dated 2025-04-10.
+pub fn statements_of(text: &str, format: &str) -> Vec<whosaid::model::Statement> {
+    let info = whosaid::parse::SourceInfo {
+        path: "test.txt".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 4, 10),
+        ..whosaid::parse::SourceInfo::default()
+    };
+    pipeline()
+        .read(text.as_bytes(), &info, Some(format), false)
+        .unwrap()
+        .statements
+        .into_iter()
+        .flatten()
+        .collect()
+}
