@@ -156,6 +156,7 @@ impl Pipeline {
         let mut statements = Vec::with_capacity(document.posts.len());
         let mut names = Vec::with_capacity(document.posts.len());
         let mut sentences = Vec::with_capacity(document.posts.len());
+        let mut story = self.tagger.story();
         for post in &document.posts {
             let analysis = PostAnalysis::new(post.blocks().map(|b| b.paragraph.text.as_str()));
             statements.push(self.extractor.extract(post, &analysis));
@@ -163,12 +164,12 @@ impl Pipeline {
                 self.attributor
                     .names(post, &analysis, document.published_on),
             );
-            sentences.push(self.tagger.sentences(post, &analysis));
+            sentences.push(self.tagger.sentences(post, &analysis, &mut story));
         }
         propagate_terms(&mut statements);
         self.attributor
             .attribute(&document, &names, &mut statements);
-        self.tagger.tag(&sentences, &mut statements);
+        self.tagger.tag(&sentences, &story, &mut statements);
         self.scorer.score_all(&mut statements);
         Processed {
             document,

@@ -53,7 +53,8 @@ pub struct Scorer {
 struct Found {
     at: usize,
     cue: Cue,
-    phrase: String,
+    /// Shared, so copying a cue to each topic it may speak to costs no allocation.
+    phrase: std::rc::Rc<str>,
 }
 
 const MIXED_FLOOR: f64 = 0.5;
@@ -288,7 +289,7 @@ impl Scorer {
                     out.push(Found {
                         at: base + tokens[f.start].start,
                         cue,
-                        phrase: f.phrase.to_string(),
+                        phrase: std::rc::Rc::from(f.phrase),
                     });
                     continue;
                 }
@@ -332,7 +333,7 @@ impl Scorer {
             out.push(Found {
                 at: base + tokens[f.start].start,
                 cue,
-                phrase: f.phrase.to_string(),
+                phrase: std::rc::Rc::from(f.phrase),
             });
         }
         out
@@ -433,7 +434,7 @@ fn decide(cues: &[&Found]) -> (Stance, f64, Option<String>) {
     let phrases: Vec<&str> = cues
         .iter()
         .filter(|f| !matches!(f.cue, Cue::Negation | Cue::Distancing))
-        .map(|f| f.phrase.as_str())
+        .map(|f| &*f.phrase)
         .collect();
     (stance, confidence, Some(phrases.join(" + ")))
 }

@@ -32,8 +32,11 @@ pub struct Tagger {
 #[derive(Debug, Clone, Default)]
 pub struct PostSentences {
     sentences: Vec<Sentence>,
-    in_story: Vec<bool>,
 }
+
+/// Per topic, whether the document is in its story (see `data/topics.csv`, context).
+#[derive(Debug, Clone, Default)]
+pub struct Story(Vec<bool>);
 
 /// A sentence of a post with the topics it names.
 #[derive(Debug, Clone)]
@@ -123,17 +126,30 @@ impl Tagger {
 
     /// The sentences of one post with the topics each names, read from its shared analysis:
     /// what tagging needs once the analysis is dropped.
-    pub fn sentences(&self, post: &Post, analysis: &PostAnalysis) -> PostSentences {
+    /// Which topics' stories a document is in, before any post is read: those with no
+    /// context words.
+    pub fn story(&self) -> Story {
+        Story(self.has_context.iter().map(|c| !c).collect())
+    }
+
+    /// The sentences of one post with the topics each names, read from its shared analysis;
+    /// marks in `story` the topics whose context words the post holds.
+    pub fn sentences(
+        &self,
+        post: &Post,
+        analysis: &PostAnalysis,
+        story: &mut Story,
+    ) -> PostSentences {
         let mut sentences_of_post = Vec::new();
         let mut index = 0;
         let words: Vec<Vec<String>> = analysis.blocks.iter().map(|b| stems(&b.tokens)).collect();
-        // The topics whose story this post is in: those with no context, or one of whose
-        // context words it holds.
-        let mut in_story: Vec<bool> = self.has_context.iter().map(|c| !c).collect();
-        for w in &words {
-            for f in self.context.find_all(w) {
-                for &t in f.key {
-                    in_story[t] = true;
+        // Once every topic is in the story, its context words need no more looking for.
+        if story.0.iter().any(|yes| !yes) {
+            for w in &words {
+                for f in self.context.find_all(w) {
+                    for &t in f.key {
+                        story.0[t] = true;
+                    }
                 }
             }
         }
@@ -159,38 +175,44 @@ impl Tagger {
         }
         PostSentences {
             sentences: sentences_of_post,
-            in_story,
         }
     }
 
     /// Tags every statement of a document; `sentences[i]` is what `sentences` read in the
     /// post whose statements are `statements[i]`.
-    pub fn tag(&self, sentences: &[PostSentences], statements: &mut [Vec<Statement>]) {
-        // A topic is in the document's story when one of its context words appears in any of
-        // its posts: a live blog's posts rarely repeat what the page is about.
-        let mut in_story = vec![false; self.topics.len()];
-        for post in sentences {
-            for (t, yes) in post.in_story.iter().enumerate() {
-                in_story[t] |= *yes;
-            }
-        }
+    /// A topic is in the document's story when one of its context words appears in any of
+    /// its posts (`story`, as `sentences` marked it): a live blog's posts rarely repeat what
+    /// the page is about.
+    pub fn tag(
+        &self,
+        sentences: &[PostSentences],
+        story: &Story,
+        statements: &mut [Vec<Statement>],
+    ) {
+        let in_story = &story.0;
         for (post, list) in sentences.iter().zip(statements.iter_mut()) {
-            // Out of the story, a topic's words name nothing, here or in what carries on.
-            let sentences_of_post: Vec<Sentence> = post
-                .sentences
-                .iter()
-                .map(|x| Sentence {
-                    named: x
-                        .named
-                        .iter()
-                        .copied()
-                        .filter(|(t, _)| in_story[*t])
-                        .collect(),
-                    topics: x.topics.iter().copied().filter(|t| in_story[*t]).collect(),
-                    ..*x
-                })
-                .collect();
-            let sentences_of_post = &sentences_of_post;
+            // Out of the story, a topic's words name nothing, here or in what carries on (a
+            // copy is made only when some topic is out of the story).
+            let filtered: Vec<Sentence>;
+            let sentences_of_post: &[Sentence] = if in_story.iter().all(|&yes| yes) {
+                &post.sentences
+            } else {
+                filtered = post
+                    .sentences
+                    .iter()
+                    .map(|x| Sentence {
+                        named: x
+                            .named
+                            .iter()
+                            .copied()
+                            .filter(|(t, _)| in_story[*t])
+                            .collect(),
+                        topics: x.topics.iter().copied().filter(|t| in_story[*t]).collect(),
+                        ..*x
+                    })
+                    .collect();
+                &filtered
+            };
             // The speaker's latest statement: what they go on to say is on the same topic.
             let mut last: Option<(String, usize, Vec<TopicStance>)> = None;
             for s in list.iter_mut() {

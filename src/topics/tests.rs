@@ -87,6 +87,7 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
         statement(&doc, "fine", 5),
     ]];
     let t = tagger();
+    let mut story = t.story();
     let sentences: Vec<PostSentences> = doc
         .posts
         .iter()
@@ -94,10 +95,11 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
             t.sentences(
                 p,
                 &PostAnalysis::new(p.blocks().map(|b| b.paragraph.text.as_str())),
+                &mut story,
             )
         })
         .collect();
-    t.tag(&sentences, &mut lists);
+    t.tag(&sentences, &story, &mut lists);
     let topics: Vec<Vec<String>> = lists[0]
         .iter()
         .map(|s| s.topics.iter().map(|t| t.topic.clone()).collect())
