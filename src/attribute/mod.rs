@@ -1,9 +1,13 @@
 //! Speakers. Takes a document's posts with their statements, whose speaker is only a mention
-//! as written ("he", "the prime minister", "Finnish President Alexander Stubb"); gives each
-//! statement a `Speaker`: a known actor from `data/actors.csv` (by name, alias, close spelling,
-//! title or role), an actor discovered in the text, or none. Pronouns and descriptions resolve
-//! to the most recent compatible speaker or name of the post; a speaker carries forward to
-//! quotes that stand alone after them; bullets belong to the person their heading names.
+//! as written ("he", "the prime minister", "Finnish President Alexander Stubb"), and each
+//! post's shared analysis; gives each statement a `Speaker`: a known actor from
+//! `data/actors.csv` or `data/bodies.csv` (by name, alias, close spelling, title or role), an
+//! actor discovered in the text, or none. Two passes: `names` reads each post's names with
+//! their part in the sentence (speaker, subject, object, oblique, possessive); `attribute`
+//! then resolves pronouns, descriptions and roles to the most salient compatible referent
+//! (role weight, halved per sentence of narration between), carries a speaker forward to
+//! quotes that stand alone after them, and gives bullets and quotes under a name line to the
+//! person it names.
 
 mod gazetteer;
 

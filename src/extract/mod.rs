@@ -1,7 +1,9 @@
-//! Statements in a post. Takes a parsed `Post`; gives its `Statement`s in reading order:
-//! every quoted span (direct, partial, or a term in scare quotes) and every reported clause,
-//! each with its sentence, its byte offsets, and the speaker as the sentence names it
-//! ("he", "the prime minister", "Keir Starmer"). Who that is, is attribution's job.
+//! Statements in a post. Takes a parsed `Post` and its shared analysis; gives its
+//! `Statement`s in reading order: every quoted span (direct, partial, or a term in scare
+//! quotes), every reported clause, speech printed without quote marks and transcript turns,
+//! each with its sentence, its byte offsets, the words of the speaker around a fragment, and
+//! the speaker as the sentence names it ("he", "the prime minister", "Keir Starmer"). Who
+//! that is, is attribution's job.
 
 mod cues;
 mod frames;

@@ -1,5 +1,6 @@
-//! Topics. Takes a document's posts with their statements; gives each statement the topics
-//! of `data/topics.csv` that its quote or its sentence names. A statement whose sentence
+//! Topics. Takes a document's posts with their statements and shared analyses; gives each
+//! statement the topics of `data/topics.csv` that its quote or its sentence names, for the
+//! topics whose story the document is in (their context words appear in it). A statement whose sentence
 //! names none ("Calling it 'complicated', ...") takes the topics of its speaker's statement
 //! just before (up to two sentences back), else of the latest sentence of its post that named
 //! one (up to three sentences back); a headline quote that only echoes a quote
