@@ -146,3 +146,15 @@ fn an_adverb_before_the_opponent_does_not_hide_them() {
         Stance::Support
     );
 }
+
+#[test]
+fn in_a_quote_he_who_blocks_talks_is_an_opponent_not_the_speaker() {
+    assert_eq!(
+        stance(
+            "\"He is doing everything he can to block the peace talks,\" Olaf Scholz said.",
+            "He is doing everything",
+            "peace talks"
+        ),
+        Stance::Support
+    );
+}

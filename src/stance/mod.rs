@@ -278,6 +278,9 @@ impl Scorer {
     fn cues_in(&self, text: &str, base: usize, speaker: &[String]) -> Vec<Found> {
         let tokens = tokenize(text, &[]);
         let words = stems(&tokens);
+        // Inside quote marks "he", "she" and "they" are never the one quoted.
+        let quoted = crate::text::quotes::scan(text);
+        let in_quote = |byte: usize| quoted.iter().any(|q| q.inner.contains(&byte));
         let mut out = Vec::new();
         let mut pending: Option<Cue> = None;
         let mut pending_at = 0;
@@ -326,7 +329,13 @@ impl Scorer {
                 }
             }
             if let Cue::Oppose(w) = cue
-                && self.about_another_party(&tokens, &words, f.start, speaker)
+                && self.about_another_party(
+                    &tokens,
+                    &words,
+                    f.start,
+                    speaker,
+                    in_quote(tokens[f.start].start),
+                )
             {
                 cue = Cue::Support(w * 0.8);
             }
@@ -347,6 +356,7 @@ impl Scorer {
         words: &[String],
         cue: usize,
         speaker: &[String],
+        quoted: bool,
     ) -> bool {
         let mut k = cue;
         while k > 0 {
@@ -381,7 +391,11 @@ impl Scorer {
                 && (!w.ends_with("ly") || tokens[i].cap)
         });
         subject.is_some_and(|i| {
-            tokens[i].cap && self.parties.contains(&words[i]) && !speaker.contains(&words[i])
+            let pronoun = matches!(tokens[i].lower.as_str(), "he" | "she" | "they");
+            (quoted && pronoun)
+                || (tokens[i].cap
+                    && self.parties.contains(&words[i])
+                    && !speaker.contains(&words[i]))
         })
     }
 }
