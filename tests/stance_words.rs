@@ -158,3 +158,15 @@ fn in_a_quote_he_who_blocks_talks_is_an_opponent_not_the_speaker() {
         Stance::Support
     );
 }
+
+#[test]
+fn the_doer_is_the_nearest_pronoun_before_the_cue() {
+    assert_eq!(
+        stance(
+            "\"That is why he is now doing everything he can to sabotage the peace talks,\" Olaf Scholz said.",
+            "That is why he",
+            "peace talks"
+        ),
+        Stance::Support
+    );
+}

@@ -390,13 +390,20 @@ impl Scorer {
                 )
                 && (!w.ends_with("ly") || tokens[i].cap)
         });
-        subject.is_some_and(|i| {
+        let other = |i: usize| {
             let pronoun = matches!(tokens[i].lower.as_str(), "he" | "she" | "they");
             (quoted && pronoun)
                 || (tokens[i].cap
                     && self.parties.contains(&words[i])
                     && !speaker.contains(&words[i]))
-        })
+        };
+        // Where the clause opens with something else ("That is why he is doing everything to
+        // sabotage ..."), the doer is the nearest pronoun before the cue.
+        subject.is_some_and(other)
+            || (k..cue)
+                .rev()
+                .find(|&i| matches!(tokens[i].lower.as_str(), "he" | "she" | "they" | "we" | "i"))
+                .is_some_and(other)
     }
 }
 
