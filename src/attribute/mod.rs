@@ -66,6 +66,15 @@ struct DocumentContext {
     /// Phrases found as labels in sentences without any cue (`a meeting of the "X"`): the
     /// source names a thing by them, so they are labels wherever it quotes them.
     labels: HashSet<String>,
+    /// What the last discovery wrote, so a reading that may not add a name can take it back.
+    last_discovery: Option<Discovery>,
+}
+
+/// A discovery's writes: whether it brought a name new to the source, and each key it set
+/// (in the titles map or not) with the value it had before.
+struct Discovery {
+    new_name: bool,
+    previous: Vec<(bool, String, Option<String>)>,
 }
 
 /// The part a name plays in its sentence, which decides how strongly a later "he" or "the
@@ -73,7 +82,7 @@ struct DocumentContext {
 /// floor, a subject outranks an object, which outranks a name in a prepositional phrase or
 /// in the possessive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
+enum Role {
     Speaker,
     Subject,
     Object,
@@ -688,7 +697,20 @@ impl Attributor {
         dc: &mut DocumentContext,
         heading: Option<&(Speaker, Gender)>,
     ) -> Option<(Speaker, Gender)> {
-        let resolved = match self.referent(mention, dc) {
+        let referent = self.referent(mention, dc);
+        self.resolve_referent(referent, at, pc, dc, heading)
+    }
+
+    /// Who a mention read as `referent` is, in the post's context.
+    fn resolve_referent(
+        &self,
+        referent: Referent,
+        at: usize,
+        pc: &mut PostContext,
+        dc: &mut DocumentContext,
+        heading: Option<&(Speaker, Gender)>,
+    ) -> Option<(Speaker, Gender)> {
+        let resolved = match referent {
             Referent::Actor(s, g) => Some((s, g)),
             Referent::Pronoun(gender) => {
                 let compatible =
@@ -800,17 +822,27 @@ impl Attributor {
         dc: &mut DocumentContext,
         heading: Option<&(Speaker, Gender)>,
     ) -> Option<(Speaker, Gender)> {
-        let before = dc.discovered.clone();
-        let titles = dc.discovered_titles.clone();
-        let known_before = |name: &str| before.values().any(|n| n == name);
+        dc.last_discovery = None;
         match self.referent(mention, dc) {
-            Referent::Actor(s, _) if s.discovered && !known_before(&s.name) => {
-                dc.discovered = before;
-                dc.discovered_titles = titles;
+            Referent::Actor(s, _)
+                if s.discovered && dc.last_discovery.as_ref().is_some_and(|d| d.new_name) =>
+            {
+                // Take back what reading the mention wrote.
+                for (title, key, before) in dc.last_discovery.take().unwrap().previous {
+                    let map = if title {
+                        &mut dc.discovered_titles
+                    } else {
+                        &mut dc.discovered
+                    };
+                    match before {
+                        Some(v) => map.insert(key, v),
+                        None => map.remove(&key),
+                    };
+                }
                 None
             }
             Referent::Unknown | Referent::Journalist => None,
-            _ => self.resolve(mention, at, pc, dc, heading),
+            referent => self.resolve_referent(referent, at, pc, dc, heading),
         }
     }
 
@@ -1057,13 +1089,19 @@ impl Attributor {
         }
         // The spelling of the text, not our case folding.
         let written = mention[name[0].start..name[name.len() - 1].end].to_string();
+        let mut undo = Discovery {
+            new_name: !dc.discovered.values().any(|n| *n == written),
+            previous: vec![(false, last.clone(), dc.discovered.get(&last).cloned())],
+        };
         dc.discovered.insert(last, written.clone());
         if had_title {
             let title = normalise_title(&mention[..name[0].start]);
             if !title.is_empty() {
-                dc.discovered_titles.insert(title, written.clone());
+                let before = dc.discovered_titles.insert(title.clone(), written.clone());
+                undo.previous.push((true, title, before));
             }
         }
+        dc.last_discovery = Some(undo);
         if organisation {
             discovered_body(&written)
         } else {

@@ -278,9 +278,15 @@ impl Scorer {
     fn cues_in(&self, text: &str, base: usize, speaker: &[String]) -> Vec<Found> {
         let tokens = tokenize(text, &[]);
         let words = stems(&tokens);
-        // Inside quote marks "he", "she" and "they" are never the one quoted.
-        let quoted = crate::text::quotes::scan(text);
-        let in_quote = |byte: usize| quoted.iter().any(|q| q.inner.contains(&byte));
+        // Inside quote marks "he", "she" and "they" are never the one quoted. The marks are
+        // looked for only when an opposing cue needs them.
+        let quoted = std::cell::OnceCell::new();
+        let in_quote = |byte: usize| {
+            quoted
+                .get_or_init(|| crate::text::quotes::scan(text))
+                .iter()
+                .any(|q| q.inner.contains(&byte))
+        };
         let mut out = Vec::new();
         let mut pending: Option<Cue> = None;
         let mut pending_at = 0;
