@@ -170,3 +170,90 @@ fn the_doer_is_the_nearest_pronoun_before_the_cue() {
         Stance::Support
     );
 }
+
+#[test]
+fn a_cue_inside_a_topics_name_is_no_position() {
+    // "willing" is part of the coalition's name; the speaker's word about it is "posturing",
+    // a dismissive word.
+    assert_eq!(
+        stance(
+            "Marco Rubio called the coalition of the willing in Ukraine \"posturing\".",
+            "posturing",
+            "coalition"
+        ),
+        Stance::Oppose
+    );
+}
+
+#[test]
+fn pushing_back_on_a_proposal_is_opposition_even_under_a_title() {
+    assert_eq!(
+        stance(
+            "Kremlin aide Yuri Ushakov on Monday pushed back on the U.S. plan for a truce in Ukraine, speaking on state television.",
+            "on the U.S. plan",
+            "ceasefire"
+        ),
+        Stance::Oppose
+    );
+}
+
+#[test]
+fn accusing_an_opponent_of_not_being_serious_about_a_truce_is_support_for_it() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz accused Vladimir Putin of not being serious about a ceasefire in Ukraine.",
+            "Vladimir Putin of not being serious",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn support_then_a_demand_after_but_is_mixed() {
+    assert_eq!(
+        stance(
+            "\"We accept the idea of a truce in Ukraine - but it must lead to a lasting settlement,\" Vladimir Putin said.",
+            "We accept the idea",
+            "ceasefire"
+        ),
+        Stance::Mixed
+    );
+}
+
+#[test]
+fn a_cue_whose_clause_names_something_else_does_not_decide_the_topic() {
+    // "reject" is about the demands, in a clause of its own; the truce is welcomed.
+    assert_eq!(
+        stance(
+            "\"We reject these demands, and we welcome a truce in Ukraine,\" Olaf Scholz said.",
+            "We reject these demands",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn a_demand_ahead_of_its_topic_in_a_fragment_reaches_it() {
+    assert_eq!(
+        stance(
+            "\"Sanctions on Russia, in my view, must stay,\" Olaf Scholz said.",
+            "Sanctions on Russia",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn an_abbreviation_does_not_end_the_clause() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz said he opposed the U.S. proposal for a truce in Ukraine.",
+            "he opposed",
+            "ceasefire"
+        ),
+        Stance::Oppose
+    );
+}

@@ -31,6 +31,9 @@ enum Cue {
     Condition(f64),
     Negation,
     Distancing,
+    /// "accuses Putin of ...": what follows in its clause is the accused's doing, so their
+    /// opposition is the speaker's support and their support is no position of the speaker's.
+    Accusation,
     /// A verb that undoes its object ("lift sanctions", "end the deployment"): a stance on
     /// undoing a topic is the opposite stance on the topic.
     Reversal,
@@ -40,6 +43,9 @@ enum Cue {
 
 pub struct Scorer {
     cues: PhraseSet<Cue>,
+    /// The topics' own phrases: a cue inside one ("coalition of the willing", "military
+    /// support") is a name, not a position.
+    topic_phrases: PhraseSet<()>,
     /// Words that name a party (countries, known actors): an opposing cue about them is the
     /// speaker's complaint, not the speaker's opposition.
     parties: HashSet<String>,
@@ -53,6 +59,16 @@ pub struct Scorer {
 struct Found {
     at: usize,
     cue: Cue,
+    /// The clause the cue sits in (byte range in the document), bounded by commas and
+    /// conjunctions ("but", "because"), and the stretch of sentence it sits in, bounded only by
+    /// stronger breaks (";", ":", dashes, full stops): where its target is looked for.
+    clause: (usize, usize),
+    stretch: (usize, usize),
+    /// The clause refers back ("it", "this", "them"): its target may be named before it.
+    anaphor: bool,
+    /// The clause is a fragment of at most three words ("must stay"): its target is in the
+    /// rest of its stretch ("Sanctions, in my view, must stay").
+    fragment: bool,
     /// Shared, so copying a cue to each topic it may speak to costs no allocation.
     phrase: std::rc::Rc<str>,
 }
@@ -87,6 +103,7 @@ impl Scorer {
                 "condition" => Cue::Condition(weight),
                 "negation" => Cue::Negation,
                 "distancing" => Cue::Distancing,
+                "accusation" => Cue::Accusation,
                 "reversal" => Cue::Reversal,
                 "comparison" => Cue::Comparison,
                 other => {
@@ -126,8 +143,15 @@ impl Scorer {
                 }
             }
         }
+        let mut topic_phrases = PhraseSet::default();
+        for (_, row) in data.records("topics.csv")? {
+            for cue in list(row.get(3)) {
+                topic_phrases.add(&cue, ());
+            }
+        }
         Ok(Scorer {
             cues,
+            topic_phrases,
             parties,
             home,
         })
@@ -219,7 +243,7 @@ impl Scorer {
             // sentence, to every topic the statement carries.
             let mut mine: Vec<Found> = found
                 .iter()
-                .filter(|f| !named || nearest_topic(s, f.at).is_some_and(|n| n == i))
+                .filter(|f| !named || target(s, f).is_some_and(|n| n == i))
                 .cloned()
                 .collect();
             // "it would be a mistake to lift sanctions": a reversal verb right before the
@@ -250,13 +274,12 @@ impl Scorer {
                     .any(|(j, t)| j != i && t.mentions.iter().any(|&m| (m > f.at) == before));
                 if other_side && (before != after) {
                     mine.push(Found {
-                        at: f.at,
                         cue: if before {
                             Cue::Support(0.7)
                         } else {
                             Cue::Oppose(0.7)
                         },
-                        phrase: f.phrase.clone(),
+                        ..f.clone()
                     });
                 }
             }
@@ -287,19 +310,86 @@ impl Scorer {
                 .iter()
                 .any(|q| q.inner.contains(&byte))
         };
-        let mut out = Vec::new();
+        let names: Vec<(usize, usize)> = self
+            .topic_phrases
+            .find_all(&words)
+            .iter()
+            .map(|f| (f.start, f.start + f.len))
+            .collect();
+        let bounds = |i: usize, strong: bool| {
+            // A hyphen with space before it is a dash: "a truce - but on terms".
+            let breaks = |t: &Token| {
+                if t.lower == "." {
+                    // "U.S." is no full stop: one ends a word of more than one letter.
+                    let word = text[..t.start]
+                        .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+                        .next()
+                        .unwrap_or("");
+                    return !word.contains('.') && word.chars().count() != 1;
+                }
+                is_clause_break(t, strong)
+                    || (t.lower == "-" && text[..t.start].ends_with(char::is_whitespace))
+            };
+            let from = tokens[..i].iter().rposition(breaks).map_or(0, |k| k + 1);
+            let to = tokens[i..]
+                .iter()
+                .position(breaks)
+                .map_or(tokens.len(), |k| i + k);
+            (from, to)
+        };
+        let bytes = |(from, to): (usize, usize)| {
+            let a = tokens.get(from).map_or(text.len(), |t| t.start);
+            let b = if to > from { tokens[to - 1].end } else { a };
+            (base + a, base + b)
+        };
+        let mut out: Vec<Found> = Vec::new();
         let mut pending: Option<Cue> = None;
         let mut pending_at = 0;
+        let mut accusation: Option<usize> = None;
         for f in self.cues.find_all(&words) {
             let cue = *f.key;
+            // "coalition of the willing", "military support": the cue is part of a topic's
+            // name.
+            let (start, end) = (f.start, f.start + f.len);
+            if names
+                .iter()
+                .any(|&(a, b)| a <= start && end <= b && b - a > end - start)
+            {
+                continue;
+            }
+            let clause = bounds(f.start, false);
+            let stretch = bounds(f.start, true);
+            // "this" standing for something ("this must stop"), not pointing at a noun after
+            // it ("these demands").
+            let anaphor = (clause.0..clause.1).any(|i| match tokens[i].lower.as_str() {
+                "it" | "them" => true,
+                "this" | "these" | "those" | "that" => tokens.get(i + 1).is_none_or(|n| {
+                    !n.is_word() || crate::text::words::AUXILIARIES.contains(&n.lower.as_str())
+                }),
+                _ => false,
+            });
+            let fragment = tokens[clause.0..clause.1]
+                .iter()
+                .filter(|t| t.is_word())
+                .count()
+                <= 3;
+            let found = |cue: Cue| Found {
+                fragment,
+                at: base + tokens[f.start].start,
+                cue,
+                phrase: std::rc::Rc::from(f.phrase),
+                clause: bytes(clause),
+                stretch: bytes(stretch),
+                anaphor,
+            };
             match cue {
                 // Read against the topics, in `score_with`.
                 Cue::Reversal | Cue::Comparison => {
-                    out.push(Found {
-                        at: base + tokens[f.start].start,
-                        cue,
-                        phrase: std::rc::Rc::from(f.phrase),
-                    });
+                    out.push(found(cue));
+                    continue;
+                }
+                Cue::Accusation => {
+                    accusation = Some(f.start + f.len);
                     continue;
                 }
                 Cue::Negation | Cue::Distancing => {
@@ -334,22 +424,54 @@ impl Scorer {
                     cue = Cue::Oppose(w);
                 }
             }
-            if let Cue::Oppose(w) = cue
+            let accused = accusation.is_some_and(|at| {
+                let broken = tokens[at..f.start]
+                    .iter()
+                    .any(|t| is_clause_break(t, false) && !t.is_punct(','));
+                !broken
+            });
+            if accused {
+                match cue {
+                    Cue::Oppose(w) => {
+                        out.push(found(Cue::Support(w * 0.8)));
+                        continue;
+                    }
+                    Cue::Support(_) => continue,
+                    _ => {}
+                }
+            }
+            let another_party = matches!(cue, Cue::Oppose(_) | Cue::Support(_))
                 && self.about_another_party(
                     &tokens,
                     &words,
                     f.start,
                     speaker,
                     in_quote(tokens[f.start].start),
-                )
-            {
+                );
+            if let (Cue::Oppose(w), true) = (cue, another_party) {
                 cue = Cue::Support(w * 0.8);
             }
-            out.push(Found {
-                at: base + tokens[f.start].start,
-                cue,
-                phrase: std::rc::Rc::from(f.phrase),
-            });
+            // "We agree to a truce - but it must lead to peace": a demand of the speaker's
+            // own, in a clause opened by "but", after their support, is the condition of that
+            // support.
+            if let Cue::Support(w) = cue
+                && MODALS.contains(&f.phrase)
+                && !another_party
+                && tokens[clause.0.saturating_sub(2)..=clause.0.min(tokens.len() - 1)]
+                    .iter()
+                    .any(|t| matches!(t.lower.as_str(), "but" | "however" | "yet"))
+                && let Some(earlier) = out.iter().rev().find(|e| {
+                    matches!(e.cue, Cue::Support(_)) && e.clause.1 <= base + tokens[clause.0].start
+                })
+            {
+                let condition = Found {
+                    cue: Cue::Condition(w.min(0.7)),
+                    phrase: std::rc::Rc::from(format!("but {}", f.phrase).as_str()),
+                    ..earlier.clone()
+                };
+                out.push(condition);
+            }
+            out.push(found(cue));
         }
         out
     }
@@ -385,6 +507,9 @@ impl Scorer {
                     "the"
                         | "a"
                         | "an"
+                        | "if"
+                        | "when"
+                        | "once"
                         | "nonetheless"
                         | "still"
                         | "also"
@@ -405,11 +530,47 @@ impl Scorer {
         };
         // Where the clause opens with something else ("That is why he is doing everything to
         // sabotage ..."), the doer is the nearest pronoun before the cue.
-        subject.is_some_and(other)
+        // "Kremlin aide Yuri Ushakov pushed back": the speaker named in the clause before the
+        // cue is its doer, whatever title opens it.
+        let speaker_named = (k..cue).any(|i| tokens[i].cap && speaker.contains(&words[i]));
+        !speaker_named && subject.is_some_and(other)
             || (k..cue)
                 .rev()
                 .find(|&i| matches!(tokens[i].lower.as_str(), "he" | "she" | "they" | "we" | "i"))
                 .is_some_and(other)
+    }
+}
+
+/// Modal verbs of obligation: a demand, which after "but" is a condition.
+const MODALS: &[&str] = &[
+    "must",
+    "should",
+    "need to",
+    "needs to",
+    "have to",
+    "has to",
+    "will have to",
+];
+
+/// Ends a clause for finding a cue's target: commas and conjunctions, or with `strong` only
+/// the breaks between sentences and their halves.
+fn is_clause_break(t: &Token, strong: bool) -> bool {
+    if t.kind == TokenKind::Punct {
+        let p = t.lower.as_str();
+        matches!(p, ";" | ":" | "." | "?" | "!" | "–" | "—" | "(" | ")") || (!strong && p == ",")
+    } else {
+        !strong
+            && matches!(
+                t.lower.as_str(),
+                "but"
+                    | "however"
+                    | "although"
+                    | "though"
+                    | "whereas"
+                    | "because"
+                    | "unless"
+                    | "while"
+            )
     }
 }
 
@@ -419,14 +580,31 @@ fn clause_break_between(tokens: &[Token], from: usize, to: usize) -> bool {
         .any(|t| t.is_punct(',') || t.is_punct(';') || CLAUSE_BREAKS.contains(&t.lower.as_str()))
 }
 
-/// Index of the statement's topic named nearest the byte offset `at`.
-fn nearest_topic(s: &Statement, at: usize) -> Option<usize> {
-    s.topics
-        .iter()
-        .enumerate()
-        .flat_map(|(i, t)| t.mentions.iter().map(move |&m| (m.abs_diff(at), i)))
-        .min()
-        .map(|(_, i)| i)
+/// The topic a cue speaks to: the one named nearest it in its clause ("support a ceasefire",
+/// "sanctions must stay"), else in its stretch of sentence, else, where the clause refers back
+/// ("we will keep it"), the one named nearest before it. A cue whose clause names none of the
+/// statement's topics and refers to nothing speaks to something else ("we reject their
+/// conditions, and we want a truce": "reject" is not about the truce).
+fn target(s: &Statement, f: &Found) -> Option<usize> {
+    let nearest = |(from, to): (usize, usize)| {
+        s.topics
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| t.mentions.iter().map(move |&m| (m, i)))
+            .filter(|&(m, _)| m >= from && m < to)
+            .map(|(m, i)| (m.abs_diff(f.at), i))
+            .min()
+            .map(|(_, i)| i)
+    };
+    nearest(f.clause)
+        .or_else(|| f.fragment.then(|| nearest(f.stretch)).flatten())
+        .or_else(|| {
+            // Mostly back ("we will keep it"), sometimes ahead ("it would be good to reach a
+            // truce").
+            f.anaphor
+                .then(|| nearest((0, f.at)).or_else(|| nearest(f.stretch)))
+                .flatten()
+        })
 }
 
 /// The stance a set of cues gives: support with any reservation, condition or opposition is
@@ -460,7 +638,7 @@ fn decide(cues: &[&Found]) -> (Stance, f64, Option<String>) {
     };
     let phrases: Vec<&str> = cues
         .iter()
-        .filter(|f| !matches!(f.cue, Cue::Negation | Cue::Distancing))
+        .filter(|f| !matches!(f.cue, Cue::Negation | Cue::Distancing | Cue::Accusation))
         .map(|f| &*f.phrase)
         .collect();
     (stance, confidence, Some(phrases.join(" + ")))

@@ -91,3 +91,10 @@ pub const MONTHS: [&str; 12] = [
 pub fn is_calendar_word(folded: &str) -> bool {
     WEEKDAYS.contains(&folded) || MONTHS.contains(&folded)
 }
+
+/// Auxiliary and modal verbs: after "this" or "that" they show the word stands for something
+/// said before ("this must stop", "that is why").
+pub const AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "be", "been", "will", "would", "must", "should", "can", "could",
+    "may", "might", "has", "have", "had", "does", "did", "do", "means", "shows", "'s",
+];
