@@ -34,6 +34,8 @@ enum Cue {
     /// "accuses Putin of ...": what follows in its clause is the accused's doing, so their
     /// opposition is the speaker's support and their support is no position of the speaker's.
     Accusation,
+    /// A phrase holding a cue word in another sense ("sit back", "back to"): no cue.
+    Idiom,
     /// A verb that undoes its object ("lift sanctions", "end the deployment"): a stance on
     /// undoing a topic is the opposite stance on the topic.
     Reversal,
@@ -66,6 +68,9 @@ struct Found {
     stretch: (usize, usize),
     /// The clause refers back ("it", "this", "them"): its target may be named before it.
     anaphor: bool,
+    /// The cue is also a topic's name ("commitment", "as long as it takes"): it speaks to
+    /// another topic of its clause where there is one ("commitment to Ukraine's security").
+    names_topic: bool,
     /// The clause is a fragment of at most three words ("must stay"): its target is in the
     /// rest of its stretch ("Sanctions, in my view, must stay").
     fragment: bool,
@@ -104,6 +109,7 @@ impl Scorer {
                 "negation" => Cue::Negation,
                 "distancing" => Cue::Distancing,
                 "accusation" => Cue::Accusation,
+                "idiom" => Cue::Idiom,
                 "reversal" => Cue::Reversal,
                 "comparison" => Cue::Comparison,
                 other => {
@@ -357,6 +363,7 @@ impl Scorer {
             {
                 continue;
             }
+            let names_topic = names.contains(&(start, end));
             let clause = bounds(f.start, false);
             let stretch = bounds(f.start, true);
             // "this" standing for something ("this must stop"), not pointing at a noun after
@@ -375,6 +382,7 @@ impl Scorer {
                 <= 3;
             let found = |cue: Cue| Found {
                 fragment,
+                names_topic,
                 at: base + tokens[f.start].start,
                 cue,
                 phrase: std::rc::Rc::from(f.phrase),
@@ -392,6 +400,7 @@ impl Scorer {
                     accusation = Some(f.start + f.len);
                     continue;
                 }
+                Cue::Idiom => continue,
                 Cue::Negation | Cue::Distancing => {
                     pending = Some(cue);
                     pending_at = f.start + f.len;
@@ -587,14 +596,25 @@ fn clause_break_between(tokens: &[Token], from: usize, to: usize) -> bool {
 /// conditions, and we want a truce": "reject" is not about the truce).
 fn target(s: &Statement, f: &Found) -> Option<usize> {
     let nearest = |(from, to): (usize, usize)| {
-        s.topics
-            .iter()
-            .enumerate()
-            .flat_map(|(i, t)| t.mentions.iter().map(move |&m| (m, i)))
-            .filter(|&(m, _)| m >= from && m < to)
-            .map(|(m, i)| (m.abs_diff(f.at), i))
-            .min()
-            .map(|(_, i)| i)
+        let within = || {
+            s.topics
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| t.mentions.iter().map(move |&m| (m, i)))
+                .filter(move |&(m, _)| m >= from && m < to)
+        };
+        let pick = |own: bool| {
+            within()
+                .filter(|&(m, _)| own || m != f.at)
+                .map(|(m, i)| (m.abs_diff(f.at), i))
+                .min()
+                .map(|(_, i)| i)
+        };
+        if f.names_topic {
+            pick(false).or_else(|| pick(true))
+        } else {
+            pick(true)
+        }
     };
     nearest(f.clause)
         .or_else(|| f.fragment.then(|| nearest(f.stretch)).flatten())
@@ -638,7 +658,12 @@ fn decide(cues: &[&Found]) -> (Stance, f64, Option<String>) {
     };
     let phrases: Vec<&str> = cues
         .iter()
-        .filter(|f| !matches!(f.cue, Cue::Negation | Cue::Distancing | Cue::Accusation))
+        .filter(|f| {
+            !matches!(
+                f.cue,
+                Cue::Negation | Cue::Distancing | Cue::Accusation | Cue::Idiom
+            )
+        })
         .map(|f| &*f.phrase)
         .collect();
     (stance, confidence, Some(phrases.join(" + ")))
