@@ -709,3 +709,25 @@ fn the_speaker_phrase_after_an_inverted_cue_is_never_the_content() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn a_call_named_by_a_noun_is_its_owners_reported_speech() {
+    let said = read(
+        "Finnish President Alexander Stubb spoke in Helsinki. He renewed his call for tighter sanctions on Russia, adding that talks could wait.",
+    );
+    assert_eq!(
+        speaker_of(&said, "tighter sanctions on Russia"),
+        "Alexander Stubb"
+    );
+    assert_eq!(kind_of(&said, "tighter sanctions on Russia"), "indirect");
+}
+
+#[test]
+fn what_is_said_of_a_named_call_is_not_part_of_it() {
+    let said = read("Emmanuel Macron's call for a truce in Ukraine was welcomed in Berlin.");
+    assert!(
+        said.iter()
+            .any(|(_, q, who)| q == "a truce in Ukraine" && who == "Emmanuel Macron"),
+        "{said:#?}"
+    );
+}

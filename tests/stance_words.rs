@@ -257,3 +257,28 @@ fn an_abbreviation_does_not_end_the_clause() {
         Stance::Oppose
     );
 }
+
+#[test]
+fn calling_for_a_tougher_line_on_russia_is_support_for_sanctions() {
+    // The cue words inside "tougher on Russia" name the topic; "urged" decides.
+    assert_eq!(
+        stance(
+            "Olaf Scholz urged Washington to be tougher on Russia after the strikes on Kyiv.",
+            "Washington to be tougher",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn a_commitment_to_a_countrys_long_term_security_is_support_for_guarantees() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz said the allies had reaffirmed their commitment to Ukraine's long-term security.",
+            "the allies had reaffirmed",
+            "security guarantees"
+        ),
+        Stance::Support
+    );
+}

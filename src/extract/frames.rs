@@ -130,6 +130,11 @@ impl Extractor {
                 && (DETERMINERS.contains(&tokens[i - 1].lower.as_str())
                     || tokens[i - 1].is_possessive());
             if noun_use {
+                // "his call for a truce", "Macron's call for talks": the owner asks for what
+                // follows.
+                if let Some(frame) = self.possessive_call(tokens, sent.clone(), i..i + len, kind) {
+                    frames.push(frame);
+                }
                 i += len;
                 continue;
             }
@@ -253,6 +258,57 @@ impl Extractor {
             inherited: false,
             forward,
             backward,
+            opens_next: false,
+            inverted: false,
+        })
+    }
+
+    /// A call or demand named by a noun with its owner before it: "repeated his call for
+    /// more pressure", "Macron's call for a truce".
+    fn possessive_call(
+        &self,
+        tokens: &[Token],
+        sent: Range<usize>,
+        cue: Range<usize>,
+        kind: CueKind,
+    ) -> Option<Frame> {
+        if tokens[cue.end - 1].lower != "for" || cue.start <= sent.start {
+            return None;
+        }
+        let owner = &tokens[cue.start - 1];
+        let subject = if matches!(owner.lower.as_str(), "his" | "her" | "their") {
+            cue.start - 1..cue.start
+        } else if owner.kind == TokenKind::Word && owner.cap && owner.is_possessive() {
+            let mut k = cue.start - 1;
+            while k > sent.start && tokens[k - 1].kind == TokenKind::Word && tokens[k - 1].cap {
+                k -= 1;
+            }
+            k..cue.start
+        } else {
+            return None;
+        };
+        let mut forward = self.forward_scope(tokens, cue.end, sent.end, kind)?;
+        // "Macron's call for a truce was welcomed": the call is a subject, and what is said
+        // of it is not part of it.
+        if let Some(k) = (forward.start..forward.end).find(|&k| {
+            tokens[k].is_punct(',')
+                || matches!(
+                    tokens[k].lower.as_str(),
+                    "was" | "is" | "were" | "are" | "has" | "had" | "have" | "will" | "would"
+                )
+        }) {
+            forward.end = k;
+        }
+        if forward.is_empty() {
+            return None;
+        }
+        Some(Frame {
+            cue,
+            kind,
+            subject: Some(subject),
+            inherited: false,
+            forward: Some(forward),
+            backward: None,
             opens_next: false,
             inverted: false,
         })
