@@ -54,7 +54,7 @@ CREATE INDEX aliases_alias ON aliases(alias);
 CREATE TABLE statements (
     id              INTEGER PRIMARY KEY,
     post_id         INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term')),
+    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term', 'action')),
     quote           TEXT NOT NULL,
     context         TEXT NOT NULL,
     start           INTEGER NOT NULL,        -- byte offsets of quote in the source text

@@ -138,6 +138,9 @@ pub enum StatementKind {
     Indirect,
     /// A label in scare quotes: nobody's statement.
     Term,
+    /// A position taken by deed and narrated, with no words reported: "Ukraine agreed to
+    /// the truce".
+    Action,
 }
 
 impl StatementKind {
@@ -147,6 +150,7 @@ impl StatementKind {
             StatementKind::Partial => "partial",
             StatementKind::Indirect => "indirect",
             StatementKind::Term => "term",
+            StatementKind::Action => "action",
         }
     }
 
@@ -156,6 +160,7 @@ impl StatementKind {
             "partial" => Some(StatementKind::Partial),
             "indirect" => Some(StatementKind::Indirect),
             "term" => Some(StatementKind::Term),
+            "action" => Some(StatementKind::Action),
             _ => None,
         }
     }

@@ -731,3 +731,33 @@ fn what_is_said_of_a_named_call_is_not_part_of_it() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn a_position_taken_by_deed_is_an_action_of_its_doer() {
+    let said =
+        read("Finnish President Alexander Stubb agreed in principle to the truce plan on Tuesday.");
+    assert_eq!(kind_of(&said, "agreed in principle to"), "action");
+    assert_eq!(
+        speaker_of(&said, "agreed in principle to"),
+        "Alexander Stubb"
+    );
+}
+
+#[test]
+fn a_sentence_that_reports_speech_reports_no_action() {
+    // Stubb's words are what Rubio said; the agreeing is part of them.
+    let said = read("Marco Rubio said Alexander Stubb had agreed to the truce plan.");
+    assert!(
+        said.iter().all(|(kind, _, _)| kind != "action"),
+        "{said:#?}"
+    );
+}
+
+#[test]
+fn a_verb_inside_a_compound_word_is_no_action() {
+    let said = read("The Kremlin-backed plan was published on Tuesday.");
+    assert!(
+        said.iter().all(|(kind, _, _)| kind != "action"),
+        "{said:#?}"
+    );
+}

@@ -282,3 +282,23 @@ fn a_commitment_to_a_countrys_long_term_security_is_support_for_guarantees() {
         Stance::Support
     );
 }
+
+#[test]
+fn an_action_carries_the_stance_of_its_verb() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz refused to send troops to Ukraine after the talks.",
+            "refused to send troops",
+            "troops"
+        ),
+        Stance::Oppose
+    );
+    assert_eq!(
+        stance(
+            "Olaf Scholz and Emmanuel Macron reveal plans for a reassurance force in Ukraine.",
+            "reveal plans for",
+            "troops"
+        ),
+        Stance::Support
+    );
+}

@@ -491,7 +491,7 @@ impl Attributor {
         // Quoted text never introduces an antecedent: "Putin" inside a quote is not "he".
         let mut quoted: Vec<(usize, usize)> = statements
             .iter()
-            .filter(|s| s.kind != StatementKind::Indirect)
+            .filter(|s| !matches!(s.kind, StatementKind::Indirect | StatementKind::Action))
             .map(|s| (s.start, s.end))
             .collect();
         quoted.sort_unstable();

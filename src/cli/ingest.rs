@@ -239,7 +239,7 @@ impl Tally {
         for s in p.statements.iter().flatten() {
             match s.kind {
                 StatementKind::Direct | StatementKind::Partial => self.quotes += 1,
-                StatementKind::Indirect => self.reported += 1,
+                StatementKind::Indirect | StatementKind::Action => self.reported += 1,
                 StatementKind::Term => {}
             }
             if let Some(sp) = &s.speaker {

@@ -109,7 +109,7 @@ pub struct FilterArgs {
     /// Up to this date (YYYY-MM-DD or RFC 3339), inclusive
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
-    /// direct, partial, indirect or term (repeatable or comma-separated) [default: all but term]
+    /// direct, partial, indirect, action or term (repeatable or comma-separated) [default: all but term]
     #[arg(long, value_name = "KIND", value_delimiter = ',')]
     kind: Vec<String>,
     /// About this topic (repeatable; a parent topic takes in its children)
@@ -130,13 +130,15 @@ impl FilterArgs {
         for k in &self.kind {
             let kind = StatementKind::parse(k).ok_or_else(|| {
                 Error::Usage(format!(
-                    "unknown kind '{k}': use direct, partial, indirect or term"
+                    "unknown kind '{k}': use direct, partial, indirect, action or term"
                 ))
             })?;
             kinds.push(kind.as_str().to_string());
         }
         if kinds.is_empty() {
-            kinds = ["direct", "partial", "indirect"].map(String::from).to_vec();
+            kinds = ["direct", "partial", "indirect", "action"]
+                .map(String::from)
+                .to_vec();
         }
         let topics = self
             .topic

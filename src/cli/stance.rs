@@ -50,7 +50,9 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
         actor_ids,
         since: args.since.as_deref().map(|d| bound(d, false)).transpose()?,
         until: args.until.as_deref().map(|d| bound(d, true)).transpose()?,
-        kinds: ["direct", "partial", "indirect"].map(String::from).to_vec(),
+        kinds: ["direct", "partial", "indirect", "action"]
+            .map(String::from)
+            .to_vec(),
         topics: vec![topic.clone()],
         exact_topics: true,
         ..Filter::default()

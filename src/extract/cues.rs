@@ -22,6 +22,8 @@ pub enum CueKind {
     ScopeBreak,
     Aux,
     Anaphor,
+    /// A position taken by deed, not by word: "agreed to", "refused to", "sought".
+    Action,
 }
 
 impl CueKind {
@@ -38,6 +40,7 @@ impl CueKind {
             "scope_break" => CueKind::ScopeBreak,
             "aux" => CueKind::Aux,
             "anaphor" => CueKind::Anaphor,
+            "action" => CueKind::Action,
             _ => return None,
         })
     }

@@ -490,7 +490,7 @@ impl Extractor {
     /// The speaker before a verb: skips auxiliaries and adverbs ("has previously warned") and a
     /// parenthesis between commas ("Trump, in a post on X, says"), unless the parenthesis is
     /// itself a name ("The ECB's president, Christine Lagarde, warned").
-    fn np_left(
+    pub(super) fn np_left(
         &self,
         tokens: &[Token],
         sent_start: usize,

@@ -441,7 +441,67 @@ impl Extractor {
                     continues: false,
                 });
             }
+            // A sentence that reports no words may report a position taken by deed:
+            // "Ukraine agreed to the truce", "Macron and Starmer reveal plans for a force".
+            if frames.is_empty()
+                && let Some((cue, subject, clause)) = self.action(tokens, sent.clone(), &in_quote)
+            {
+                let Some(range) = clause_bytes(tokens, cue.start..clause.end) else {
+                    continue;
+                };
+                let mut statement = base(StatementKind::Action, &text[range.clone()], range);
+                statement.attribution = Attribution::Cue;
+                statement.scope = Some(words_of(para, tokens, &(cue.start..clause.end), &cue));
+                statement.cue = Some(cue_text(text, tokens, &cue));
+                statement.mention = Some(mention(para, tokens, subject));
+                out.push(Piece {
+                    statement,
+                    continues: false,
+                });
+            }
         }
+    }
+
+    /// The first action cue of a sentence outside quotes with who took it and the rest of
+    /// its clause.
+    fn action(
+        &self,
+        tokens: &[Token],
+        sent: Range<usize>,
+        in_quote: &[bool],
+    ) -> Option<(Range<usize>, Range<usize>, Range<usize>)> {
+        let mut i = sent.start;
+        while i < sent.end {
+            if let (false, Some((len, CueKind::Action))) = (in_quote[i], self.cues.at(tokens, i)) {
+                let cue = i..(i + len).min(sent.end);
+                // "the Kremlin-backed plan": a word inside a compound is no verb.
+                let compound = i > sent.start
+                    && tokens[i - 1].lower == "-"
+                    && tokens[i - 1].start == tokens[i - 2.min(i)].end;
+                let subject = (!compound)
+                    .then(|| self.np_left(tokens, sent.start, i, in_quote))
+                    .flatten()
+                    .filter(|s| {
+                        let first = &tokens[s.start];
+                        first.cap
+                            || matches!(first.lower.as_str(), "he" | "she" | "they")
+                            || frames::DETERMINERS.contains(&first.lower.as_str())
+                    });
+                if let Some(subject) = subject {
+                    let end = (cue.end..sent.end)
+                        .find(|&k| {
+                            tokens[k].is_punct(';')
+                                || matches!(tokens[k].lower.as_str(), "but" | "while" | "whereas")
+                        })
+                        .unwrap_or(sent.end);
+                    if end > cue.end {
+                        return Some((cue.clone(), subject, cue.end..end));
+                    }
+                }
+            }
+            i += 1;
+        }
+        None
     }
 
     /// "Here is a statement by X, posted on X." (or "... X's statement"): the paragraphs

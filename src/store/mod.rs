@@ -17,8 +17,73 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
+/// rebuild a table from the current schema rather than from a copy of it.
+fn schema_statement(head: &str) -> &'static str {
+    let from = SCHEMA
+        .find(head)
+        .expect("schema.sql holds every statement upgrades use");
+    let len = SCHEMA[from..]
+        .find(";\n")
+        .map_or(SCHEMA.len() - from, |n| n + 1);
+    &SCHEMA[from..from + len]
+}
+
+/// Brings a database written by an older whosaid up to `SCHEMA_VERSION`, one version at a
+/// time, each in its own transaction.
+fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
+    while version < SCHEMA_VERSION {
+        match version {
+            // 1 -> 2: statements may be of kind 'action'. SQLite cannot change a CHECK in
+            // place: the table is rebuilt (foreign keys off, so statement_topics keeps its
+            // rows) with its indexes and the view over it.
+            1 => {
+                let table = schema_statement("CREATE TABLE statements (");
+                let indexes: Vec<&str> = [
+                    "CREATE INDEX statements_actor_time",
+                    "CREATE INDEX statements_time",
+                ]
+                .into_iter()
+                .map(schema_statement)
+                .collect();
+                let view = schema_statement("CREATE VIEW statement_spans");
+                conn.pragma_update(None, "foreign_keys", "OFF")
+                    .map_err(Error::db("upgrading the schema"))?;
+                let sql = format!(
+                    "BEGIN;
+                     {new_table}
+                     INSERT INTO statements_next SELECT * FROM statements;
+                     DROP VIEW statement_spans;
+                     DROP TABLE statements;
+                     ALTER TABLE statements_next RENAME TO statements;
+                     {indexes}
+                     {view}
+                     PRAGMA user_version = 2;
+                     COMMIT;",
+                    new_table = table.replacen("statements (", "statements_next (", 1),
+                    indexes = indexes.join("\n"),
+                );
+                let done = conn.execute_batch(&sql);
+                if done.is_err() {
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                conn.pragma_update(None, "foreign_keys", "ON")
+                    .map_err(Error::db("upgrading the schema"))?;
+                done.map_err(Error::db(format!("upgrading {path} to schema version 2")))?;
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{path} has schema version {version}, which no whosaid wrote"
+                )));
+            }
+        }
+        version += 1;
+    }
+    Ok(())
+}
 
 /// Opens (creating when needed) a database and brings its schema up to date; refuses one
 /// written by a newer whosaid.
@@ -74,6 +139,8 @@ fn configure(conn: &Connection, path: &str) -> Result<()> {
             "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
         ))
         .map_err(Error::db(format!("creating the schema in {path}")))?;
+    } else if version < SCHEMA_VERSION {
+        upgrade(conn, path, version)?;
     }
     Ok(())
 }
