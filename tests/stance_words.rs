@@ -302,3 +302,17 @@ fn an_action_carries_the_stance_of_its_verb() {
         Stance::Support
     );
 }
+
+#[test]
+fn a_judgement_of_what_another_party_does_is_the_speakers_opposition() {
+    // "risking" judges the deployment, whoever makes it; "blocking" would tell of Britain's
+    // opposing something.
+    assert_eq!(
+        stance(
+            "Dmitry Peskov warned that Britain is risking a war with Russia by sending troops to Ukraine.",
+            "Britain is risking",
+            "troops"
+        ),
+        Stance::Oppose
+    );
+}

@@ -136,11 +136,25 @@ impl Format for LiveText {
         } else {
             page_headline(header)
         };
+        // Its standfirst, a sentence or two summing up the page, is news too: "X and Y agree
+        // to ... It comes after Moscow warned ...".
+        let summary: Vec<Line> = if info.continuation {
+            Vec::new()
+        } else {
+            header
+                .iter()
+                .copied()
+                .filter(|l| Some(l.0) != headline.map(|h: (usize, &str)| h.0) && is_summary(l.1))
+                .collect()
+        };
         unplaced(
             &header
                 .iter()
                 .copied()
-                .filter(|l| Some(l.0) != headline.map(|h: (usize, &str)| h.0))
+                .filter(|l| {
+                    Some(l.0) != headline.map(|h: (usize, &str)| h.0)
+                        && !summary.iter().any(|s| s.0 == l.0)
+                })
                 .collect::<Vec<_>>(),
         );
         for (k, (i, stamp)) in starts.iter().enumerate() {
@@ -200,8 +214,19 @@ impl Format for LiveText {
         for (post, (time, _)) in posts.iter_mut().zip(times) {
             post.published_at = time;
         }
-        // The page's headline heads its first post, or stands as a post of its own.
-        if let Some(line) = headline
+        // The page's headline heads its first post, or stands as a post of its own, with the
+        // standfirst when there is one.
+        if !summary.is_empty()
+            && let Some(first) = posts.first()
+        {
+            let post = Post {
+                title: headline.map(paragraph),
+                paragraphs: summary.iter().map(|&l| paragraph(l)).collect(),
+                published_at: first.published_at,
+                ..Post::default()
+            };
+            posts.insert(0, post);
+        } else if let Some(line) = headline
             && let Some(first) = posts.first_mut()
         {
             if first.title.is_none() {
@@ -315,6 +340,18 @@ fn is_credit(line: &str) -> bool {
             .is_some_and(|w| w.starts_with(char::is_uppercase))
 }
 
+/// A page's standfirst: a line of a dozen words or more ending as a sentence does, above the
+/// first post.
+fn is_summary(line: &str) -> bool {
+    let t = line.trim();
+    t.split_whitespace().count() >= 12
+        && t.ends_with(['.', '!', '?', '"', '”'])
+        && !is_furniture(t)
+        && post_stamp(t).is_none()
+        && !is_credit(t)
+        && !t.starts_with(['•', '-', '*'])
+}
+
 /// A post's headline: a short line with no sentence-ending punctuation.
 pub fn is_headline(line: &str) -> bool {
     let t = line.trim();
@@ -418,6 +455,28 @@ mod tests {
         );
         let furniture: Vec<&str> = doc.furniture.iter().map(|r| &page[r.clone()]).collect();
         assert_eq!(furniture, vec!["Home", "World", "Saturday 15 March 2025"]);
+    }
+
+    #[test]
+    fn the_standfirst_is_read_with_the_page_headline() {
+        let page = "Home\nHarbour strike latest: union expects a deal within days\n\
+                    The union and the port owners agree to meet on Monday, after the mayor warned the strike was costing the city dearly.\n\
+                    Saturday 15 March 2025\n10:00\nThe union said talks went well.\n";
+        let doc = LiveText.parse(page, &info()).unwrap();
+        assert_eq!(doc.posts.len(), 2);
+        let head = &doc.posts[0];
+        assert_eq!(
+            head.title.as_ref().map(|t| t.text.as_str()),
+            Some("Harbour strike latest: union expects a deal within days")
+        );
+        assert!(
+            head.paragraphs[0]
+                .text
+                .starts_with("The union and the port owners")
+        );
+        assert_eq!(head.published_at, doc.posts[1].published_at);
+        let furniture: Vec<&str> = doc.furniture.iter().map(|r| &page[r.clone()]).collect();
+        assert_eq!(furniture, vec!["Home", "Saturday 15 March 2025"]);
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub struct Scorer {
     /// The topics' own phrases: a cue inside one ("coalition of the willing", "military
     /// support") is a name, not a position.
     topic_phrases: PhraseSet<()>,
+    /// Opposing cues that judge a thing ("dangerous", "a mistake", "risking a clash") rather
+    /// than tell of someone's opposing it ("blocking", "refused"): whoever does the thing, the
+    /// judgement is the speaker's.
+    judgements: HashSet<String>,
     /// Words that name a party (countries, known actors): an opposing cue about them is the
     /// speaker's complaint, not the speaker's opposition.
     parties: HashSet<String>,
@@ -88,6 +92,7 @@ const CLAUSE_BREAKS: &[&str] = &[
 impl Scorer {
     pub fn load(data: &DataFiles) -> Result<Self> {
         let mut cues = PhraseSet::default();
+        let mut judgements = HashSet::default();
         for (line, row) in data.records("stance_cues.csv")? {
             let phrase = row.get(0).unwrap_or("");
             let weight: f64 = row
@@ -104,6 +109,10 @@ impl Scorer {
             let cue = match row.get(1).unwrap_or("") {
                 "support" => Cue::Support(weight),
                 "oppose" => Cue::Oppose(weight),
+                "judgement" => {
+                    judgements.insert(phrase.to_string());
+                    Cue::Oppose(weight)
+                }
                 "neutral" => Cue::Neutral(weight),
                 "condition" => Cue::Condition(weight),
                 "negation" => Cue::Negation,
@@ -158,6 +167,7 @@ impl Scorer {
         Ok(Scorer {
             cues,
             topic_phrases,
+            judgements,
             parties,
             home,
         })
@@ -450,6 +460,7 @@ impl Scorer {
                 }
             }
             let another_party = matches!(cue, Cue::Oppose(_) | Cue::Support(_))
+                && !self.judgements.contains(f.phrase)
                 && self.about_another_party(
                     &tokens,
                     &words,
