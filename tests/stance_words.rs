@@ -316,3 +316,25 @@ fn a_judgement_of_what_another_party_does_is_the_speakers_opposition() {
         Stance::Oppose
     );
 }
+
+#[test]
+fn an_evaluative_word_before_a_noun_judges_that_noun_only() {
+    // "unacceptable" judges the conditions; the speaker's word on the talks is "sabotage",
+    // done by another party.
+    assert_eq!(
+        stance(
+            "\"He is doing everything to sabotage the peace talks by setting unacceptable conditions,\" Olaf Scholz said of Vladimir Putin.",
+            "He is doing everything",
+            "peace talks"
+        ),
+        Stance::Support
+    );
+    assert_eq!(
+        stance(
+            "\"We will deliver vital military aid to Ukraine,\" Olaf Scholz said.",
+            "We will deliver vital",
+            "military aid"
+        ),
+        Stance::Support
+    );
+}

@@ -75,6 +75,9 @@ struct Found {
     /// The cue is also a topic's name ("commitment", "as long as it takes"): it speaks to
     /// another topic of its clause where there is one ("commitment to Ukraine's security").
     names_topic: bool,
+    /// An evaluative word set before a noun ("unacceptable conditions", "a dangerous
+    /// escalation"): it judges that noun phrase (byte range) and nothing else.
+    object: Option<(usize, usize)>,
     /// The clause is a fragment of at most three words ("must stay"): its target is in the
     /// rest of its stretch ("Sanctions, in my view, must stay").
     fragment: bool,
@@ -259,7 +262,15 @@ impl Scorer {
             // sentence, to every topic the statement carries.
             let mut mine: Vec<Found> = found
                 .iter()
-                .filter(|f| !named || target(s, f).is_some_and(|n| n == i))
+                .filter(|f| {
+                    // With no topic named, a cue judging a noun of its own ("a dangerous
+                    // escalation") is about that noun, not the topic carried from before.
+                    if named {
+                        target(s, f).is_some_and(|n| n == i)
+                    } else {
+                        f.object.is_none()
+                    }
+                })
                 .cloned()
                 .collect();
             // "it would be a mistake to lift sanctions": a reversal verb right before the
@@ -390,7 +401,10 @@ impl Scorer {
                 .filter(|t| t.is_word())
                 .count()
                 <= 3;
+            let object =
+                attributive(&tokens, start, end, self.judgements.contains(f.phrase)).map(bytes);
             let found = |cue: Cue| Found {
+                object,
                 fragment,
                 names_topic,
                 at: base + tokens[f.start].start,
@@ -561,6 +575,91 @@ impl Scorer {
     }
 }
 
+/// Words that set an evaluative word before its noun: "a dangerous ...", "very good and
+/// productive ...".
+const ATTRIBUTIVE_LEAD: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "and",
+    "very",
+    "extremely",
+    "highly",
+    "such",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "this",
+    "these",
+    "those",
+    "more",
+    "most",
+    "deeply",
+    "totally",
+    "completely",
+];
+
+/// The noun phrase (token range) an evaluative cue word stands before, if it stands before
+/// one: the next words up to three, to the first word that is not part of it.
+/// A judgement ("unacceptable") needs no lead: it is an adjective or a noun wherever it stands
+/// ("by setting unacceptable conditions").
+fn attributive(
+    tokens: &[Token],
+    start: usize,
+    end: usize,
+    judgement: bool,
+) -> Option<(usize, usize)> {
+    if end - start != 1 || start == 0 {
+        return None;
+    }
+    let lead = tokens[start - 1].lower.as_str();
+    if !judgement && !ATTRIBUTIVE_LEAD.contains(&lead) {
+        return None;
+    }
+    let nominal = |t: &Token| {
+        t.kind == TokenKind::Word
+            && !crate::text::words::PREPOSITIONS.contains(&t.lower.as_str())
+            && !crate::text::words::AUXILIARIES.contains(&t.lower.as_str())
+            && !matches!(
+                t.lower.as_str(),
+                "to" | "that"
+                    | "and"
+                    | "or"
+                    | "but"
+                    | "enough"
+                    | "than"
+                    | "if"
+                    | "not"
+                    | "now"
+                    | "because"
+                    | "as"
+                    | "so"
+                    | "too"
+                    | "a"
+                    | "an"
+                    | "the"
+                    | "their"
+                    | "its"
+                    | "his"
+                    | "her"
+                    | "our"
+                    | "my"
+                    | "your"
+                    | "this"
+                    | "these"
+                    | "those"
+            )
+    };
+    let n = tokens[end..]
+        .iter()
+        .take(3)
+        .take_while(|t| nominal(t))
+        .count();
+    (n > 0).then_some((end, end + n))
+}
+
 /// Modal verbs of obligation: a demand, which after "but" is a condition.
 const MODALS: &[&str] = &[
     "must",
@@ -606,6 +705,12 @@ fn clause_break_between(tokens: &[Token], from: usize, to: usize) -> bool {
 /// statement's topics and refers to nothing speaks to something else ("we reject their
 /// conditions, and we want a truce": "reject" is not about the truce).
 fn target(s: &Statement, f: &Found) -> Option<usize> {
+    if let Some((from, to)) = f.object {
+        return s
+            .topics
+            .iter()
+            .position(|t| t.mentions.iter().any(|&m| m >= from && m < to));
+    }
     let nearest = |(from, to): (usize, usize)| {
         let within = || {
             s.topics
