@@ -657,7 +657,33 @@ fn attributive(
         .take(3)
         .take_while(|t| nominal(t))
         .count();
-    (n > 0).then_some((end, end + n))
+    // "a complicated matter", "a dangerous move": a light noun says nothing of its own; the
+    // judgement is of what it stands for.
+    let light = n == 1
+        && matches!(
+            tokens[end].lower.as_str(),
+            "matter"
+                | "issue"
+                | "question"
+                | "thing"
+                | "step"
+                | "idea"
+                | "move"
+                | "one"
+                | "way"
+                | "decision"
+                | "approach"
+                | "option"
+                | "situation"
+                | "process"
+                | "proposal"
+                | "plan"
+                | "development"
+                | "sign"
+                | "signal"
+                | "precedent"
+        );
+    (n > 0 && !light).then_some((end, end + n))
 }
 
 /// Modal verbs of obligation: a demand, which after "but" is a condition.
