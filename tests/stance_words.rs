@@ -338,3 +338,17 @@ fn an_evaluative_word_before_a_noun_judges_that_noun_only() {
         Stance::Support
     );
 }
+
+#[test]
+fn a_break_inside_a_quoted_phrase_does_not_hide_whose_it_is() {
+    // The "but" inside Putin's quoted words does not end the clause whose subject is Putin's
+    // answer: Scholz's "not good enough" is his complaint about Putin, not opposition to talks.
+    assert_eq!(
+        stance(
+            "Olaf Scholz said that Putin's \"yes, but\" answer on the peace talks was \"not good enough\".",
+            "not good enough",
+            "peace talks"
+        ),
+        Stance::Support
+    );
+}

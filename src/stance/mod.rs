@@ -331,11 +331,14 @@ impl Scorer {
         // Inside quote marks "he", "she" and "they" are never the one quoted. The marks are
         // looked for only when an opposing cue needs them.
         let quoted = std::cell::OnceCell::new();
-        let in_quote = |byte: usize| {
-            quoted
-                .get_or_init(|| crate::text::quotes::scan(text))
+        let spans = || quoted.get_or_init(|| crate::text::quotes::scan(text));
+        let in_quote = |byte: usize| spans().iter().any(|q| q.inner.contains(&byte));
+        // A place inside a quote that does not hold the cue: a break there ("yes, but") does
+        // not end the clause that quotes it.
+        let apart = |a: usize, b: usize| {
+            spans()
                 .iter()
-                .any(|q| q.inner.contains(&byte))
+                .any(|q| q.inner.contains(&a) && !q.inner.contains(&b))
         };
         let names: Vec<(usize, usize)> = self
             .topic_phrases
@@ -481,6 +484,7 @@ impl Scorer {
                     f.start,
                     speaker,
                     in_quote(tokens[f.start].start),
+                    &|k| apart(tokens[k].start, tokens[f.start].start),
                 );
             if let (Cue::Oppose(w), true) = (cue, another_party) {
                 cue = Cue::Support(w * 0.8);
@@ -519,13 +523,15 @@ impl Scorer {
         cue: usize,
         speaker: &[String],
         quoted: bool,
+        embedded: &dyn Fn(usize) -> bool,
     ) -> bool {
         let mut k = cue;
         while k > 0 {
             let t = &tokens[k - 1];
-            if t.kind == TokenKind::Punct
+            if (t.kind == TokenKind::Punct
                 && matches!(t.lower.as_str(), "," | ";" | ":" | "-" | "–" | "—")
-                || CLAUSE_BREAKS.contains(&t.lower.as_str())
+                || CLAUSE_BREAKS.contains(&t.lower.as_str()))
+                && !embedded(k - 1)
             {
                 break;
             }
