@@ -352,3 +352,23 @@ fn a_break_inside_a_quoted_phrase_does_not_hide_whose_it_is() {
         Stance::Support
     );
 }
+
+#[test]
+fn keeping_assets_frozen_is_opposition_to_seizing_them_and_keeping_sanctions_is_support() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz said the frozen Russian assets should remain immobilised in Brussels.",
+            "the frozen Russian assets",
+            "frozen assets"
+        ),
+        Stance::Oppose
+    );
+    assert_eq!(
+        stance(
+            "Olaf Scholz said sanctions on Russia should remain in place.",
+            "sanctions on Russia",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}

@@ -52,6 +52,11 @@ pub struct Scorer {
     /// than tell of someone's opposing it ("blocking", "refused"): whoever does the thing, the
     /// judgement is the speaker's.
     judgements: HashSet<String>,
+    /// Topics for which keeping things as they are is opposition (see `kept` in
+    /// `data/topics.csv`).
+    kept_against: HashSet<String>,
+    /// Words for things staying as they are ("remain", "untouched").
+    keep_words: HashSet<String>,
     /// Words that name a party (countries, known actors): an opposing cue about them is the
     /// speaker's complaint, not the speaker's opposition.
     parties: HashSet<String>,
@@ -72,6 +77,8 @@ struct Found {
     stretch: (usize, usize),
     /// The clause refers back ("it", "this", "them"): its target may be named before it.
     anaphor: bool,
+    /// The clause says things should stay as they are ("should remain frozen").
+    keeps: bool,
     /// The cue is also a topic's name ("commitment", "as long as it takes"): it speaks to
     /// another topic of its clause where there is one ("commitment to Ukraine's security").
     names_topic: bool,
@@ -96,6 +103,7 @@ impl Scorer {
     pub fn load(data: &DataFiles) -> Result<Self> {
         let mut cues = PhraseSet::default();
         let mut judgements = HashSet::default();
+        let mut keep_words = HashSet::default();
         for (line, row) in data.records("stance_cues.csv")? {
             let phrase = row.get(0).unwrap_or("");
             let weight: f64 = row
@@ -115,6 +123,10 @@ impl Scorer {
                 "judgement" => {
                     judgements.insert(phrase.to_string());
                     Cue::Oppose(weight)
+                }
+                "keep" => {
+                    keep_words.insert(phrase.to_string());
+                    Cue::Support(weight)
                 }
                 "neutral" => Cue::Neutral(weight),
                 "condition" => Cue::Condition(weight),
@@ -162,15 +174,31 @@ impl Scorer {
             }
         }
         let mut topic_phrases = PhraseSet::default();
-        for (_, row) in data.records("topics.csv")? {
+        let mut kept_against = HashSet::default();
+        for (line, row) in data.records("topics.csv")? {
             for cue in list(row.get(3)) {
                 topic_phrases.add(&cue, ());
+            }
+            match row.get(5).unwrap_or("").trim() {
+                "" | "support" => {}
+                "oppose" => {
+                    kept_against.insert(fold(row.get(0).unwrap_or("").trim()));
+                }
+                other => {
+                    return Err(Error::Data {
+                        file: "topics.csv".into(),
+                        line,
+                        message: format!("kept is support or oppose, not '{other}'"),
+                    });
+                }
             }
         }
         Ok(Scorer {
             cues,
             topic_phrases,
             judgements,
+            kept_against,
+            keep_words,
             parties,
             home,
         })
@@ -280,6 +308,15 @@ impl Scorer {
                     .iter()
                     .any(|f| f.cue == Cue::Reversal && f.at < m && m - f.at <= REVERSAL_REACH)
             });
+            // "these funds should remain frozen": for a topic about changing things, keeping
+            // them as they are is opposition.
+            if self.kept_against.contains(&topic.topic) {
+                for f in mine.iter_mut().filter(|f| f.keeps) {
+                    if let Cue::Support(w) = f.cue {
+                        f.cue = Cue::Oppose(w);
+                    }
+                }
+            }
             if reversed {
                 for f in &mut mine {
                     f.cue = match f.cue {
@@ -406,7 +443,13 @@ impl Scorer {
                 <= 3;
             let object =
                 attributive(&tokens, start, end, self.judgements.contains(f.phrase)).map(bytes);
+            let keeps = self
+                .cues
+                .find_all(&words[clause.0..clause.1])
+                .iter()
+                .any(|k| self.keep_words.contains(k.phrase));
             let found = |cue: Cue| Found {
+                keeps,
                 object,
                 fragment,
                 names_topic,
