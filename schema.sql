@@ -62,9 +62,11 @@ CREATE TABLE statements (
     speaker_mention TEXT,                    -- the speaker as written: 'he', 'the prime minister'
     cue             TEXT,                    -- the reporting verb or phrase
     actor_id        INTEGER REFERENCES actors(id),
-    published_at    TEXT,                    -- the post's time, kept here for range queries
-    UNIQUE (post_id, start, end, kind)
+    published_at    TEXT                     -- the post's time, kept here for range queries
 );
+-- One statement per words, kind and speaker: "Macron and Starmer agreed to ..." is a
+-- position of each.
+CREATE UNIQUE INDEX statements_key ON statements(post_id, start, end, kind, ifnull(actor_id, 0));
 CREATE INDEX statements_actor_time ON statements(actor_id, published_at);
 CREATE INDEX statements_time ON statements(published_at);
 

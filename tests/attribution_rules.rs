@@ -761,3 +761,27 @@ fn a_verb_inside_a_compound_word_is_no_action() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn a_position_of_two_named_leaders_is_each_ones() {
+    let said = read(
+        "French President Emmanuel Macron and British Prime Minister Keir Starmer said the truce must hold.",
+    );
+    let speakers: Vec<&str> = said
+        .iter()
+        .filter(|(kind, q, _)| kind == "indirect" && q == "the truce must hold")
+        .map(|(_, _, who)| who.as_str())
+        .collect();
+    assert_eq!(speakers, ["Emmanuel Macron", "Keir Starmer"]);
+}
+
+#[test]
+fn a_subject_that_is_not_all_names_is_not_split() {
+    let said = read("Emmanuel Macron and his ministers said the truce must hold.");
+    let speakers: Vec<&str> = said
+        .iter()
+        .filter(|(_, q, _)| q == "the truce must hold")
+        .map(|(_, _, who)| who.as_str())
+        .collect();
+    assert_eq!(speakers.len(), 1, "{said:#?}");
+}

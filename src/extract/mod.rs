@@ -74,6 +74,9 @@ struct Piece {
     statement: Statement,
     /// The quote was left open at the end of its paragraph and the next one reopens it.
     continues: bool,
+    /// One of the statements of a coordinated subject ("Macron and Starmer said"): the same
+    /// words, each with its own speaker.
+    joint: bool,
 }
 
 impl Extractor {
@@ -225,6 +228,7 @@ impl Extractor {
                         scope: None,
                     },
                     continues: false,
+                    joint: false,
                 });
             }
         }
@@ -376,6 +380,7 @@ impl Extractor {
                 out.push(Piece {
                     statement,
                     continues: *qi == last_quote && q.span.close.is_none() && next_reopens,
+                    joint: false,
                 });
             }
             join_interrupted(out, &placed, tokens);
@@ -436,10 +441,7 @@ impl Extractor {
                     .subject
                     .as_ref()
                     .map(|s| mention(para, tokens, s.clone()));
-                out.push(Piece {
-                    statement,
-                    continues: false,
-                });
+                push_for_each(out, statement, para, tokens, frame.subject.as_ref());
             }
             // A sentence that reports no words may report a position taken by deed:
             // "Ukraine agreed to the truce", "Macron and Starmer reveal plans for a force".
@@ -453,11 +455,8 @@ impl Extractor {
                 statement.attribution = Attribution::Cue;
                 statement.scope = Some(words_of(para, tokens, &(cue.start..clause.end), &cue));
                 statement.cue = Some(cue_text(text, tokens, &cue));
-                statement.mention = Some(mention(para, tokens, subject));
-                out.push(Piece {
-                    statement,
-                    continues: false,
-                });
+                statement.mention = Some(mention(para, tokens, subject.clone()));
+                push_for_each(out, statement, para, tokens, Some(&subject));
             }
         }
     }
@@ -714,6 +713,7 @@ fn turn_piece(
             scope: None,
         },
         continues: false,
+        joint: false,
     })
 }
 
@@ -847,6 +847,59 @@ fn cue_text(text: &str, tokens: &[Token], cue: &Range<usize>) -> String {
     text[tokens[cue.start].start..tokens[cue.end - 1].end].to_string()
 }
 
+/// Pushes a reported statement or action, once for each person of a coordinated subject
+/// ("Macron and Starmer said", "Zelensky and Putin agreed to"). Quotes are left to one
+/// speaker: a quote has one voice even when two sign it.
+fn push_for_each(
+    out: &mut Vec<Piece>,
+    statement: Statement,
+    para: &Paragraph,
+    tokens: &[Token],
+    subject: Option<&Range<usize>>,
+) {
+    let parts = subject
+        .map(|s| conjuncts(tokens, s.clone()))
+        .unwrap_or_default();
+    if parts.len() < 2 {
+        out.push(Piece {
+            statement,
+            continues: false,
+            joint: false,
+        });
+        return;
+    }
+    for part in parts {
+        let mut each = statement.clone();
+        each.mention = Some(mention(para, tokens, part));
+        out.push(Piece {
+            statement: each,
+            continues: false,
+            joint: true,
+        });
+    }
+}
+
+/// The names a subject joins with "and" (and commas before it): "Emmanuel Macron and Keir
+/// Starmer", "France, Britain and Germany". Each part opens with a capital; a part that does
+/// not ("Macron and his team") leaves the subject whole.
+fn conjuncts(tokens: &[Token], subject: Range<usize>) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut from = subject.start;
+    for k in subject.clone() {
+        let t = &tokens[k];
+        if t.lower == "and" || t.lower == "&" || t.is_punct(',') {
+            parts.push(from..k);
+            from = k + 1;
+        }
+    }
+    parts.push(from..subject.end);
+    let names = parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && tokens[p.clone()].iter().all(|t| t.cap && t.is_word()));
+    if names { parts } else { Vec::new() }
+}
+
 fn mention(para: &Paragraph, tokens: &[Token], r: Range<usize>) -> Mention {
     let start = tokens[r.start].start;
     Mention {
@@ -875,8 +928,20 @@ fn join_continued(pieces: Vec<Piece>) -> Vec<Statement> {
         }
         out.append(run);
     };
+    // The same words of the same kind claimed twice (by "said" and by "according to" in
+    // one sentence): the first claim stands, as it always did; only the parts of a joint
+    // statement share their words.
+    let mut seen: HashSet<(usize, usize, StatementKind)> = HashSet::default();
+    let mut pieces = pieces;
+    pieces.retain(|p| {
+        let key = (p.statement.start, p.statement.end, p.statement.kind);
+        seen.insert(key) || p.joint
+    });
     for piece in pieces {
-        let is_quote = piece.statement.kind != StatementKind::Indirect;
+        let is_quote = matches!(
+            piece.statement.kind,
+            StatementKind::Direct | StatementKind::Partial | StatementKind::Term
+        );
         if !run.is_empty() && !is_quote {
             // Reported speech between the parts: the run goes on after it.
             out.push(piece.statement);

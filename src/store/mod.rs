@@ -37,12 +37,14 @@ fn schema_statement(head: &str) -> &'static str {
 fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
     while version < SCHEMA_VERSION {
         match version {
-            // 1 -> 2: statements may be of kind 'action'. SQLite cannot change a CHECK in
-            // place: the table is rebuilt (foreign keys off, so statement_topics keeps its
+            // 1 -> 2: statements may be of kind 'action', and words may be the statement of
+            // several speakers (the natural key takes in the actor). SQLite cannot change a
+            // CHECK or a table's UNIQUE in place: the table is rebuilt (foreign keys off, so statement_topics keeps its
             // rows) with its indexes and the view over it.
             1 => {
                 let table = schema_statement("CREATE TABLE statements (");
                 let indexes: Vec<&str> = [
+                    "CREATE UNIQUE INDEX statements_key",
                     "CREATE INDEX statements_actor_time",
                     "CREATE INDEX statements_time",
                 ]
