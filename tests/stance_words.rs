@@ -372,3 +372,49 @@ fn keeping_assets_frozen_is_opposition_to_seizing_them_and_keeping_sanctions_is_
         Stance::Support
     );
 }
+
+#[test]
+fn a_reporting_verb_opens_the_clause_whose_subject_does_what_follows() {
+    // The reported clause's subject is Putin's approach, not the prime minister's country
+    // that opens the sentence.
+    assert_eq!(
+        stance(
+            "The UK prime minister Keir Starmer said Vladimir Putin's approach to a truce in Ukraine was not good enough.",
+            "Vladimir Putin's approach",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn considering_a_thing_positive_is_no_hedge_and_not_being_considered_rules_it_out() {
+    assert_eq!(
+        stance(
+            "\"We accept the truce in Ukraine. We consider it positive,\" Olaf Scholz said.",
+            "We accept the truce",
+            "ceasefire"
+        ),
+        Stance::Support
+    );
+    assert_eq!(
+        stance(
+            "Olaf Scholz said sending German troops to Ukraine is not being considered.",
+            "sending German troops",
+            "troops"
+        ),
+        Stance::Oppose
+    );
+}
+
+#[test]
+fn a_risky_and_ineffective_option_is_opposition() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz called sending troops to Ukraine \"a risky and ineffective option\".",
+            "a risky and ineffective option",
+            "troops"
+        ),
+        Stance::Oppose
+    );
+}

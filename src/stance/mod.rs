@@ -57,6 +57,9 @@ pub struct Scorer {
     kept_against: HashSet<String>,
     /// Words for things staying as they are ("remain", "untouched").
     keep_words: HashSet<String>,
+    /// Reporting verbs of one word (`data/speech_cues.csv`): "said" opens the clause it
+    /// reports, whose own subject is the doer of what follows.
+    reporting: HashSet<String>,
     /// Words that name a party (countries, known actors): an opposing cue about them is the
     /// speaker's complaint, not the speaker's opposition.
     parties: HashSet<String>,
@@ -193,7 +196,15 @@ impl Scorer {
                 }
             }
         }
+        let mut reporting = HashSet::default();
+        for (_, row) in data.records("speech_cues.csv")? {
+            let (phrase, kind) = (row.get(0).unwrap_or(""), row.get(1).unwrap_or(""));
+            if matches!(kind, "verb" | "verb_tell") && !phrase.contains(" ") {
+                reporting.insert(fold(phrase));
+            }
+        }
         Ok(Scorer {
+            reporting,
             cues,
             topic_phrases,
             judgements,
@@ -573,7 +584,8 @@ impl Scorer {
             let t = &tokens[k - 1];
             if (t.kind == TokenKind::Punct
                 && matches!(t.lower.as_str(), "," | ";" | ":" | "-" | "–" | "—")
-                || CLAUSE_BREAKS.contains(&t.lower.as_str()))
+                || CLAUSE_BREAKS.contains(&t.lower.as_str())
+                || self.reporting.contains(&t.lower))
                 && !embedded(k - 1)
             {
                 break;

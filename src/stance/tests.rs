@@ -64,7 +64,7 @@ fn oppose_cue() {
 fn negation_flips_support() {
     assert_eq!(
         stance_of(
-            "Lind says Sweden is not willing to send troops.",
+            "Lind says her government is not willing to send troops.",
             &[("troops", "troops")]
         ),
         [Stance::Oppose]
