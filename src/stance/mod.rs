@@ -618,10 +618,11 @@ impl Scorer {
         });
         let other = |i: usize| {
             let pronoun = matches!(tokens[i].lower.as_str(), "he" | "she" | "they");
+            // A name of several words ("Vladimir Putin's") is a party when one of them is.
+            let name = (i..cue).take_while(|&j| tokens[j].cap && tokens[j].is_word());
             (quoted && pronoun)
-                || (tokens[i].cap
-                    && self.parties.contains(&words[i])
-                    && !speaker.contains(&words[i]))
+                || name.clone().any(|j| self.parties.contains(&words[j]))
+                    && !name.clone().any(|j| speaker.contains(&words[j]))
         };
         // Where the clause opens with something else ("That is why he is doing everything to
         // sabotage ..."), the doer is the nearest pronoun before the cue.
