@@ -124,3 +124,26 @@ fn a_users_own_topic_tracks_a_second_story_beside_the_first() {
         "{listed}"
     );
 }
+
+#[test]
+fn what_names_nothing_is_about_everything_named_just_before_and_the_headline() {
+    let w = Workspace::new();
+    let f = w.write(
+        "carry.txt",
+        b"Leaders weigh sanctions on Russia\n\
+By Jo Bloggs\n\
+April 9, 2025\n\
+Kyiv agreed to a 30-day ceasefire on Tuesday. Talks with Moscow are to follow in Riyadh.\n\
+\"It is a step forward,\" Finnish President Alexander Stubb said.\n",
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = topics_of(&w);
+    let (_, topics) = rows
+        .iter()
+        .find(|(q, _)| q.starts_with("It is a step forward"))
+        .expect("the quote is read");
+    for topic in ["ceasefire", "peace talks", "sanctions"] {
+        assert!(topics.contains(topic), "{topic} missing from {topics:?}");
+    }
+}

@@ -2,8 +2,8 @@
 //! statement the topics of `data/topics.csv` that its quote or its sentence names, for the
 //! topics whose story the document is in (their context words appear in it). A statement whose sentence
 //! names none ("Calling it 'complicated', ...") takes the topics of its speaker's statement
-//! just before (up to two sentences back), else of the latest sentence of its post that named
-//! one (up to three sentences back); a headline quote that only echoes a quote
+//! just before (up to two sentences back), else all that the sentences of its post up to
+//! three back named, and in either case what its post's headline names; a headline quote that only echoes a quote
 //! of its post's body takes that quote's topics. Parents roll children up at query time.
 
 use std::collections::BTreeSet;
@@ -214,6 +214,13 @@ impl Tagger {
                     .collect();
                 &filtered
             };
+            // What the post's headline names: the post is about it, and so is what is said in
+            // it that names nothing.
+            let headline: BTreeSet<usize> = sentences_of_post
+                .iter()
+                .filter(|x| x.index == 0)
+                .flat_map(|x| x.topics.iter().copied())
+                .collect();
             // The speaker's latest statement: what they go on to say is on the same topic.
             let mut last: Option<(String, usize, Vec<TopicStance>)> = None;
             for s in list.iter_mut() {
@@ -249,6 +256,12 @@ impl Tagger {
                         }
                         None => self.carry(s, sentences_of_post),
                     }
+                    for &t in &headline {
+                        let name = &self.topics[t].name;
+                        if !s.topics.iter().any(|x| &x.topic == name) {
+                            s.topics.push(TopicStance::new(name, Vec::new()));
+                        }
+                    }
                 }
                 if let (Some(sp), false) = (&s.speaker, s.topics.is_empty()) {
                     last = Some((sp.name.clone(), s.sentence_index, s.topics.clone()));
@@ -273,20 +286,25 @@ impl Tagger {
     /// The topics of the latest sentence before this one, within reach, that named any.
     fn carry(&self, s: &mut Statement, sentences: &[Sentence]) {
         let before = sentences.partition_point(|x| x.start < s.sentence_start);
-        let source = sentences[..before]
+        // Everything the sentences within reach named: a ceasefire and the talks towards it
+        // are often named a sentence apart, and what follows is about both.
+        let mut carried: Vec<usize> = Vec::new();
+        for x in sentences[..before]
             .iter()
             .rev()
             .take(CARRY_REACH + 1)
-            .find(|x| {
-                !x.topics.is_empty() && s.sentence_index.saturating_sub(x.index) <= CARRY_REACH
-            });
-        if let Some(x) = source {
-            s.topics = x
-                .topics
-                .iter()
-                .map(|&t| TopicStance::new(&self.topics[t].name, Vec::new()))
-                .collect();
+            .filter(|x| s.sentence_index.saturating_sub(x.index) <= CARRY_REACH)
+        {
+            for &t in &x.topics {
+                if !carried.contains(&t) {
+                    carried.push(t);
+                }
+            }
         }
+        s.topics = carried
+            .iter()
+            .map(|&t| TopicStance::new(&self.topics[t].name, Vec::new()))
+            .collect();
     }
 }
 
