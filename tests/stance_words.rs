@@ -418,3 +418,16 @@ fn a_risky_and_ineffective_option_is_opposition() {
         Stance::Oppose
     );
 }
+
+#[test]
+fn a_cue_speaks_to_every_topic_its_object_names() {
+    // The truce on energy: "agreed to" reaches both topics of its object.
+    assert_eq!(
+        stance(
+            "Vladimir Putin agreed to a truce on energy infrastructure in Ukraine, the Kremlin said.",
+            "Vladimir Putin agreed",
+            "energy"
+        ),
+        Stance::Support
+    );
+}

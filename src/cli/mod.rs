@@ -191,6 +191,7 @@ pub fn evidence(row: &store::StanceRow) -> crate::stance::Evidence {
         confidence: row.confidence,
         words: row.words,
         has_cue: row.has_cue,
+        cue: row.cue.clone(),
     }
 }
 

@@ -82,6 +82,7 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
             confidence: it.confidence,
             words: it.row.quote.chars().count(),
             has_cue: !it.cue.is_empty(),
+            cue: Some(it.cue.clone()),
         })
         .collect();
     let v = aggregate(&evidence);

@@ -5,6 +5,8 @@
 //! more. With S, O, M and N the weights of support, oppose, mixed and neutral statements and
 //! T their sum: no weight gives `unknown`; support (S + M) and reservation (O + N) each
 //! holding a quarter of T, or mixed weighing most, gives `mixed`; else the heaviest wins.
+//! One remark repeated in a post (same time, stance and cue: a headline, its summary and the
+//! body) weighs once.
 //! The verdict's confidence is the winning share, discounted when evidence is thin
 //! (times 1 - e^-T). A change of stance is not averaged away: the verdicts of successive
 //! days are compared, every change is listed in `shifts`, and the verdict is the stance
@@ -26,6 +28,9 @@ pub struct Evidence {
     pub words: usize,
     /// A cue in the statement's words decided its stance.
     pub has_cue: bool,
+    /// The cue that decided it, when one did: one remark repeated in a post's headline,
+    /// summary and body (same time, same stance, same cue) is one piece of evidence.
+    pub cue: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +96,8 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
     };
     let mut weights = [0.0; 4];
     let mut strongest: Option<(f64, i64, Stance)> = None;
+    // The heaviest weight counted so far for each repeated remark.
+    let mut counted: Vec<((Option<DateTime<Utc>>, Stance, &str), f64)> = Vec::new();
     for e in evidence.iter().filter(current) {
         let Some(i) = slot(e.stance) else { continue };
         let age_days = match (last_said, e.published_at) {
@@ -98,7 +105,24 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
             _ => 0.0,
         };
         let w = e.confidence * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
-        weights[i] += w;
+        match e.cue.as_deref().filter(|c| !c.is_empty()) {
+            Some(cue) => {
+                let key = (e.published_at, e.stance, cue);
+                match counted.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, before)) => {
+                        if w > *before {
+                            weights[i] += w - *before;
+                            *before = w;
+                        }
+                    }
+                    None => {
+                        counted.push((key, w));
+                        weights[i] += w;
+                    }
+                }
+            }
+            None => weights[i] += w,
+        }
         if strongest.is_none_or(|(best, _, _)| w > best) {
             strongest = Some((w, e.statement_id, e.stance));
         }

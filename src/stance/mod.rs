@@ -305,7 +305,7 @@ impl Scorer {
                     // With no topic named, a cue judging a noun of its own ("a dangerous
                     // escalation") is about that noun, not the topic carried from before.
                     if named {
-                        target(s, f).is_some_and(|n| n == i)
+                        target(s, f).is_some_and(|n| n == i) || ahead(s, f, &found, i)
                     } else {
                         f.object.is_none()
                     }
@@ -829,6 +829,22 @@ fn target(s: &Statement, f: &Found) -> Option<usize> {
                 .then(|| nearest((0, f.at)).or_else(|| nearest(f.stretch)))
                 .flatten()
         })
+}
+
+/// Topic `i` is named after the cue, in its clause, before the next cue: the cue's object
+/// holds it with the topic it targets ("agreed to a ceasefire on energy infrastructure").
+fn ahead(s: &Statement, f: &Found, all: &[Found], i: usize) -> bool {
+    if f.object.is_some() {
+        return false;
+    }
+    let next = all
+        .iter()
+        .map(|g| g.at)
+        .filter(|&at| at > f.at)
+        .min()
+        .unwrap_or(usize::MAX)
+        .min(f.clause.1);
+    s.topics[i].mentions.iter().any(|&m| m > f.at && m < next)
 }
 
 /// The stance a set of cues gives: support with any reservation, condition or opposition is

@@ -145,6 +145,7 @@ fn ev(id: i64, day: u32, stance: Stance, confidence: f64) -> Evidence {
         confidence,
         words: 20,
         has_cue: true,
+        cue: None,
     }
 }
 
@@ -209,4 +210,30 @@ fn aggregate_reports_a_change_and_favours_the_recent() {
             to: Stance::Oppose
         }]
     );
+}
+
+#[test]
+fn aggregate_counts_a_remark_repeated_in_one_post_once() {
+    let said = |id, stance, cue: &str| Evidence {
+        cue: Some(cue.into()),
+        ..ev(id, 1, stance, 0.8)
+    };
+    // "Too early" in the headline, the summary and the body is one remark; against the
+    // support with a reservation said once, it does not outweigh it three times over.
+    let v = aggregate(&[
+        said(1, Stance::Neutral, "too early"),
+        said(2, Stance::Neutral, "too early"),
+        said(3, Stance::Neutral, "too early"),
+        said(4, Stance::Mixed, "too early + willing"),
+    ]);
+    assert_eq!(v.stance, Stance::Mixed);
+    // Different cues are different remarks.
+    let v = aggregate(&[
+        said(1, Stance::Neutral, "too early"),
+        said(2, Stance::Neutral, "premature"),
+        said(3, Stance::Neutral, "undecided"),
+        said(4, Stance::Neutral, "remains to be seen"),
+        said(5, Stance::Mixed, "too early + willing"),
+    ]);
+    assert_eq!(v.stance, Stance::Neutral);
 }

@@ -276,6 +276,8 @@ pub struct StanceRow {
     /// a statement readable evidence.
     pub words: usize,
     pub has_cue: bool,
+    /// The cue that decided the stance.
+    pub cue: Option<String>,
 }
 
 /// Stances of attributed statements, by actor and topic (the topic itself, not its
@@ -288,7 +290,7 @@ pub fn stance_rows(
 ) -> Result<Vec<StanceRow>> {
     let mut sql = String::from(
         "SELECT a.name, t.name, s.id, s.published_at, st.stance, st.confidence,
-                length(s.quote), coalesce(st.cue, '') != ''
+                length(s.quote), coalesce(st.cue, '') != '', st.cue
          FROM statement_topics st
          JOIN statements s ON s.id = st.statement_id
          JOIN actors a ON a.id = s.actor_id
@@ -326,6 +328,7 @@ pub fn stance_rows(
                 confidence: r.get(5)?,
                 words: r.get::<_, i64>(6)?.max(0) as usize,
                 has_cue: r.get(7)?,
+                cue: r.get(8)?,
             })
         },
     )
