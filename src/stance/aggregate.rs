@@ -54,6 +54,9 @@ pub struct Verdict {
     pub shifts: Vec<Shift>,
 }
 
+/// One remark in one post: when, which way, by which cue.
+type Remark<'a> = (Option<DateTime<Utc>>, Stance, &'a str);
+
 fn verdict_of(weights: [f64; 4]) -> (Stance, f64) {
     let [s, o, m, n] = weights;
     let total = s + o + m + n;
@@ -97,7 +100,7 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
     let mut weights = [0.0; 4];
     let mut strongest: Option<(f64, i64, Stance)> = None;
     // The heaviest weight counted so far for each repeated remark.
-    let mut counted: Vec<((Option<DateTime<Utc>>, Stance, &str), f64)> = Vec::new();
+    let mut counted: Vec<(Remark, f64)> = Vec::new();
     for e in evidence.iter().filter(current) {
         let Some(i) = slot(e.stance) else { continue };
         let age_days = match (last_said, e.published_at) {
