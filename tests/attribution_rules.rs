@@ -744,9 +744,19 @@ fn a_position_taken_by_deed_is_an_action_of_its_doer() {
 }
 
 #[test]
-fn a_sentence_that_reports_speech_reports_no_action() {
-    // Stubb's words are what Rubio said; the agreeing is part of them.
-    let said = read("Marco Rubio said Alexander Stubb had agreed to the truce plan.");
+fn an_action_reported_by_another_is_both_their_words_and_the_named_doers_action() {
+    let said = read("Marco Rubio said that Alexander Stubb had agreed to the truce plan.");
+    assert_eq!(
+        speaker_of(&said, "Alexander Stubb had agreed"),
+        "Marco Rubio"
+    );
+    assert_eq!(kind_of(&said, "agreed to the truce plan"), "action");
+    assert_eq!(
+        speaker_of(&said, "agreed to the truce plan"),
+        "Alexander Stubb"
+    );
+    // "he" inside Rubio's words may be Rubio himself: his words say it, no action is added.
+    let said = read("Marco Rubio said that he had agreed to the truce plan.");
     assert!(
         said.iter().all(|(kind, _, _)| kind != "action"),
         "{said:#?}"

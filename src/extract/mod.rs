@@ -443,11 +443,28 @@ impl Extractor {
                     .map(|s| mention(para, tokens, s.clone()));
                 push_for_each(out, statement, para, tokens, frame.subject.as_ref());
             }
-            // A sentence that reports no words may report a position taken by deed:
-            // "Ukraine agreed to the truce", "Macron and Starmer reveal plans for a force".
-            if frames.is_empty()
-                && let Some((cue, subject, clause)) = self.action(tokens, sent.clone(), &in_quote)
-            {
+            // A position taken by deed: "Ukraine agreed to the truce", "Macron and Starmer
+            // reveal plans for a force", outside any reported words; or, inside them, one that
+            // a named party took ("the Kremlin said Putin had agreed to pause strikes").
+            for (cue, subject, clause) in self.actions(tokens, sent.clone(), &in_quote) {
+                let reported = frames.iter().find(|f| {
+                    [&f.forward, &f.backward]
+                        .into_iter()
+                        .flatten()
+                        .any(|r| r.contains(&cue.start))
+                });
+                if let Some(f) = reported {
+                    let named = tokens[subject.clone()].iter().all(|t| t.cap && t.is_word());
+                    let same = f.subject.as_ref().is_some_and(|s| {
+                        tokens[s.clone()]
+                            .iter()
+                            .map(|t| &t.lower)
+                            .eq(tokens[subject.clone()].iter().map(|t| &t.lower))
+                    });
+                    if !named || same {
+                        continue;
+                    }
+                }
                 let Some(range) = clause_bytes(tokens, cue.start..clause.end) else {
                     continue;
                 };
@@ -461,14 +478,15 @@ impl Extractor {
         }
     }
 
-    /// The first action cue of a sentence outside quotes with who took it and the rest of
-    /// its clause.
-    fn action(
+    /// The action cues of a sentence outside quotes with who took each and the rest of its
+    /// clause.
+    fn actions(
         &self,
         tokens: &[Token],
         sent: Range<usize>,
         in_quote: &[bool],
-    ) -> Option<(Range<usize>, Range<usize>, Range<usize>)> {
+    ) -> Vec<(Range<usize>, Range<usize>, Range<usize>)> {
+        let mut out = Vec::new();
         let mut i = sent.start;
         while i < sent.end {
             if let (false, Some((len, CueKind::Action))) = (in_quote[i], self.cues.at(tokens, i)) {
@@ -494,13 +512,15 @@ impl Extractor {
                         })
                         .unwrap_or(sent.end);
                     if end > cue.end {
-                        return Some((cue.clone(), subject, cue.end..end));
+                        out.push((cue.clone(), subject, cue.end..end));
+                        i = cue.end;
+                        continue;
                     }
                 }
             }
             i += 1;
         }
-        None
+        out
     }
 
     /// "Here is a statement by X, posted on X." (or "... X's statement"): the paragraphs

@@ -394,9 +394,21 @@ impl Scorer {
             .iter()
             .map(|f| (f.start, f.start + f.len))
             .collect();
+        // "a full, unconditional ceasefire": a comma between the words that describe a noun,
+        // right after its article, joins them.
+        let listing = |k: usize| {
+            k >= 2
+                && tokens[k].is_punct(',')
+                && matches!(tokens[k - 2].lower.as_str(), "a" | "an" | "the")
+                && tokens[k - 1].is_word()
+                && tokens.get(k + 1).is_some_and(|t| t.is_word() && !t.cap)
+        };
         let bounds = |i: usize, strong: bool| {
             // A hyphen with space before it is a dash: "a truce - but on terms".
-            let breaks = |t: &Token| {
+            let breaks = |(k, t): (usize, &Token)| {
+                if listing(k) {
+                    return false;
+                }
                 if t.lower == "." {
                     // "U.S." is no full stop: one ends a word of more than one letter.
                     let word = text[..t.start]
@@ -408,10 +420,15 @@ impl Scorer {
                 is_clause_break(t, strong)
                     || (t.lower == "-" && text[..t.start].ends_with(char::is_whitespace))
             };
-            let from = tokens[..i].iter().rposition(breaks).map_or(0, |k| k + 1);
+            let from = tokens[..i]
+                .iter()
+                .enumerate()
+                .rposition(breaks)
+                .map_or(0, |k| k + 1);
             let to = tokens[i..]
                 .iter()
-                .position(breaks)
+                .enumerate()
+                .position(|(k, t)| breaks((i + k, t)))
                 .map_or(tokens.len(), |k| i + k);
             (from, to)
         };
