@@ -431,3 +431,39 @@ fn a_cue_speaks_to_every_topic_its_object_names() {
         Stance::Support
     );
 }
+
+#[test]
+fn a_verb_cue_speaks_to_its_own_object() {
+    // "prevent" takes "an escalation"; the demand is the suspension of military aid.
+    assert_eq!(
+        stance(
+            "The Kremlin said the key condition to prevent an escalation in Ukraine would be the suspension of foreign military aid.",
+            "the key condition",
+            "military aid"
+        ),
+        Stance::Oppose
+    );
+    // "called on the US to be tougher on Russia": the object runs on through what the US is
+    // to do.
+    assert_eq!(
+        stance(
+            "Olaf Scholz called on the US to be tougher on Russia over the strikes on Kyiv.",
+            "on the US",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}
+
+#[test]
+fn conditions_for_agreeing_to_a_truce_are_mixed_and_an_end_to_aid_is_opposition() {
+    let body = "Vladimir Putin set out Russia's conditions for agreeing to a full ceasefire in Ukraine - a key condition is an end to foreign military aid to Kyiv.";
+    assert_eq!(
+        stance(body, "Russia's conditions", "ceasefire"),
+        Stance::Mixed
+    );
+    assert_eq!(
+        stance(body, "Russia's conditions", "military aid"),
+        Stance::Oppose
+    );
+}

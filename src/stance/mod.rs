@@ -88,6 +88,9 @@ struct Found {
     /// An evaluative word set before a noun ("unacceptable conditions", "a dangerous
     /// escalation"): it judges that noun phrase (byte range) and nothing else.
     object: Option<(usize, usize)>,
+    /// The object is what a verb cue takes ("prevent an escalation"), not what an evaluative
+    /// word stands before.
+    direct: bool,
     /// The clause is a fragment of at most three words ("must stay"): its target is in the
     /// rest of its stretch ("Sanctions, in my view, must stay").
     fragment: bool,
@@ -96,8 +99,9 @@ struct Found {
 }
 
 const MIXED_FLOOR: f64 = 0.5;
-/// How far (bytes) before a topic's words a reversal verb reaches: "lift the sanctions".
-const REVERSAL_REACH: usize = 16;
+/// How far (bytes) before a topic's words a reversal verb reaches: "lift the sanctions", "an
+/// end to foreign military aid".
+const REVERSAL_REACH: usize = 28;
 const CLAUSE_BREAKS: &[&str] = &[
     "but", "while", "although", "though", "however", "whereas", "that", "because", "and",
 ];
@@ -307,7 +311,7 @@ impl Scorer {
                     if named {
                         target(s, f).is_some_and(|n| n == i) || ahead(s, f, &found, i)
                     } else {
-                        f.object.is_none()
+                        f.object.is_none() || f.direct
                     }
                 })
                 .cloned()
@@ -333,6 +337,9 @@ impl Scorer {
                     f.cue = match f.cue {
                         Cue::Support(w) => Cue::Oppose(w),
                         Cue::Oppose(w) => Cue::Support(w),
+                        // "a key condition is an end to military aid": a condition that
+                        // the topic be undone is a demand against it.
+                        Cue::Condition(w) => Cue::Oppose(w),
                         c => c,
                     };
                 }
@@ -469,14 +476,18 @@ impl Scorer {
                 .filter(|t| t.is_word())
                 .count()
                 <= 3;
-            let object =
-                attributive(&tokens, start, end, self.judgements.contains(f.phrase)).map(bytes);
+            let judged = attributive(&tokens, start, end, self.judgements.contains(f.phrase));
+            let direct = judged.is_none();
+            let object = judged
+                .or_else(|| direct_object(&tokens, end, clause.1))
+                .map(bytes);
             let keeps = self
                 .cues
                 .find_all(&words[clause.0..clause.1])
                 .iter()
                 .any(|k| self.keep_words.contains(k.phrase));
             let found = |cue: Cue| Found {
+                direct,
                 keeps,
                 object,
                 fragment,
@@ -680,6 +691,30 @@ const ATTRIBUTIVE_LEAD: &[&str] = &[
     "completely",
 ];
 
+/// The noun phrase a cue takes as its object when one follows it straight away, opened by
+/// an article or an owner ("prevent an escalation", "block the talks", "condemned Russia's
+/// attacks"), with what it is to do ("urged the allies to send troops"): up to the next
+/// auxiliary, "that", "and" or the end of the clause.
+fn direct_object(tokens: &[Token], end: usize, clause_end: usize) -> Option<(usize, usize)> {
+    let first = tokens.get(end).filter(|_| end < clause_end)?;
+    let opens = matches!(
+        first.lower.as_str(),
+        "a" | "an" | "the" | "its" | "their" | "his" | "her" | "our" | "these" | "those"
+    ) || (first.cap && first.is_possessive());
+    if !opens {
+        return None;
+    }
+    let stop = (end + 1..clause_end)
+        .find(|&k| {
+            let w = tokens[k].lower.as_str();
+            // A finite verb ends the phrase; "to be stronger" goes on.
+            (crate::text::words::AUXILIARIES.contains(&w) && !matches!(w, "be" | "been" | "have"))
+                || matches!(w, "that" | "which" | "who" | "and" | "or")
+        })
+        .unwrap_or(clause_end);
+    Some((end, stop))
+}
+
 /// The noun phrase (token range) an evaluative cue word stands before, if it stands before
 /// one: the next words up to three, to the first word that is not part of it.
 /// A judgement ("unacceptable") needs no lead: it is an adjective or a noun wherever it stands
@@ -814,7 +849,11 @@ fn target(s: &Statement, f: &Found) -> Option<usize> {
         return s
             .topics
             .iter()
-            .position(|t| t.mentions.iter().any(|&m| m >= from && m < to));
+            .enumerate()
+            .flat_map(|(i, t)| t.mentions.iter().map(move |&m| (m, i)))
+            .filter(|&(m, _)| m >= from && m < to)
+            .min()
+            .map(|(_, i)| i);
     }
     let nearest = |(from, to): (usize, usize)| {
         let within = || {
@@ -851,16 +890,18 @@ fn target(s: &Statement, f: &Found) -> Option<usize> {
 /// Topic `i` is named after the cue, in its clause, before the next cue: the cue's object
 /// holds it with the topic it targets ("agreed to a ceasefire on energy infrastructure").
 fn ahead(s: &Statement, f: &Found, all: &[Found], i: usize) -> bool {
-    if f.object.is_some() {
-        return false;
-    }
+    let end = match f.object {
+        Some((_, end)) if f.direct => end,
+        Some(_) => return false,
+        None => f.clause.1,
+    };
     let next = all
         .iter()
         .map(|g| g.at)
         .filter(|&at| at > f.at)
         .min()
         .unwrap_or(usize::MAX)
-        .min(f.clause.1);
+        .min(end);
     s.topics[i].mentions.iter().any(|&m| m > f.at && m < next)
 }
 
