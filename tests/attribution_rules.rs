@@ -795,3 +795,22 @@ fn a_subject_that_is_not_all_names_is_not_split() {
         .collect();
     assert_eq!(speakers.len(), 1, "{said:#?}");
 }
+
+#[test]
+fn a_plan_put_forward_by_someone_is_their_proposal() {
+    let said = read(
+        "A plan proposed by EU foreign policy chief Kaja Kallas to send more shells to Ukraine had stalled by Friday.",
+    );
+    assert_eq!(speaker_of(&said, "to send more shells"), "Kaja Kallas");
+    assert!(
+        said.iter().all(|(_, q, _)| !q.contains("stalled")),
+        "what became of the plan is not part of it: {said:#?}"
+    );
+}
+
+#[test]
+fn a_phrase_of_time_between_doer_and_verb_keeps_the_action_theirs() {
+    let said = read("The Kremlin has so far opposed any pause in the fighting in Ukraine.");
+    assert_eq!(kind_of(&said, "opposed any pause"), "action");
+    assert_eq!(speaker_of(&said, "opposed any pause"), "Kremlin");
+}

@@ -467,3 +467,15 @@ fn conditions_for_agreeing_to_a_truce_are_mixed_and_an_end_to_aid_is_opposition(
         Stance::Oppose
     );
 }
+
+#[test]
+fn now_is_not_the_time_to_lift_sanctions_is_support_for_them() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz said now is not the time for lifting sanctions on Russia.",
+            "now is not the time",
+            "sanctions"
+        ),
+        Stance::Support
+    );
+}

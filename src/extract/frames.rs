@@ -324,17 +324,39 @@ impl Extractor {
     ) -> Option<Frame> {
         // "X has been accused of "..." by Y": in the passive the speaker is the agent after
         // "by"; with no agent ("was dubbed a "..."") the cue names nobody.
+        // "a plan proposed by Kallas to ...": a participle straight before "by" is a passive
+        // without its auxiliary.
+        let by_next = tokens.get(cue.end).is_some_and(|t| t.lower == "by")
+            && tokens[cue.end + 1..sent.end.min(cue.end + 5)]
+                .iter()
+                .any(|n| n.cap && n.is_word());
         let passive = cue.start > sent.start
-            && matches!(
+            && (matches!(
                 tokens[cue.start - 1].lower.as_str(),
                 "been" | "was" | "were" | "is" | "are" | "being" | "be"
-            )
+            ) || by_next)
             && tokens[cue.start].lower.ends_with("ed");
         if passive {
             let by = (cue.end..sent.end.min(cue.end + 16))
                 .find(|&k| !in_quote[k] && tokens[k].lower == "by")?;
             let agent = np_right(tokens, by + 1, sent.end)?;
-            let forward = (cue.end < by).then_some(cue.end..by);
+            // "a plan proposed by Kallas to deliver aid": with the agent straight after the
+            // verb, what was put forward follows the agent.
+            let forward = if cue.end < by {
+                Some(cue.end..by)
+            } else {
+                // It ends where the sentence goes on to say what became of it ("... had
+                // failed").
+                let end = (agent.end + 1..sent.end)
+                    .find(|&k| {
+                        let w = tokens[k].lower.as_str();
+                        tokens[k].is_punct(',')
+                            || (crate::text::words::AUXILIARIES.contains(&w)
+                                && !matches!(w, "be" | "been" | "have"))
+                    })
+                    .unwrap_or(sent.end);
+                (agent.end < sent.end && tokens[agent.end].lower == "to").then_some(agent.end..end)
+            };
             return Some(Frame {
                 cue,
                 kind,

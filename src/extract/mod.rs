@@ -495,8 +495,17 @@ impl Extractor {
                 let compound = i > sent.start
                     && tokens[i - 1].lower == "-"
                     && tokens[i - 1].start == tokens[i - 2.min(i)].end;
+                // "the Kremlin has so far opposed": a phrase of time between the doer and
+                // the verb.
+                let mut verb = i;
+                if verb >= sent.start + 2
+                    && tokens[verb - 2].lower == "so"
+                    && tokens[verb - 1].lower == "far"
+                {
+                    verb -= 2;
+                }
                 let subject = (!compound)
-                    .then(|| self.np_left(tokens, sent.start, i, in_quote))
+                    .then(|| self.np_left(tokens, sent.start, verb, in_quote))
                     .flatten()
                     .filter(|s| {
                         let first = &tokens[s.start];
