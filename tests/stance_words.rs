@@ -479,3 +479,15 @@ fn now_is_not_the_time_to_lift_sanctions_is_support_for_them() {
         Stance::Support
     );
 }
+
+#[test]
+fn a_hedge_with_no_object_is_about_what_its_sentence_names() {
+    assert_eq!(
+        stance(
+            "Olaf Scholz backs the energy truce in Ukraine - but Scholz says he still needs more details.",
+            "he still needs more details",
+            "energy"
+        ),
+        Stance::Neutral
+    );
+}

@@ -876,8 +876,12 @@ fn target(s: &Statement, f: &Found) -> Option<usize> {
             pick(true)
         }
     };
+    // A hedge ("he still needs more details", "it remains to be seen") has no object of its
+    // own: it is about what its sentence is about.
+    let hedge = matches!(f.cue, Cue::Neutral(_) | Cue::Condition(_));
     nearest(f.clause)
-        .or_else(|| f.fragment.then(|| nearest(f.stretch)).flatten())
+        .or_else(|| (f.fragment || hedge).then(|| nearest(f.stretch)).flatten())
+        .or_else(|| hedge.then(|| nearest((0, usize::MAX))).flatten())
         .or_else(|| {
             // Mostly back ("we will keep it"), sometimes ahead ("it would be good to reach a
             // truce").
