@@ -460,6 +460,21 @@ impl Scorer {
                 continue;
             }
             let names_topic = names.contains(&(start, end));
+            // "Putin's "yes, but" answer": words in quote marks owned by another party are
+            // theirs, quoted, not the speaker's.
+            let at = tokens[f.start].start;
+            let owned_by_other = spans().iter().filter(|q| q.inner.contains(&at)).any(|q| {
+                let owner = tokens.iter().rposition(|t| t.end <= q.open);
+                owner.is_some_and(|k| {
+                    tokens[k].cap
+                        && tokens[k].is_possessive()
+                        && self.parties.contains(&words[k])
+                        && !speaker.contains(&words[k])
+                })
+            });
+            if owned_by_other {
+                continue;
+            }
             let clause = bounds(f.start, false);
             let stretch = bounds(f.start, true);
             // "this" standing for something ("this must stop"), not pointing at a noun after
