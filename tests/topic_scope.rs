@@ -147,3 +147,53 @@ Kyiv agreed to a 30-day ceasefire on Tuesday. Talks with Moscow are to follow in
         assert!(topics.contains(topic), "{topic} missing from {topics:?}");
     }
 }
+
+#[test]
+fn ending_the_war_is_both_a_ceasefire_and_the_talks() {
+    let w = Workspace::new();
+    let f = w.write(
+        "end.txt",
+        b"Leaders meet in Paris on Ukraine\n\
+By Jo Bloggs\n\
+April 9, 2025\n\
+\"We want to end the war this year,\" Finnish President Alexander Stubb said.\n",
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = topics_of(&w);
+    let (_, topics) = rows
+        .iter()
+        .find(|(q, _)| q.starts_with("We want to end the war"))
+        .expect("the quote is read");
+    assert!(
+        topics.contains("ceasefire") && topics.contains("peace talks"),
+        "{topics:?}"
+    );
+}
+
+#[test]
+fn a_headline_quote_takes_the_topics_of_the_body_quote_it_echoes_in_another_post() {
+    let w = Workspace::new();
+    let f = w.write(
+        "echo-2025-04-09.txt",
+        "Kremlin dismisses the offer as 'a trick'\n\
+Wednesday 9 April 2025\n\
+10:00\n\
+Kremlin answers\n\
+Dmitry Peskov called the ceasefire offer in Ukraine \"a trick\" on Wednesday.\n\
+09:00\n\
+Earlier\n\
+Envoys met in Riyadh for talks on Ukraine.\n"
+            .as_bytes(),
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = topics_of(&w);
+    let headline: Vec<&String> = rows
+        .iter()
+        .filter(|(q, _)| q == "a trick")
+        .map(|(_, t)| t)
+        .collect();
+    assert!(headline.len() >= 2, "{rows:?}");
+    assert!(headline.iter().all(|t| t.contains("ceasefire")), "{rows:?}");
+}

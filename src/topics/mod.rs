@@ -22,7 +22,9 @@ const CONTINUE_REACH: usize = 2;
 
 pub struct Tagger {
     pub topics: Vec<Topic>,
-    cues: PhraseSet<usize>,
+    /// Each cue phrase with the topics it names: "end the war" is the aim of a ceasefire and
+    /// of the talks alike.
+    cues: PhraseSet<Vec<usize>>,
     /// Context words of the topics that have them (see `data/topics.csv`).
     context: PhraseSet<Vec<usize>>,
     has_context: Vec<bool>,
@@ -53,7 +55,8 @@ struct Sentence {
 impl Tagger {
     pub fn load(data: &DataFiles) -> Result<Self> {
         let mut topics = Vec::new();
-        let mut cues = PhraseSet::default();
+        let mut cue_topics: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut index: rustc_hash::FxHashMap<String, usize> = Default::default();
         let mut context_phrases: Vec<(String, Vec<usize>)> = Vec::new();
         let mut has_context = Vec::new();
         for (line, row) in data.records("topics.csv")? {
@@ -67,10 +70,20 @@ impl Tagger {
             }
             let parent = row.get(1).map(fold).filter(|p| !p.is_empty());
             let cue_list = list(row.get(3));
-            for cue in &cue_list {
-                cues.add(cue, topics.len());
+            for cue in cue_list.iter().chain(std::iter::once(&name)) {
+                let key = fold(cue.trim());
+                match index.get(&key) {
+                    Some(&k) => {
+                        if !cue_topics[k].1.contains(&topics.len()) {
+                            cue_topics[k].1.push(topics.len());
+                        }
+                    }
+                    None => {
+                        index.insert(key, cue_topics.len());
+                        cue_topics.push((cue.clone(), vec![topics.len()]));
+                    }
+                }
             }
-            cues.add(&name, topics.len());
             let words = list(row.get(4));
             for w in &words {
                 // One phrase may give context to several topics: it is added once, with all.
@@ -102,6 +115,10 @@ impl Tagger {
                 });
             }
         }
+        let mut cues = PhraseSet::default();
+        for (phrase, owners) in cue_topics {
+            cues.add(&phrase, owners);
+        }
         let mut context = PhraseSet::default();
         for (phrase, owners) in context_phrases {
             context.add(&phrase, owners);
@@ -121,7 +138,10 @@ impl Tagger {
         self.cues
             .find_all(&words)
             .into_iter()
-            .map(|f| (*f.key, base + tokens[f.start].start))
+            .flat_map(|f| {
+                let at = base + tokens[f.start].start;
+                f.key.iter().map(move |&t| (t, at))
+            })
             .collect()
     }
 
@@ -163,7 +183,10 @@ impl Tagger {
                 let named: Vec<(usize, usize)> = found
                     .iter()
                     .filter(|f| range.contains(&f.start))
-                    .map(|f| (*f.key, block.paragraph.offset + tokens[f.start].start))
+                    .flat_map(|f| {
+                        let at = block.paragraph.offset + tokens[f.start].start;
+                        f.key.iter().map(move |&t| (t, at))
+                    })
                     .collect();
                 sentences_of_post.push(Sentence {
                     start: block.paragraph.offset + a,
@@ -267,8 +290,8 @@ impl Tagger {
                     last = Some((sp.name.clone(), s.sentence_index, s.topics.clone()));
                 }
             }
-            echo_headline_topics(list);
         }
+        echo_headline_topics(statements);
     }
 
     fn group(&self, named: &[(usize, usize)]) -> Vec<TopicStance> {
@@ -309,26 +332,67 @@ impl Tagger {
 }
 
 /// "Putin is 'lying to everyone'" over a body quote "Putin is lying to everyone ... ceasefire":
-/// the headline quote is about what the body quote is about.
-fn echo_headline_topics(list: &mut [Statement]) {
-    let body: Vec<(String, Vec<TopicStance>)> = list
-        .iter()
-        .filter(|s| !s.in_title && !s.topics.is_empty())
-        .map(|s| (fold(&s.quote), s.topics.clone()))
-        .collect();
-    for s in list
+/// a headline quote is about what the body quote it echoes is about, as well as what its own
+/// headline names. Body quotes anywhere in the document count ("'Not good enough', says UK"
+/// heads a page whose post quotes it); they are found through their words, so a long page
+/// costs no more than its quotes.
+fn echo_headline_topics(statements: &mut [Vec<Statement>]) {
+    let quoted = |s: &Statement| {
+        matches!(
+            s.kind,
+            crate::model::StatementKind::Direct | crate::model::StatementKind::Partial
+        )
+    };
+    let mut body: Vec<(String, Vec<String>)> = Vec::new();
+    let mut by_word: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+    for s in statements.iter().flatten() {
+        if s.in_title || s.topics.is_empty() || !quoted(s) {
+            continue;
+        }
+        let q = fold(&s.quote);
+        if q.len() < 3 {
+            continue;
+        }
+        for w in q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let list = by_word.entry(w.to_string()).or_default();
+            if list.last() != Some(&body.len()) {
+                list.push(body.len());
+            }
+        }
+        body.push((q, s.topics.iter().map(|t| t.topic.clone()).collect()));
+    }
+    if body.is_empty() {
+        return;
+    }
+    for s in statements
         .iter_mut()
-        .filter(|s| s.in_title && s.topics.is_empty())
+        .flatten()
+        .filter(|s| s.in_title && quoted(s))
     {
         let q = fold(&s.quote);
-        if let Some((_, topics)) = body
-            .iter()
-            .find(|(b, _)| b.len() >= 3 && (b.contains(&q) || q.contains(b.as_str())))
-        {
-            s.topics = topics
-                .iter()
-                .map(|t| TopicStance::new(&t.topic, Vec::new()))
-                .collect();
+        // The body quotes that hold the headline quote's rarest word are the only ones that
+        // can hold it whole.
+        let Some(candidates) = q
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| by_word.get(w).map_or(&[][..], |l| l.as_slice()))
+            .min_by_key(|l| l.len())
+        else {
+            continue;
+        };
+        for &k in candidates {
+            let (b, topics) = &body[k];
+            if !(b.contains(&q) || q.contains(b.as_str())) {
+                continue;
+            }
+            for t in topics {
+                if !s.topics.iter().any(|x| &x.topic == t) {
+                    s.topics.push(TopicStance::new(t, Vec::new()));
+                }
+            }
         }
     }
 }
