@@ -197,3 +197,22 @@ Envoys met in Riyadh for talks on Ukraine.\n"
     assert!(headline.len() >= 2, "{rows:?}");
     assert!(headline.iter().all(|t| t.contains("ceasefire")), "{rows:?}");
 }
+
+#[test]
+fn a_story_that_names_russia_once_in_passing_is_not_about_the_war() {
+    let w = Workspace::new();
+    let f = w.write(
+        "gaza.txt",
+        b"Mediators push for Gaza deal\n\
+By Jo Bloggs\n\
+April 9, 2025\n\
+Egypt's foreign minister said talks on a truce in Gaza would resume in Cairo on Thursday.\n\
+\"We are close to a deal,\" a Qatari official said, adding that Russia had also offered to help.\n\
+The negotiators said the ceasefire must include the release of all hostages.\n",
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (quote, topics) in topics_of(&w) {
+        assert!(topics.is_empty(), "{quote:?} tagged {topics:?}");
+    }
+}

@@ -39,7 +39,12 @@ pub struct PostSentences {
 
 /// Per topic, whether the document is in its story (see `data/topics.csv`, context).
 #[derive(Debug, Clone, Default)]
-pub struct Story(Vec<bool>);
+pub struct Story(Vec<u8>);
+
+/// How often a topic's context words must be met for the document to be in its story: a
+/// story about Gaza that names Russia once is not about the war in Ukraine. A headline counts
+/// twice.
+const STORY_MENTIONS: u8 = 2;
 
 /// A sentence of a post with the topics it names.
 #[derive(Debug, Clone)]
@@ -150,7 +155,12 @@ impl Tagger {
     /// Which topics' stories a document is in, before any post is read: those with no
     /// context words.
     pub fn story(&self) -> Story {
-        Story(self.has_context.iter().map(|c| !c).collect())
+        Story(
+            self.has_context
+                .iter()
+                .map(|&c| if c { 0 } else { STORY_MENTIONS })
+                .collect(),
+        )
     }
 
     /// The sentences of one post with the topics each names, read from its shared analysis;
@@ -165,11 +175,12 @@ impl Tagger {
         let mut index = 0;
         let words: Vec<Vec<String>> = analysis.blocks.iter().map(|b| stems(&b.tokens)).collect();
         // Once every topic is in the story, its context words need no more looking for.
-        if story.0.iter().any(|yes| !yes) {
-            for w in &words {
+        if story.0.iter().any(|&n| n < STORY_MENTIONS) {
+            for (block, w) in post.blocks().zip(&words) {
+                let weight = if block.is_title { STORY_MENTIONS } else { 1 };
                 for f in self.context.find_all(w) {
                     for &t in f.key {
-                        story.0[t] = true;
+                        story.0[t] = story.0[t].saturating_add(weight).min(STORY_MENTIONS);
                     }
                 }
             }
@@ -213,7 +224,8 @@ impl Tagger {
         story: &Story,
         statements: &mut [Vec<Statement>],
     ) {
-        let in_story = &story.0;
+        let in_story: Vec<bool> = story.0.iter().map(|&n| n >= STORY_MENTIONS).collect();
+        let in_story = &in_story;
         for (post, list) in sentences.iter().zip(statements.iter_mut()) {
             // Out of the story, a topic's words name nothing, here or in what carries on (a
             // copy is made only when some topic is out of the story).

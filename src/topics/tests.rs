@@ -68,7 +68,7 @@ fn statement(doc: &Document, quote: &str, sentence_index: usize) -> Statement {
 
 #[test]
 fn statement_without_topic_words_borrows_the_recent_sentence() {
-    let text = "Leaders discussed the truce for Ukraine. The minister called it \"workable\". Much later, more. And more. Then \"fine\".";
+    let text = "Leaders in Kyiv discussed the truce for Ukraine. The minister called it \"workable\". Much later, more. And more. Then \"fine\".";
     let doc = Document {
         path: "t".into(),
         format: "t".into(),
