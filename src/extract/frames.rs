@@ -104,11 +104,14 @@ impl Frame {
 }
 
 impl Extractor {
+    /// The reporting frames of a sentence; the action cues met on the way go to `actions`
+    /// (the sentence is read for cues once).
     pub(super) fn frames(
         &self,
         tokens: &[Token],
         sent: Range<usize>,
         in_quote: &[bool],
+        actions: &mut Vec<Range<usize>>,
     ) -> Vec<Frame> {
         let mut frames: Vec<Frame> = Vec::new();
         let mut i = sent.start;
@@ -121,6 +124,9 @@ impl Extractor {
                 i += 1;
                 continue;
             };
+            if kind == CueKind::Action && i + len <= sent.end {
+                actions.push(i..i + len);
+            }
             if !kind.is_reporting() || i + len > sent.end {
                 i += len;
                 continue;

@@ -249,7 +249,8 @@ impl Extractor {
             }
             let byte_range = tokens[sent.start].start..tokens[sent.end - 1].end;
             let context = &text[byte_range.clone()];
-            let mut frames = self.frames(tokens, sent.clone(), &in_quote);
+            let mut action_cues = Vec::new();
+            let mut frames = self.frames(tokens, sent.clone(), &in_quote, &mut action_cues);
             // A headline, or a line set as one in the body ("'Not up to us' - Macron"),
             // names its speaker after a dash or before a colon.
             if is_title || (sentence_count == 1 && headline_like(text)) {
@@ -446,7 +447,8 @@ impl Extractor {
             // A position taken by deed: "Ukraine agreed to the truce", "Macron and Starmer
             // reveal plans for a force", outside any reported words; or, inside them, one that
             // a named party took ("the Kremlin said Putin had agreed to pause strikes").
-            for (cue, subject, clause) in self.actions(tokens, sent.clone(), &in_quote) {
+            for (cue, subject, clause) in self.actions(tokens, sent.clone(), &in_quote, action_cues)
+            {
                 let reported = frames.iter().find(|f| {
                     [&f.forward, &f.backward]
                         .into_iter()
@@ -478,56 +480,50 @@ impl Extractor {
         }
     }
 
-    /// The action cues of a sentence outside quotes with who took each and the rest of its
-    /// clause.
+    /// The action cues of a sentence (found while reading its frames) with who took each and
+    /// the rest of its clause.
     fn actions(
         &self,
         tokens: &[Token],
         sent: Range<usize>,
         in_quote: &[bool],
+        cues: Vec<Range<usize>>,
     ) -> Vec<(Range<usize>, Range<usize>, Range<usize>)> {
         let mut out = Vec::new();
-        let mut i = sent.start;
-        while i < sent.end {
-            if let (false, Some((len, CueKind::Action))) = (in_quote[i], self.cues.at(tokens, i)) {
-                let cue = i..(i + len).min(sent.end);
-                // "the Kremlin-backed plan": a word inside a compound is no verb.
-                let compound = i > sent.start
-                    && tokens[i - 1].lower == "-"
-                    && tokens[i - 1].start == tokens[i - 2.min(i)].end;
-                // "the Kremlin has so far opposed": a phrase of time between the doer and
-                // the verb.
-                let mut verb = i;
-                if verb >= sent.start + 2
-                    && tokens[verb - 2].lower == "so"
-                    && tokens[verb - 1].lower == "far"
-                {
-                    verb -= 2;
-                }
-                let subject = (!compound)
-                    .then(|| self.np_left(tokens, sent.start, verb, in_quote))
-                    .flatten()
-                    .filter(|s| {
-                        let first = &tokens[s.start];
-                        first.cap
-                            || matches!(first.lower.as_str(), "he" | "she" | "they")
-                            || frames::DETERMINERS.contains(&first.lower.as_str())
-                    });
-                if let Some(subject) = subject {
-                    let end = (cue.end..sent.end)
-                        .find(|&k| {
-                            tokens[k].is_punct(';')
-                                || matches!(tokens[k].lower.as_str(), "but" | "while" | "whereas")
-                        })
-                        .unwrap_or(sent.end);
-                    if end > cue.end {
-                        out.push((cue.clone(), subject, cue.end..end));
-                        i = cue.end;
-                        continue;
-                    }
-                }
+        for cue in cues {
+            let i = cue.start;
+            // "the Kremlin-backed plan": a word inside a compound is no verb.
+            let compound = i > sent.start
+                && tokens[i - 1].lower == "-"
+                && tokens[i - 1].start == tokens[i - 2.min(i)].end;
+            // "the Kremlin has so far opposed": a phrase of time between the doer and the
+            // verb.
+            let mut verb = i;
+            if verb >= sent.start + 2
+                && tokens[verb - 2].lower == "so"
+                && tokens[verb - 1].lower == "far"
+            {
+                verb -= 2;
             }
-            i += 1;
+            let subject = (!compound)
+                .then(|| self.np_left(tokens, sent.start, verb, in_quote))
+                .flatten()
+                .filter(|s| {
+                    let first = &tokens[s.start];
+                    first.cap
+                        || matches!(first.lower.as_str(), "he" | "she" | "they")
+                        || frames::DETERMINERS.contains(&first.lower.as_str())
+                });
+            let Some(subject) = subject else { continue };
+            let end = (cue.end..sent.end)
+                .find(|&k| {
+                    tokens[k].is_punct(';')
+                        || matches!(tokens[k].lower.as_str(), "but" | "while" | "whereas")
+                })
+                .unwrap_or(sent.end);
+            if end > cue.end {
+                out.push((cue.clone(), subject, cue.end..end));
+            }
         }
         out
     }
@@ -960,7 +956,7 @@ fn join_continued(pieces: Vec<Piece>) -> Vec<Statement> {
     // The same words of the same kind claimed twice (by "said" and by "according to" in
     // one sentence): the first claim stands, as it always did; only the parts of a joint
     // statement share their words.
-    let mut seen: HashSet<(usize, usize, StatementKind)> = HashSet::default();
+    let mut seen: rustc_hash::FxHashSet<(usize, usize, StatementKind)> = Default::default();
     let mut pieces = pieces;
     pieces.retain(|p| {
         let key = (p.statement.start, p.statement.end, p.statement.kind);

@@ -13,6 +13,8 @@
 mod aggregate;
 
 // Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use std::ops::Range;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use aggregate::{Evidence, Shift, Verdict, aggregate};
@@ -228,16 +230,29 @@ impl Scorer {
                 .filter(|s| matches!(s.kind, StatementKind::Direct | StatementKind::Partial))
                 .map(|s| (s.start, s.end, s.speaker.as_ref().map(|p| p.name.clone())))
                 .collect();
+            // Every span in quote marks, labels too, in order: where a sentence's quotes are.
+            let mut marks: Vec<(usize, usize)> = list
+                .iter()
+                .filter(|s| {
+                    matches!(
+                        s.kind,
+                        StatementKind::Direct | StatementKind::Partial | StatementKind::Term
+                    )
+                })
+                .map(|s| (s.start, s.end))
+                .collect();
+            marks.sort_unstable();
+            marks.dedup();
             // Statements of one sentence share its cues: read each sentence once per speaker.
             let mut cache: HashMap<(usize, usize, Option<String>), Vec<Found>> = HashMap::default();
             for s in list.iter_mut() {
-                self.score_with(s, &mut cache, &quoted);
+                self.score_with(s, &mut cache, &quoted, Some(&marks));
             }
         }
     }
 
     pub fn score(&self, s: &mut Statement) {
-        self.score_with(s, &mut HashMap::default(), &[]);
+        self.score_with(s, &mut HashMap::default(), &[], None);
     }
 
     fn score_with(
@@ -245,6 +260,7 @@ impl Scorer {
         s: &mut Statement,
         cache: &mut HashMap<(usize, usize, Option<String>), Vec<Found>>,
         quoted: &[(usize, usize, Option<String>)],
+        post_quotes: Option<&[(usize, usize)]>,
     ) {
         if s.topics.is_empty() || s.kind == StatementKind::Term {
             return;
@@ -267,7 +283,7 @@ impl Scorer {
                             .chain(self.home.get(&sp.name).into_iter().flatten().cloned())
                     })
                     .collect();
-                let f = self.cues_in(&s.context, s.sentence_start, &speaker);
+                let f = self.cues_in(&s.context, s.sentence_start, &speaker, post_quotes);
                 cache.insert(key, f.clone());
                 f
             }
@@ -380,27 +396,53 @@ impl Scorer {
         }
     }
 
-    fn cues_in(&self, text: &str, base: usize, speaker: &[String]) -> Vec<Found> {
+    /// `post_quotes`: the words in quote marks of the statement's post (document offsets, in
+    /// order), as extraction found them: a sentence with none among them is not scanned.
+    fn cues_in(
+        &self,
+        text: &str,
+        base: usize,
+        speaker: &[String],
+        post_quotes: Option<&[(usize, usize)]>,
+    ) -> Vec<Found> {
         let tokens = tokenize(text, &[]);
         let words = stems(&tokens);
-        // Inside quote marks "he", "she" and "they" are never the one quoted. The marks are
-        // looked for only when an opposing cue needs them.
+        // Inside quote marks "he", "she" and "they" are never the one quoted. The quotes of
+        // the sentence, in its own offsets, are found only when a cue needs them.
         let quoted = std::cell::OnceCell::new();
-        let spans = || quoted.get_or_init(|| crate::text::quotes::scan(text));
-        let in_quote = |byte: usize| spans().iter().any(|q| q.inner.contains(&byte));
+        let spans = || -> &Vec<Range<usize>> {
+            quoted.get_or_init(|| {
+                // A sentence in which extraction found no quote has none to scan for. (Its
+                // own spans are not used as they are: a quote broken by its attribution is
+                // one statement over two pairs of marks.)
+                let none = post_quotes.is_some_and(|all| {
+                    let from = all.partition_point(|&(_, b)| b <= base);
+                    all.get(from).is_none_or(|&(a, _)| a >= base + text.len())
+                });
+                if none {
+                    return Vec::new();
+                }
+                crate::text::quotes::scan(text)
+                    .into_iter()
+                    .map(|q| q.inner)
+                    .collect()
+            })
+        };
+        let in_quote = |byte: usize| spans().iter().any(|q| q.contains(&byte));
         // A place inside a quote that does not hold the cue: a break there ("yes, but") does
         // not end the clause that quotes it.
-        let apart = |a: usize, b: usize| {
-            spans()
-                .iter()
-                .any(|q| q.inner.contains(&a) && !q.inner.contains(&b))
+        let apart = |a: usize, b: usize| spans().iter().any(|q| q.contains(&a) && !q.contains(&b));
+        // Topic names are looked for only once a cue is met (most sentences have none).
+        let names_cell = std::cell::OnceCell::new();
+        let names = || -> &Vec<(usize, usize)> {
+            names_cell.get_or_init(|| {
+                self.topic_phrases
+                    .find_all(&words)
+                    .iter()
+                    .map(|f| (f.start, f.start + f.len))
+                    .collect()
+            })
         };
-        let names: Vec<(usize, usize)> = self
-            .topic_phrases
-            .find_all(&words)
-            .iter()
-            .map(|f| (f.start, f.start + f.len))
-            .collect();
         // "a full, unconditional ceasefire": a comma between the words that describe a noun,
         // right after its article, joins them.
         let listing = |k: usize| {
@@ -448,23 +490,32 @@ impl Scorer {
         let mut pending: Option<Cue> = None;
         let mut pending_at = 0;
         let mut accusation: Option<usize> = None;
-        for f in self.cues.find_all(&words) {
+        let all = self.cues.find_all(&words);
+        // Where words for things staying as they are stand ("remain", "untouched").
+        let keep_at: Vec<usize> = all
+            .iter()
+            .filter(|k| self.keep_words.contains(k.phrase))
+            .map(|k| k.start)
+            .collect();
+        for f in all {
             let cue = *f.key;
             // "coalition of the willing", "military support": the cue is part of a topic's
             // name.
             let (start, end) = (f.start, f.start + f.len);
-            if names
+            if names()
                 .iter()
                 .any(|&(a, b)| a <= start && end <= b && b - a > end - start)
             {
                 continue;
             }
-            let names_topic = names.contains(&(start, end));
+            let names_topic = names().contains(&(start, end));
             // "Putin's "yes, but" answer": words in quote marks owned by another party are
             // theirs, quoted, not the speaker's.
             let at = tokens[f.start].start;
-            let owned_by_other = spans().iter().filter(|q| q.inner.contains(&at)).any(|q| {
-                let owner = tokens.iter().rposition(|t| t.end <= q.open);
+            let owned_by_other = spans().iter().filter(|q| q.contains(&at)).any(|q| {
+                // The word before the opening mark.
+                let before = tokens.partition_point(|t| t.end <= q.start);
+                let owner = tokens[..before].iter().rposition(Token::is_word);
                 owner.is_some_and(|k| {
                     tokens[k].cap
                         && tokens[k].is_possessive()
@@ -496,11 +547,7 @@ impl Scorer {
             let object = judged
                 .or_else(|| direct_object(&tokens, end, clause.1))
                 .map(bytes);
-            let keeps = self
-                .cues
-                .find_all(&words[clause.0..clause.1])
-                .iter()
-                .any(|k| self.keep_words.contains(k.phrase));
+            let keeps = keep_at.iter().any(|&k| k >= clause.0 && k < clause.1);
             let found = |cue: Cue| Found {
                 direct,
                 keeps,
