@@ -491,3 +491,41 @@ fn a_hedge_with_no_object_is_about_what_its_sentence_names() {
         Stance::Neutral
     );
 }
+
+#[test]
+fn telling_of_what_some_others_think_is_no_position_of_the_speakers() {
+    assert_eq!(
+        stance(
+            "Volodymyr Zelensky reported that some European leaders are sceptical about sending troops to Ukraine.",
+            "some European leaders",
+            "troops"
+        ),
+        Stance::Unknown
+    );
+}
+
+#[test]
+fn a_question_asserts_nothing_and_raises_doubt() {
+    // "should" in a question is no demand.
+    assert_eq!(
+        stance(
+            "\"Should we really lift the sanctions on Russia now?\" Olaf Scholz asked.",
+            "Should we really lift",
+            "sanctions"
+        ),
+        Stance::Neutral
+    );
+}
+
+#[test]
+fn a_question_put_to_someone_is_not_their_statement() {
+    let text = "Talks on the war in Ukraine\nA reporter asked Olaf Scholz whether he would support a ceasefire in Ukraine.\n";
+    let statements = statements_of(text, "article");
+    assert!(
+        statements.iter().all(
+            |s| s.speaker.as_ref().is_none_or(|p| p.name != "Olaf Scholz")
+                || s.topics.iter().all(|t| t.stance == Stance::Unknown)
+        ),
+        "{statements:#?}"
+    );
+}

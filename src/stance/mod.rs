@@ -604,6 +604,12 @@ impl Scorer {
                     cue = Cue::Oppose(w);
                 }
             }
+            // "Should we lift sanctions now?", "What would a truce mean for us?": a question
+            // asserts nothing; asked, it raises doubt.
+            let asked = tokens.get(stretch.1).is_some_and(|t| t.lower == "?");
+            if asked && let Cue::Support(w) | Cue::Oppose(w) = cue {
+                cue = Cue::Neutral(w * 0.6);
+            }
             let accused = accusation.is_some_and(|at| {
                 let broken = tokens[at..f.start]
                     .iter()
@@ -620,16 +626,24 @@ impl Scorer {
                     _ => {}
                 }
             }
-            let another_party = matches!(cue, Cue::Oppose(_) | Cue::Support(_))
+            let doer = if matches!(cue, Cue::Oppose(_) | Cue::Support(_))
                 && !self.judgements.contains(f.phrase)
-                && self.about_another_party(
+            {
+                self.doer(
                     &tokens,
                     &words,
                     f.start,
                     speaker,
                     in_quote(tokens[f.start].start),
                     &|k| apart(tokens[k].start, tokens[f.start].start),
-                );
+                )
+            } else {
+                Doer::Speaker
+            };
+            if doer == Doer::Group && !MODALS.contains(&f.phrase) {
+                continue;
+            }
+            let another_party = doer == Doer::Other;
             if let (Cue::Oppose(w), true) = (cue, another_party) {
                 cue = Cue::Support(w * 0.8);
             }
@@ -658,9 +672,10 @@ impl Scorer {
         out
     }
 
-    /// The clause of the cue opens with a party other than the speaker ("..., but Russia is
-    /// doing everything to prevent it").
-    fn about_another_party(
+    /// Who the clause of the cue says does it: another party ("..., but Russia is doing
+    /// everything to prevent it"), some others ("some leaders are sceptical"), else the
+    /// speaker.
+    fn doer(
         &self,
         tokens: &[Token],
         words: &[String],
@@ -668,7 +683,7 @@ impl Scorer {
         speaker: &[String],
         quoted: bool,
         embedded: &dyn Fn(usize) -> bool,
-    ) -> bool {
+    ) -> Doer {
         let mut k = cue;
         while k > 0 {
             let t = &tokens[k - 1];
@@ -719,11 +734,34 @@ impl Scorer {
         // "Kremlin aide Yuri Ushakov pushed back": the speaker named in the clause before the
         // cue is its doer, whatever title opens it.
         let speaker_named = (k..cue).any(|i| tokens[i].cap && speaker.contains(&words[i]));
-        !speaker_named && subject.is_some_and(other)
+        let another = !speaker_named && subject.is_some_and(other)
             || (k..cue)
                 .rev()
                 .find(|&i| matches!(tokens[i].lower.as_str(), "he" | "she" | "they" | "we" | "i"))
-                .is_some_and(other)
+                .is_some_and(other);
+        // "some leaders are sceptical": the speaker tells of others, neither their own
+        // position nor a complaint.
+        let group = subject.is_some_and(|i| {
+            matches!(
+                tokens[i].lower.as_str(),
+                "some"
+                    | "many"
+                    | "several"
+                    | "others"
+                    | "few"
+                    | "most"
+                    | "critics"
+                    | "sceptics"
+                    | "skeptics"
+            )
+        });
+        if group {
+            Doer::Group
+        } else if another {
+            Doer::Other
+        } else {
+            Doer::Speaker
+        }
     }
 }
 
@@ -860,6 +898,16 @@ fn attributive(
                 | "precedent"
         );
     (n > 0 && !light).then_some((end, end + n))
+}
+
+/// Who does what a cue tells of, as far as the clause shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Doer {
+    Speaker,
+    /// A party other than the speaker: their opposition is the speaker's complaint.
+    Other,
+    /// Some others ("some leaders", "critics"): told of, no position of the speaker's.
+    Group,
 }
 
 /// Modal verbs of obligation: a demand, which after "but" is a condition.
