@@ -3,12 +3,16 @@
 //! it, from the cues of `data/stance_cues.csv`. Also aggregates an actor's statements on a
 //! topic into one verdict (see `aggregate`).
 //!
-//! Per statement: the cues of the speaker's own words — a direct quote, or the clause a cue
-//! reports together with that cue (for reported speech and quoted fragments), less any words
-//! in it quoted from someone else — go to the topic named nearest them; a negation within three words before a cue flips it ("not
-//! willing"); a distancing word drops it ("supposedly too complicated"); an opposing cue whose
-//! clause is about another party ("Russia is doing everything to prevent it") counts for the
-//! speaker's support. Support with a reservation, a condition or opposition is `mixed`.
+//! Per statement, only the speaker's own words count: a direct quote, or the clause a cue
+//! reports together with that cue, less words quoted from someone else inside it. Each cue
+//! speaks to its target as the sentence's shape gives it: the object it takes, the noun an
+//! evaluative word stands before, the topics of its own clause (and of its object up to the
+//! next cue), or what "it" refers back to; a hedge with no object of its own speaks to what
+//! its sentence names. Around a cue: a negation flips it, a reversal ("lift", "an end to")
+//! undoes its topic, a distancing word drops it, a question makes it doubt; who does what
+//! it tells of decides whose position it is (another party's opposition is the speaker's
+//! complaint, some others' view is no one's here). Support with a reservation, a condition
+//! or a demand after "but" is `mixed`.
 
 mod aggregate;
 
