@@ -495,6 +495,11 @@ impl Scorer {
         let mut pending_at = 0;
         let mut accusation: Option<usize> = None;
         let all = self.cues.find_all(&words);
+        // Only a party's possessive ("Putin's") can own a quote in the sentence.
+        let possessive_party = tokens
+            .iter()
+            .zip(&words)
+            .any(|(t, w)| t.cap && t.is_possessive() && self.parties.contains(w));
         // Where words for things staying as they are stand ("remain", "untouched").
         let keep_at: Vec<usize> = all
             .iter()
@@ -516,17 +521,18 @@ impl Scorer {
             // "Putin's "yes, but" answer": words in quote marks owned by another party are
             // theirs, quoted, not the speaker's.
             let at = tokens[f.start].start;
-            let owned_by_other = spans().iter().filter(|q| q.contains(&at)).any(|q| {
-                // The word before the opening mark.
-                let before = tokens.partition_point(|t| t.end <= q.start);
-                let owner = tokens[..before].iter().rposition(Token::is_word);
-                owner.is_some_and(|k| {
-                    tokens[k].cap
-                        && tokens[k].is_possessive()
-                        && self.parties.contains(&words[k])
-                        && !speaker.contains(&words[k])
-                })
-            });
+            let owned_by_other = possessive_party
+                && spans().iter().filter(|q| q.contains(&at)).any(|q| {
+                    // The word before the opening mark.
+                    let before = tokens.partition_point(|t| t.end <= q.start);
+                    let owner = tokens[..before].iter().rposition(Token::is_word);
+                    owner.is_some_and(|k| {
+                        tokens[k].cap
+                            && tokens[k].is_possessive()
+                            && self.parties.contains(&words[k])
+                            && !speaker.contains(&words[k])
+                    })
+                });
             if owned_by_other {
                 continue;
             }
@@ -638,7 +644,7 @@ impl Scorer {
                     &words,
                     f.start,
                     speaker,
-                    in_quote(tokens[f.start].start),
+                    &|| in_quote(tokens[f.start].start),
                     &|k| apart(tokens[k].start, tokens[f.start].start),
                 )
             } else {
@@ -685,7 +691,7 @@ impl Scorer {
         words: &[String],
         cue: usize,
         speaker: &[String],
-        quoted: bool,
+        quoted: &dyn Fn() -> bool,
         embedded: &dyn Fn(usize) -> bool,
     ) -> Doer {
         let mut k = cue;
@@ -729,7 +735,7 @@ impl Scorer {
             let pronoun = matches!(tokens[i].lower.as_str(), "he" | "she" | "they");
             // A name of several words ("Vladimir Putin's") is a party when one of them is.
             let name = (i..cue).take_while(|&j| tokens[j].cap && tokens[j].is_word());
-            (quoted && pronoun)
+            (pronoun && quoted())
                 || name.clone().any(|j| self.parties.contains(&words[j]))
                     && !name.clone().any(|j| speaker.contains(&words[j]))
         };
