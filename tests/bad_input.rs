@@ -339,3 +339,43 @@ fn failure_in_a_later_piece_rolls_back_the_whole_file() {
     );
     unchanged(&w, &before);
 }
+
+#[test]
+fn a_quote_opened_curly_and_closed_straight_is_read_not_panicked_on() {
+    let w = Workspace::new();
+    let f = w.write(
+        "mixed-marks-2025-03-01.txt",
+        "Leaders meet in London\nStarmer said \u{2018}yes' today in London.\n\nHe said 'hello world\u{2019} today.\n"
+            .as_bytes(),
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = w.json(&["quotes", "--format", "json"]);
+    let quotes: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["quote"].as_str().unwrap())
+        .collect();
+    assert_eq!(quotes, ["yes", "hello world"]);
+    assert_spans_match(&w);
+}
+
+#[test]
+fn huge_relative_times_on_a_live_page_are_no_times_not_a_panic() {
+    for stamp in [
+        "9999999999999999h",
+        "999999999999999999m",
+        "2000000000000h ago",
+        "9223372036854775807 hours ago",
+    ] {
+        let w = Workspace::new();
+        let page = format!(
+            "Talks live\nSun 6 Apr 2025 00.40 BST\n{stamp}\nThe minister said \"it is late\" in Kyiv.\n1h ago\nThe envoy said talks would resume.\n"
+        );
+        let f = w.write("relative.txt", page.as_bytes());
+        let r = w.run(&["ingest", f.to_str().unwrap()]);
+        assert_ne!(r.code, 101, "{stamp}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{stamp}: {}", r.stderr);
+    }
+}

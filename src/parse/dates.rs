@@ -233,13 +233,13 @@ pub fn scan(text: &str) -> Stamp {
             .or_else(|| lower.strip_suffix("hr"))
             .and_then(|n| n.parse::<i64>().ok())
         {
-            stamp.ago = Some(Duration::hours(n));
+            stamp.ago = relative(n, 60);
         } else if let Some(n) = lower
             .strip_suffix("m")
             .or_else(|| lower.strip_suffix("min"))
             .and_then(|n| n.parse::<i64>().ok())
         {
-            stamp.ago = Some(Duration::minutes(n));
+            stamp.ago = relative(n, 1);
         } else if let Ok(n) = lower
             .trim_end_matches(['s', 't', 'n', 'd', 'r', 'h'])
             .parse::<i64>()
@@ -248,12 +248,12 @@ pub fn scan(text: &str) -> Stamp {
             let unit = next.map(|n| n.to_ascii_lowercase());
             match unit.as_deref() {
                 Some("hours" | "hour" | "hrs") => {
-                    stamp.ago = Some(Duration::hours(n));
+                    stamp.ago = relative(n, 60);
                     i += 2;
                     continue;
                 }
                 Some("minutes" | "minute" | "mins") => {
-                    stamp.ago = Some(Duration::minutes(n));
+                    stamp.ago = relative(n, 1);
                     i += 2;
                     continue;
                 }
@@ -283,6 +283,15 @@ pub fn scan(text: &str) -> Stamp {
         }
     }
     stamp
+}
+
+/// "2h ago" as a duration: `n` units of `minutes` minutes. A page says how long ago within
+/// days; a count beyond ten years ("9999999999999999h") is no time at all.
+fn relative(n: i64, minutes: i64) -> Option<Duration> {
+    const TEN_YEARS: i64 = 10 * 366 * 24 * 60;
+    n.checked_mul(minutes)
+        .filter(|m| (0..=TEN_YEARS).contains(m))
+        .map(Duration::minutes)
 }
 
 /// The line is a stamp and nothing else: "17.45 BST", "2h ago", "Sun 6 Apr 2025 17.45 BST".

@@ -190,7 +190,7 @@ impl Format for LiveText {
             let time = if let Some(t) = stamp.exact {
                 Some(t)
             } else if let Some(ago) = stamp.ago {
-                page.now.map(|now| now - ago)
+                page.now.and_then(|now| now.checked_sub_signed(ago))
             } else {
                 let day = stamp
                     .day(page.day.map(|d| chrono::Datelike::year(&d)))

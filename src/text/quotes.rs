@@ -26,7 +26,9 @@ pub fn scan(text: &str) -> Vec<QuoteSpan> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut spans = Vec::new();
     let mut double: Option<(usize, char)> = None;
-    let mut single: Option<usize> = None;
+    // The opening single mark and which it is: a quote may open with one kind and close with
+    // the other ("‘yes'", "'hello world’"), and the inner words start after the opener.
+    let mut single: Option<(usize, char)> = None;
     let mut push = |open: usize, open_len: usize, close: Option<usize>, single: bool| {
         let end = close.unwrap_or(text.len());
         let raw = &text[open + open_len..end];
@@ -84,19 +86,19 @@ pub fn scan(text: &str) -> Vec<QuoteSpan> {
                 && opening_context(prev)
                 && next.is_some() =>
             {
-                single = Some(pos);
+                single = Some((pos, c));
             }
             '\'' | '’' => {
                 if double.is_some() || (prev_alnum && next_alnum) {
                     continue;
                 }
-                if let Some(o) = single {
+                if let Some((o, m)) = single {
                     if prev.is_some_and(|p| !p.is_whitespace()) && !next_alnum {
-                        push(o, c.len_utf8(), Some(pos), true);
+                        push(o, m.len_utf8(), Some(pos), true);
                         single = None;
                     }
                 } else if c == '\'' && opening_context(prev) && next_alnum {
-                    single = Some(pos);
+                    single = Some((pos, c));
                 }
             }
             _ => {}
@@ -132,6 +134,17 @@ mod tests {
         );
         assert!(quoted("Rock 'n' roll isn't Russia's thing").is_empty());
         assert!(quoted("It's the mayor's and the leaders' view").is_empty());
+    }
+
+    #[test]
+    fn mixed_single_marks_pair_at_their_own_widths() {
+        // A curly opener closed by a straight mark, and the other way round: the words are
+        // cut after the opener, whichever width it has.
+        assert_eq!(quoted("He said ‘yes' today."), vec!["yes"]);
+        assert_eq!(
+            quoted("Starmer said 'hello world’ today"),
+            vec!["hello world"]
+        );
     }
 
     #[test]
