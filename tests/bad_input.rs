@@ -379,3 +379,30 @@ fn huge_relative_times_on_a_live_page_are_no_times_not_a_panic() {
         assert!(!r.stderr.contains("panicked"), "{stamp}: {}", r.stderr);
     }
 }
+
+#[test]
+fn a_panic_in_one_source_costs_that_source_only() {
+    // The panic is injected by debug builds (the test command's); a release build has no way
+    // in, and nothing to check here.
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let w = Workspace::new();
+    let bad = w.write("doomed-2024-06-02.txt", &page());
+    let mut other = page();
+    other.extend(b"\n");
+    let good = w.write("fine-2024-06-02.txt", &other);
+    let r = w
+        .command(&["ingest", bad.to_str().unwrap(), good.to_str().unwrap()])
+        .env("WHOSAID_DEBUG_PANIC_ON", "doomed")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("doomed-2024-06-02.txt: internal error, nothing of it stored"),
+        "{stderr}"
+    );
+    let counts = w.counts();
+    assert_eq!(counts[0], 1, "only the other source is stored: {counts:?}");
+}

@@ -57,11 +57,29 @@ pub fn run(
         for source in sources {
             total += 1;
             let name = source.display().to_string();
-            match ingest_one(conn, &pipeline, &source, args, date) {
-                Ok(line) => writeln!(out, "{line}")?,
-                Err(e) => {
+            // A panic is a bug, and must be fixed where it happens; caught here as the last
+            // line of defence, it costs its source (whose transaction unwinds, storing nothing)
+            // and not the rest of the batch.
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                ingest_one(conn, &pipeline, &source, args, date)
+            }));
+            match caught {
+                Ok(Ok(line)) => writeln!(out, "{line}")?,
+                Ok(Err(e)) => {
                     out.flush()?;
                     eprintln!("whosaid: {e}");
+                    failed.push(name);
+                }
+                Err(panic) => {
+                    out.flush()?;
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    eprintln!(
+                        "whosaid: {name}: internal error, nothing of it stored (a bug: please report it with the file): {what}"
+                    );
                     failed.push(name);
                 }
             }
@@ -192,6 +210,12 @@ fn ingest_one(
             &processed.statements,
         )?;
         tally.count(&processed);
+        // Tests reach the batch's last line of defence through this (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var("WHOSAID_DEBUG_PANIC_ON").is_ok_and(|p| !p.is_empty() && name.contains(&p))
+        {
+            panic!("a panic injected for a test");
+        }
         next = stream.next_piece()?;
     }
     let report = writer.finish(tally.url.as_deref())?;
