@@ -406,3 +406,32 @@ fn a_panic_in_one_source_costs_that_source_only() {
     let counts = w.counts();
     assert_eq!(counts[0], 1, "only the other source is stored: {counts:?}");
 }
+
+#[test]
+fn years_and_dates_outside_1900_to_2100_are_refused_with_the_value() {
+    let w = Workspace::new();
+    let f = w.write(
+        "article.txt",
+        b"A headline\nThe minister said \"we are ready\".\n",
+    );
+    for (args, expect) in [
+        (&["--year", "0"][..], "0 is not in 1900..=2100"),
+        (&["--year", "-5"][..], "-5 is not in 1900..=2100"),
+        (&["--year", "262144"][..], "262144 is not in 1900..=2100"),
+        (
+            &["--date", "0000-01-01"][..],
+            "--date '0000-01-01' is outside 1900-2100",
+        ),
+    ] {
+        let mut all = vec!["ingest", f.to_str().unwrap()];
+        all.extend_from_slice(args);
+        let r = w.run(&all);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(expect), "{args:?}: {}", r.stderr);
+        assert_eq!(
+            w.counts().first().copied().unwrap_or(0),
+            0,
+            "nothing stored"
+        );
+    }
+}

@@ -64,8 +64,13 @@ enum Command {
 /// How to read a source: shared by ingest and parse.
 #[derive(Debug, Clone, Args)]
 pub struct ReadArgs {
-    /// The year of the posts, when the source does not say it
-    #[arg(long, value_name = "YYYY")]
+    /// The year of the posts, when the source does not say it (1900 to 2100)
+    #[arg(
+        long,
+        value_name = "YYYY",
+        allow_hyphen_values = true,
+        value_parser = clap::value_parser!(i32).range(1900..=2100)
+    )]
     year: Option<i32>,
     /// The publication date, when the source does not say it (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
@@ -89,9 +94,14 @@ impl ReadArgs {
         self.date
             .as_deref()
             .map(|d| {
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                let day = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
                     Error::Usage(format!("--date '{d}' is not a date: use YYYY-MM-DD"))
-                })
+                })?;
+                // News is dated within these years; a date outside them is a slip.
+                if !(1900..=2100).contains(&chrono::Datelike::year(&day)) {
+                    return Err(Error::Usage(format!("--date '{d}' is outside 1900-2100")));
+                }
+                Ok(day)
             })
             .transpose()
     }
