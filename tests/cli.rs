@@ -341,3 +341,38 @@ fn unknown_input_format_is_a_usage_error() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("invalid value 'pdf'"), "{}", r.stderr);
 }
+
+#[test]
+fn csv_cells_that_would_run_as_formulas_are_guarded_unless_turned_off() {
+    let w = Workspace::new();
+    let f = w.write(
+        "formula-2025-03-01.txt",
+        b"Leaders meet in London\nThe minister said \"=HYPERLINK(\\\"http://x\\\")\" and \"@SUM(A1)\" were typed by hackers.\n",
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let guarded = w.run(&["export"]);
+    let mut reader = csv::Reader::from_reader(guarded.stdout.as_bytes());
+    let quotes: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[4].to_string())
+        .collect();
+    assert!(quotes.iter().any(|q| q.starts_with("'=")), "{quotes:?}");
+    assert!(quotes.iter().any(|q| q.starts_with("'@")), "{quotes:?}");
+    let raw = w.run(&["--no-formula-guard", "export"]);
+    let mut reader = csv::Reader::from_reader(raw.stdout.as_bytes());
+    let quotes: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[4].to_string())
+        .collect();
+    assert!(quotes.iter().any(|q| q.starts_with('=')), "{quotes:?}");
+    // JSON keeps the words as they are.
+    let json = w.json(&["quotes", "--format", "json"]);
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["quote"].as_str().unwrap().starts_with('=')),
+        "{json}"
+    );
+}

@@ -37,6 +37,10 @@ pub struct Cli {
     /// A directory of data files (actors.csv, topics.csv...) overriding the built-in ones
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// Write CSV cells that open with =, +, -, @, a tab or CR as they are, instead of
+    /// behind a ' that keeps a spreadsheet from running them as formulas
+    #[arg(long, global = true)]
+    no_formula_guard: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -256,6 +260,7 @@ where
 }
 
 fn dispatch(cli: Cli) -> Result<Outcome> {
+    output::guard_formulas(!cli.no_formula_guard);
     let data = cli
         .data
         .map(DataFiles::from_dir)

@@ -16,6 +16,15 @@ pub enum OutputFormat {
     Jsonl,
 }
 
+/// Quoted words that open with `=`, `+`, `-`, `@`, a tab or CR would run as a formula in
+/// Excel or LibreOffice (OWASP's "CSV injection"): CSV cells like that get a leading `'`
+/// unless the user turns it off. JSON is written as it is.
+static FORMULA_GUARD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+pub fn guard_formulas(on: bool) {
+    FORMULA_GUARD.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Rows under named columns; values keep their JSON types for json/jsonl.
 pub struct Records {
     pub columns: Vec<&'static str>,
@@ -63,8 +72,17 @@ impl Records {
     pub fn csv(&self, out: &mut dyn Write) -> Result<()> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(&self.columns)?;
+        let guard = FORMULA_GUARD.load(std::sync::atomic::Ordering::Relaxed);
         for row in &self.rows {
-            w.write_record(row.iter().map(plain))?;
+            w.write_record(row.iter().map(|v| {
+                let cell = plain(v);
+                // Text only: a negative number is a number, not a formula.
+                if guard && v.is_string() && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    format!("'{cell}")
+                } else {
+                    cell
+                }
+            }))?;
         }
         w.flush()?;
         Ok(())
