@@ -376,3 +376,37 @@ fn csv_cells_that_would_run_as_formulas_are_guarded_unless_turned_off() {
         "{json}"
     );
 }
+
+#[test]
+fn a_read_command_on_a_mistyped_database_path_is_refused_and_creates_nothing() {
+    let w = Workspace::new();
+    for cmd in [
+        &["quotes"][..],
+        &["actors"],
+        &["topics"],
+        &["compare"],
+        &["export"],
+    ] {
+        let r = w.run(cmd);
+        assert_eq!(r.code, 2, "{cmd:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("no database at") && r.stderr.contains("ingest something first"),
+            "{cmd:?}: {}",
+            r.stderr
+        );
+        assert!(!w.db().exists(), "{cmd:?} created a database");
+    }
+}
+
+#[test]
+fn a_limit_too_large_or_zero_is_refused_with_the_value() {
+    let w = Workspace::new();
+    w.ingest_sample();
+    for n in ["18446744073709551615", "0", "-3"] {
+        let r = w.run(&["quotes", "--limit", n]);
+        assert_eq!(r.code, 2, "{n}: {}", r.stderr);
+        assert!(r.stderr.contains(n), "{n}: {}", r.stderr);
+    }
+    let rows = w.json(&["quotes", "--limit", "3", "--format", "json"]);
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+}

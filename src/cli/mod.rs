@@ -129,9 +129,9 @@ pub struct FilterArgs {
     /// About this topic (repeatable; a parent topic takes in its children)
     #[arg(long, value_name = "TOPIC")]
     topic: Vec<String>,
-    /// At most this many statements
-    #[arg(long, value_name = "N")]
-    limit: Option<usize>,
+    /// At most this many statements (1 or more)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    limit: Option<u32>,
 }
 
 impl FilterArgs {
@@ -166,7 +166,7 @@ impl FilterArgs {
             kinds,
             topics,
             exact_topics: false,
-            limit: self.limit,
+            limit: self.limit.map(|n| n as usize),
             attributed_only: false,
         })
     }
@@ -277,6 +277,15 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         .db
         .or_else(|| std::env::var("WHOSAID_DB").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "whosaid.db".to_string());
+    // A read command on a path that holds nothing is a typo, not an empty knowledge base.
+    if !matches!(cli.command, Command::Ingest(_))
+        && db != ":memory:"
+        && !std::path::Path::new(&db).exists()
+    {
+        return Err(Error::Usage(format!(
+            "no database at {db} (ingest something first)"
+        )));
+    }
     let mut conn = store::open(&db)?;
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
