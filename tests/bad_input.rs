@@ -435,3 +435,30 @@ fn years_and_dates_outside_1900_to_2100_are_refused_with_the_value() {
         );
     }
 }
+
+#[test]
+fn a_sentence_of_thousands_of_quotes_keeps_a_bounded_context_for_each() {
+    let w = Workspace::new();
+    let mut text = String::from("Leaders meet\n");
+    for _ in 0..3000 {
+        text.push_str("Starmer said \"a\" and ");
+    }
+    text.push('\n');
+    let f = w.write("long-line-2025-03-01.txt", text.as_bytes());
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let (n, longest): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), max(length(context) - length(quote)) FROM statements",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(n, 3000);
+    assert!(
+        longest <= 800,
+        "a context runs {longest} bytes past its quote"
+    );
+    assert_spans_match(&w);
+}

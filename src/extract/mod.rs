@@ -248,7 +248,6 @@ impl Extractor {
                 *sentence_index += 1;
             }
             let byte_range = tokens[sent.start].start..tokens[sent.end - 1].end;
-            let context = &text[byte_range.clone()];
             let mut action_cues = Vec::new();
             let mut frames = self.frames(tokens, sent.clone(), &in_quote, &mut action_cues);
             // A headline, or a line set as one in the body ("'Not up to us' - Macron"),
@@ -291,23 +290,26 @@ impl Extractor {
                     taken: 0,
                 });
             }
-            let base = |kind, quote: &str, range: Range<usize>| Statement {
-                kind,
-                quote: quote.to_string(),
-                context: context.to_string(),
-                start: para.offset + range.start,
-                end: para.offset + range.end,
-                sentence_start: para.offset + byte_range.start,
-                sentence_index: *sentence_index,
-                in_title: is_title,
-                in_bullet: bullet,
-                attribution: Attribution::Unscoped,
-                mention: None,
-                cue: None,
-                speaker: None,
-                topics: Vec::new(),
-                label_like: false,
-                scope: None,
+            let base = |kind, quote: &str, range: Range<usize>| {
+                let around = context_window(text, byte_range.clone(), range.clone());
+                Statement {
+                    kind,
+                    quote: quote.to_string(),
+                    context: text[around.clone()].to_string(),
+                    start: para.offset + range.start,
+                    end: para.offset + range.end,
+                    sentence_start: para.offset + around.start,
+                    sentence_index: *sentence_index,
+                    in_title: is_title,
+                    in_bullet: bullet,
+                    attribution: Attribution::Unscoped,
+                    mention: None,
+                    cue: None,
+                    speaker: None,
+                    topics: Vec::new(),
+                    label_like: false,
+                    scope: None,
+                }
             };
             // Where each quote of the sentence went in `out`, for joining interrupted ones.
             let mut placed: Vec<(usize, usize, usize)> = Vec::new();
@@ -870,6 +872,40 @@ fn words_of(
 
 fn cue_text(text: &str, tokens: &[Token], cue: &Range<usize>) -> String {
     text[tokens[cue.start].start..tokens[cue.end - 1].end].to_string()
+}
+
+/// How much of a sentence, each side of a statement's words, its context keeps: the whole of
+/// any ordinary sentence. A sentence of 170 KB is not stored again with each of its quotes;
+/// the rest of it is there through the offsets.
+const CONTEXT_REACH: usize = 400;
+
+/// The context of the words at `words` in the sentence at `sentence` (byte ranges in `text`):
+/// the sentence, or up to `CONTEXT_REACH` bytes each side of the words, cut at a space.
+fn context_window(text: &str, sentence: Range<usize>, words: Range<usize>) -> Range<usize> {
+    let mut start = sentence.start;
+    if words.start.saturating_sub(sentence.start) > CONTEXT_REACH {
+        let mut at = words.start - CONTEXT_REACH;
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        // To the next word's start, so no word is cut in half.
+        start = text[at..words.start]
+            .find(char::is_whitespace)
+            .map_or(at, |k| at + k + 1)
+            .min(words.start);
+    }
+    let mut end = sentence.end;
+    if sentence.end.saturating_sub(words.end) > CONTEXT_REACH {
+        let mut at = words.end + CONTEXT_REACH;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        end = text[words.end..at]
+            .rfind(char::is_whitespace)
+            .map_or(at, |k| words.end + k)
+            .max(words.end);
+    }
+    start.min(words.start)..end.max(words.end)
 }
 
 /// Pushes a reported statement or action, once for each person of a coordinated subject
