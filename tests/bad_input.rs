@@ -462,3 +462,65 @@ fn a_sentence_of_thousands_of_quotes_keeps_a_bounded_context_for_each() {
     );
     assert_spans_match(&w);
 }
+
+/// Runs `whosaid ARGS` and waits at most `secs`: a hang is a failure, not a stuck test run.
+fn finishes_within(w: &Workspace, args: &[&str], secs: u64) -> std::process::Output {
+    let mut child = w
+        .command(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("whosaid {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_directory_holding_links_to_itself_is_walked_once() {
+    let w = Workspace::new();
+    let dir = w.path("loop");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("live-2024-06-02.txt"), page()).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("again")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("and-again")).unwrap();
+    let out = finishes_within(&w, &["ingest", dir.to_str().unwrap()], 30);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(w.counts()[0], 1, "the one file, once");
+}
+
+#[test]
+fn a_fifo_is_read_once_as_a_stream() {
+    let w = Workspace::new();
+    let fifo = w.path("feed-2024-06-02.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, page()))
+    };
+    let out = finishes_within(&w, &["ingest", fifo.to_str().unwrap()], 30);
+    writer.join().unwrap().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(w.counts()[0], 1);
+}

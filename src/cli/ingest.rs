@@ -104,8 +104,17 @@ fn expand(arg: &str) -> Result<Vec<PathBuf>> {
         return Ok(vec![path]);
     }
     let mut files = Vec::new();
+    // Directories already walked, by device and inode: a link back to one is not followed
+    // again, so a directory holding links to itself is walked once.
+    let mut seen = std::collections::HashSet::new();
     let mut stack = vec![path];
     while let Some(dir) = stack.pop() {
+        if let Ok(m) = std::fs::metadata(&dir) {
+            use std::os::unix::fs::MetadataExt;
+            if !seen.insert((m.dev(), m.ino())) {
+                continue;
+            }
+        }
         let entries = std::fs::read_dir(&dir).map_err(|source| Error::Io {
             path: dir.display().to_string(),
             source,
@@ -155,10 +164,19 @@ fn ingest_one(
         skip_bad: args.skip_bad,
         continuation: false,
     };
+    // A FIFO or a device can be read once only: it is read whole, like stdin, and the hash
+    // taken from what was read.
+    let once = !stdin
+        && std::fs::metadata(path)
+            .map(|m| !m.file_type().is_file())
+            .unwrap_or(false);
     // The content hash first: a source already stored is not read again.
     let (hash, mut buffered) = if stdin {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
+        (store::content_hash(&bytes), Some(bytes))
+    } else if once {
+        let bytes = std::fs::read(path).map_err(io)?;
         (store::content_hash(&bytes), Some(bytes))
     } else {
         (hash_file(path).map_err(io)?, None)
