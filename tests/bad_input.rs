@@ -524,3 +524,36 @@ fn a_fifo_is_read_once_as_a_stream() {
     );
     assert_eq!(w.counts()[0], 1);
 }
+
+#[test]
+fn a_nul_byte_deep_in_the_file_is_refused_with_its_line() {
+    let w = Workspace::new();
+    let mut bytes = b"Headline\n".to_vec();
+    for _ in 0..400 {
+        bytes.extend(b"The minister said \"we are ready\".\n");
+    }
+    bytes.extend(b"bad \x00 here\n");
+    let f = w.write("nul-2025-03-01.txt", &bytes);
+    refused(
+        &w,
+        &f,
+        &[],
+        "nul-2025-03-01.txt:402: binary data (a NUL byte at byte 13613)",
+    );
+}
+
+#[test]
+fn lines_ended_by_cr_alone_are_lines() {
+    let w = Workspace::new();
+    let f = w.write(
+        "cr-2025-03-01.txt",
+        b"Leaders meet\r\rStarmer said \"we are ready\" on Monday.\r\rMacron said \"we agree\" on Tuesday.\r",
+    );
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = w.json(&["quotes", "--format", "json"]);
+    let first = &rows.as_array().unwrap()[0];
+    assert_eq!(first["context"], "Starmer said \"we are ready\" on Monday.");
+    assert_eq!(first["post_title"], "Leaders meet");
+    assert_spans_match(&w);
+}

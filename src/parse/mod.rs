@@ -209,7 +209,8 @@ pub fn decode_at(bytes: &[u8], path: &str, lossy: bool, at: Position) -> Result<
     if at.byte == 0 && bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input(path, None, "the file is empty"));
     }
-    if let Some(pos) = bytes.iter().take(8192).position(|&b| b == 0) {
+    // Anywhere in the text, not only its start: a NUL deep in a scraped file is binary too.
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::input(
             path,
             Some(at.lines + line_of(bytes, pos)),
@@ -219,20 +220,31 @@ pub fn decode_at(bytes: &[u8], path: &str, lossy: bool, at: Position) -> Result<
             ),
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(_) if lossy => Ok(String::from_utf8_lossy(bytes).into_owned()),
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) if lossy => String::from_utf8_lossy(bytes).into_owned(),
         Err(e) => {
             let pos = e.valid_up_to();
-            Err(Error::input(
+            return Err(Error::input(
                 path,
                 Some(at.lines + line_of(bytes, pos)),
                 format!(
                     "invalid UTF-8 at byte {} (--lossy reads it with replacement characters)",
                     at.byte + pos
                 ),
-            ))
+            ));
         }
+    };
+    Ok(lines_ended_by_cr(text))
+}
+
+/// Text whose lines end with CR alone (old Mac files) gets LF ends, byte for byte, so its
+/// lines are lines and every offset still points at the same words.
+fn lines_ended_by_cr(text: String) -> String {
+    if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
     }
 }
 
