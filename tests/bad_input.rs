@@ -557,3 +557,25 @@ fn lines_ended_by_cr_alone_are_lines() {
     assert_eq!(first["post_title"], "Leaders meet");
     assert_spans_match(&w);
 }
+
+#[test]
+fn a_feed_whose_first_line_is_malformed_is_still_jsonl() {
+    let w = Workspace::new();
+    let f = w.write(
+        "feed.jsonl",
+        b"{\"title\": \"A\", \"body\": \n\
+{\"title\": \"B\", \"body\": \"The minister said \\\"we are ready\\\" in Kyiv.\", \"published\": \"2025-03-01T10:00:00Z\"}\n",
+    );
+    refused(&w, &f, &[], "feed.jsonl:1: not JSON");
+    let r = w.run(&["ingest", f.to_str().unwrap(), "--skip-bad"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("jsonl, 1 posts"), "{}", r.stdout);
+    let rows = w.json(&["quotes", "--format", "json"]);
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["quote"] != "body"),
+        "{rows}"
+    );
+}

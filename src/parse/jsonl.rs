@@ -57,13 +57,20 @@ impl Format for Jsonl {
         "jsonl"
     }
 
+    /// JSON Lines: the first lines open with `{` and one of them at least is an object. A
+    /// malformed first line does not make a feed an article: it is an error with its line.
     fn detect(&self, text: &str) -> bool {
-        text.lines()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| {
-                l.trim_start().starts_with('{')
-                    && serde_json::from_str::<serde_json::Map<String, Value>>(l).is_ok()
-            })
+        let first: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .take(5)
+            .collect();
+        !first.is_empty()
+            && first.iter().all(|l| l.starts_with('{'))
+            && first
+                .iter()
+                .any(|l| serde_json::from_str::<serde_json::Map<String, Value>>(l).is_ok())
     }
 
     fn parse(&self, text: &str, info: &SourceInfo) -> Result<Document> {
