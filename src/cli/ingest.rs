@@ -217,7 +217,14 @@ fn ingest_one(
         format: first.document.format.clone(),
         url: info.url.clone(),
     };
-    let mut writer = SourceWriter::begin(conn, &meta, pipeline.actors(), pipeline.topics())?;
+    let mut writer = match SourceWriter::begin(conn, &meta, pipeline.actors(), pipeline.topics())? {
+        store::Begun::Writer(w) => w,
+        store::Begun::Stored(posts) => {
+            return Ok(format!(
+                "{name}: already ingested ({posts} posts); nothing added"
+            ));
+        }
+    };
     let mut tally = Tally::default();
     let mut next = Some(first);
     while let Some(mut processed) = next {

@@ -33,7 +33,8 @@ fn schema_statement(head: &str) -> &'static str {
 }
 
 /// Brings a database written by an older whosaid up to `SCHEMA_VERSION`, one version at a
-/// time, each in its own transaction.
+/// time, inside the caller's transaction (with foreign keys off, so a rebuilt table's
+/// dependants keep their rows).
 fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
     while version < SCHEMA_VERSION {
         match version {
@@ -52,29 +53,20 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                 .map(schema_statement)
                 .collect();
                 let view = schema_statement("CREATE VIEW statement_spans");
-                conn.pragma_update(None, "foreign_keys", "OFF")
-                    .map_err(Error::db("upgrading the schema"))?;
                 let sql = format!(
-                    "BEGIN;
-                     {new_table}
+                    "{new_table}
                      INSERT INTO statements_next SELECT * FROM statements;
                      DROP VIEW statement_spans;
                      DROP TABLE statements;
                      ALTER TABLE statements_next RENAME TO statements;
                      {indexes}
                      {view}
-                     PRAGMA user_version = 2;
-                     COMMIT;",
+                     PRAGMA user_version = 2;",
                     new_table = table.replacen("statements (", "statements_next (", 1),
                     indexes = indexes.join("\n"),
                 );
-                let done = conn.execute_batch(&sql);
-                if done.is_err() {
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
-                conn.pragma_update(None, "foreign_keys", "ON")
-                    .map_err(Error::db("upgrading the schema"))?;
-                done.map_err(Error::db(format!("upgrading {path} to schema version 2")))?;
+                conn.execute_batch(&sql)
+                    .map_err(Error::db(format!("upgrading {path} to schema version 2")))?;
             }
             _ => {
                 return Err(Error::Usage(format!(
@@ -102,11 +94,28 @@ pub fn open_in_memory() -> Result<Connection> {
 }
 
 fn configure(conn: &Connection, path: &str) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))
+    // Writers take turns: one source is one transaction, and a large one takes minutes.
+    conn.busy_timeout(std::time::Duration::from_secs(600))
         .map_err(Error::db("setting the busy timeout"))?;
-    // WAL lets a reader query while an ingest runs.
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(Error::db(format!("setting WAL mode on {path}")))?;
+    // WAL lets a reader query while an ingest runs. The mode is the file's, set once; while
+    // another whosaid holds the new file's lock, switching to it answers "busy" at once
+    // (no busy handler), so it is tried again for as long as the busy timeout.
+    let mut tries = 0;
+    loop {
+        let mode: std::result::Result<String, _> =
+            conn.pragma_query_value(None, "journal_mode", |r| r.get(0));
+        if mode.as_deref().is_ok_and(|m| m.eq_ignore_ascii_case("wal")) {
+            break;
+        }
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(_) => break,
+            Err(e) if tries < 6000 && is_busy(&e) => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => return Err(Error::db(format!("setting WAL mode on {path}"))(e)),
+        }
+    }
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(Error::db("setting synchronous mode"))?;
     conn.pragma_update(None, "foreign_keys", "ON")
@@ -124,27 +133,60 @@ fn configure(conn: &Connection, path: &str) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    if version == 0 {
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(Error::db("inspecting the database"))?;
-        if tables > 0 {
-            return Err(Error::Usage(format!(
-                "{path} is an SQLite database, but not one of whosaid's"
-            )));
-        }
-        conn.execute_batch(&format!(
-            "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-        ))
-        .map_err(Error::db(format!("creating the schema in {path}")))?;
-    } else if version < SCHEMA_VERSION {
-        upgrade(conn, path, version)?;
+    if version < SCHEMA_VERSION {
+        set_up(conn, path)?;
     }
     Ok(())
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Creates or upgrades the schema holding the write lock, and reads the version again once
+/// it holds it: of several whosaids opening a new database at once, one creates it and the
+/// others find it made.
+fn set_up(conn: &Connection, path: &str) -> Result<()> {
+    // Foreign keys cannot be switched inside a transaction; an upgrade needs them off.
+    conn.pragma_update(None, "foreign_keys", "OFF")
+        .map_err(Error::db("setting up the schema"))?;
+    let done = conn
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(Error::db(format!("locking {path} to set up its schema")))
+        .and_then(|()| {
+            let version: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(Error::db(format!("reading the schema version of {path}")))?;
+            if version == 0 {
+                let tables: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .map_err(Error::db("inspecting the database"))?;
+                if tables > 0 {
+                    return Err(Error::Usage(format!(
+                        "{path} is an SQLite database, but not one of whosaid's"
+                    )));
+                }
+                conn.execute_batch(&format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"))
+                    .map_err(Error::db(format!("creating the schema in {path}")))?;
+            } else if version < SCHEMA_VERSION {
+                upgrade(conn, path, version)?;
+            }
+            conn.execute_batch("COMMIT")
+                .map_err(Error::db(format!("setting up the schema of {path}")))
+        });
+    if done.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(Error::db("enabling foreign keys"))?;
+    done
 }
 
 /// A streaming SHA-256 of a source's bytes, its identity for re-ingest.
@@ -191,6 +233,12 @@ pub fn stored_posts(conn: &Connection, hash: &str) -> Result<Option<usize>> {
     .map_err(Error::db("looking up the source"))
 }
 
+/// A source's transaction, begun; or the news that the source is stored already.
+pub enum Begun<'c> {
+    Writer(SourceWriter<'c>),
+    Stored(usize),
+}
+
 /// Provenance of a source being written.
 #[derive(Debug, Clone)]
 pub struct SourceMeta {
@@ -213,15 +261,22 @@ pub struct SourceWriter<'c> {
 }
 
 impl<'c> SourceWriter<'c> {
+    /// Starts the source's transaction; `Stored(posts)` when another whosaid stored the same
+    /// source while this one read it.
     pub fn begin(
         conn: &'c mut Connection,
         meta: &SourceMeta,
         actors: &[Actor],
         topics: &[Topic],
-    ) -> Result<Self> {
+    ) -> Result<Begun<'c>> {
+        // The write lock from the start, waited for in turn (a deferred transaction that
+        // must upgrade its lock cannot wait and fails with "database is locked").
         let tx = conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::db("starting a transaction"))?;
+        if let Some(posts) = stored_posts(&tx, &meta.hash)? {
+            return Ok(Begun::Stored(posts));
+        }
         sync_actors(&tx, actors)?;
         sync_topics(&tx, topics)?;
         tx.execute(
@@ -236,14 +291,14 @@ impl<'c> SourceWriter<'c> {
         )
         .map_err(Error::db("storing the source"))?;
         let source_id = tx.last_insert_rowid();
-        Ok(SourceWriter {
+        Ok(Begun::Writer(SourceWriter {
             tx,
             source_id,
             written: 0,
             report: IngestReport::default(),
             actor_ids: std::collections::HashMap::new(),
             first_day: None,
-        })
+        }))
     }
 
     /// Where the next piece of text will start in the source's whole text.
@@ -414,7 +469,16 @@ pub fn ingest(
         format: doc.format.clone(),
         url: doc.url.clone(),
     };
-    let mut writer = SourceWriter::begin(conn, &meta, actors, topics)?;
+    let mut writer = match SourceWriter::begin(conn, &meta, actors, topics)? {
+        Begun::Writer(w) => w,
+        Begun::Stored(posts) => {
+            return Ok(IngestReport {
+                already_stored: true,
+                posts,
+                statements: 0,
+            });
+        }
+    };
     writer.add(&doc.text, &doc.posts, statements)?;
     writer.finish(None)
 }
