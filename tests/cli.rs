@@ -410,3 +410,47 @@ fn a_limit_too_large_or_zero_is_refused_with_the_value() {
     let rows = w.json(&["quotes", "--limit", "3", "--format", "json"]);
     assert_eq!(rows.as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn export_writes_through_devices_and_links_and_leaves_nothing_half_written() {
+    use std::os::unix::fs::FileTypeExt;
+    let w = Workspace::new();
+    w.ingest_sample();
+    // A device stays a device.
+    let r = w.run(&["export", "-o", "/dev/null"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // A link is written through, and stays a link.
+    let target = w.path("real.csv");
+    std::fs::write(&target, b"").unwrap();
+    let link = w.path("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = w.run(&["export", "-o", link.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("id,"));
+    // A full disk names the file.
+    let r = w.run(&["export", "-o", "/dev/full"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("/dev/full: No space left on device"),
+        "{}",
+        r.stderr
+    );
+    // A failure leaves no .partial behind: the target is a directory.
+    let dir = w.path("a-directory");
+    std::fs::create_dir(&dir).unwrap();
+    let r = w.run(&["export", "-o", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!w.path("a-directory.partial").exists());
+}

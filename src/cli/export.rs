@@ -18,23 +18,59 @@ pub struct ExportArgs {
     output: Option<String>,
 }
 
+/// Writes a file through `write`. A regular file (or a new one) is written beside itself and
+/// renamed over, so a failed export leaves no half file and no `.partial`; a device, a FIFO
+/// or a link's target is written through as it is. Every failure names the file.
+fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_string(),
+        source,
+    };
+    // What the path leads to, links followed: only a regular file, or nothing yet, is
+    // replaced.
+    let through = std::fs::metadata(path)
+        .map(|m| !m.file_type().is_file())
+        .unwrap_or(false)
+        || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let named = |e: Error| match e {
+        Error::Output(source) | Error::Io { source, .. } => io(source),
+        other => other,
+    };
+    if through {
+        let mut file = std::io::BufWriter::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map_err(io)?,
+        );
+        write(&mut file).map_err(named)?;
+        return file.flush().map_err(io);
+    }
+    let tmp = format!("{path}.partial");
+    let written = (|| {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        write(&mut file).map_err(named)?;
+        file.flush().map_err(io)?;
+        file.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 pub fn run(conn: &Connection, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let rows = store::statements(conn, &args.filter.filter(conn)?)?;
     let records = quotes::full(&rows);
     match &args.output {
         None => records.csv(out)?,
         Some(path) => {
-            // Written beside the target and renamed, so a failed export leaves no half file.
-            let tmp = format!("{path}.partial");
-            let io = |source| Error::Io {
-                path: path.clone(),
-                source,
-            };
-            let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
-            records.csv(&mut file)?;
-            file.flush().map_err(io)?;
-            drop(file);
-            std::fs::rename(&tmp, path).map_err(io)?;
+            write_file(path, |w| records.csv(w))?;
             writeln!(out, "{path}: {} statements", rows.len())?;
         }
     }
