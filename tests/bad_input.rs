@@ -579,3 +579,56 @@ fn a_feed_whose_first_line_is_malformed_is_still_jsonl() {
         "{rows}"
     );
 }
+
+#[test]
+fn nested_list_items_do_not_repeat_their_words() {
+    let w = Workspace::new();
+    let mut page = String::from(
+        "<html><body><article><h1>Talks in Kyiv</h1><time datetime=\"2025-03-01T10:00:00Z\">1 March</time>",
+    );
+    page.push_str(&"<ul><li>".repeat(3000));
+    page.push_str("Starmer said \"we are ready\".");
+    page.push_str(&"</li></ul>".repeat(3000));
+    page.push_str("<ul><li><p>Macron said \"we agree\".</p></li></ul></article></body></html>");
+    let f = w.write("nested.html", page.as_bytes());
+    let out = finishes_within(&w, &["ingest", f.to_str().unwrap()], 60);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = w.json(&["quotes", "--format", "json"]);
+    let quotes: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["quote"].as_str().unwrap())
+        .collect();
+    assert_eq!(quotes, ["we are ready", "we agree"]);
+}
+
+#[test]
+fn a_line_longer_than_a_piece_is_read_in_parts_after_a_sentence() {
+    let w = Workspace::new();
+    let mut text = String::from("Leaders meet in London\n");
+    for i in 0..300 {
+        text.push_str(&format!("Starmer said \"point {i} stands\" on Monday. "));
+    }
+    text.push('\n');
+    let f = w.write("one-line-2025-03-01.txt", text.as_bytes());
+    let r = w
+        .command(&["ingest", f.to_str().unwrap()])
+        .env("WHOSAID_PIECE_BYTES", "2000")
+        .output()
+        .unwrap();
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let rows = w.json(&["quotes", "--format", "json"]);
+    assert_eq!(rows.as_array().unwrap().len(), 300, "every quote, none cut");
+    assert_spans_match(&w);
+}

@@ -66,7 +66,7 @@ pub fn run(data: &DataFiles, args: &ParseArgs, out: &mut dyn Write) -> Result<Ou
         &info,
         Some(args.read.input_format.as_str()),
         args.read.lossy,
-        8 << 20,
+        super::ingest::piece_size(),
     )?;
     let mut records = Records::new(&[
         "line",

@@ -18,6 +18,8 @@ pub struct Pieces<R> {
     format: Option<Box<dyn Format>>,
     /// A line read past the end of the last piece: it starts the next one.
     carry: Option<Vec<u8>>,
+    /// Bytes read from the source but not yet given out as a line.
+    pending: Vec<u8>,
     at: Position,
     size: usize,
 }
@@ -38,6 +40,7 @@ impl<R: BufRead> Pieces<R> {
             path: path.to_string(),
             format,
             carry: None,
+            pending: Vec::new(),
             at: Position::default(),
             size: size.max(1),
         })
@@ -46,15 +49,8 @@ impl<R: BufRead> Pieces<R> {
     pub fn next_piece(&mut self) -> Result<Option<Piece>> {
         let mut buf = self.carry.take().unwrap_or_default();
         loop {
-            let mut line = Vec::new();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut line)
-                .map_err(|source| Error::Io {
-                    path: self.path.clone(),
-                    source,
-                })?;
-            if n == 0 {
+            let line = self.next_line()?;
+            if line.is_empty() {
                 break;
             }
             if buf.len() >= self.size {
@@ -85,6 +81,69 @@ impl<R: BufRead> Pieces<R> {
         self.at.lines += buf.iter().filter(|&&b| b == b'\n').count();
         Ok(Some(Piece { bytes: buf, at }))
     }
+
+    /// The next line with its newline; a line longer than a piece is given out in parts
+    /// cut after a sentence (else at a space), so a 100 MB line is never held whole. A feed
+    /// or a page (JSON or markup: the first byte `{` or `<`) is never cut inside a line.
+    fn next_line(&mut self) -> Result<Vec<u8>> {
+        let cap = self.size;
+        let mut line = std::mem::take(&mut self.pending);
+        let mut searched = 0;
+        loop {
+            if let Some(i) = line[searched..].iter().position(|&b| b == b'\n') {
+                self.pending = line.split_off(searched + i + 1);
+                return Ok(line);
+            }
+            searched = line.len();
+            let structured = self.at.byte == 0
+                && line
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace())
+                    .is_some_and(|&b| b == b'{' || b == b'<');
+            let cuttable = self
+                .format
+                .as_ref()
+                .is_none_or(|f| f.splits() && f.name() != "jsonl");
+            if line.len() >= cap && !structured && cuttable {
+                let cut = cut_point(&line[..cap]);
+                self.pending = line.split_off(cut);
+                return Ok(line);
+            }
+            let chunk = self.reader.fill_buf().map_err(|source| Error::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+            if chunk.is_empty() {
+                return Ok(line);
+            }
+            let n = chunk.len();
+            line.extend_from_slice(chunk);
+            self.reader.consume(n);
+        }
+    }
+}
+
+/// Where to cut a window of an overlong line: after its last sentence end (". ", "? ", "! "),
+/// else after its last space, else at the last character boundary.
+fn cut_point(window: &[u8]) -> usize {
+    let sentence = window
+        .windows(2)
+        .rposition(|w| matches!(w[0], b'.' | b'?' | b'!') && w[1] == b' ')
+        .map(|i| i + 2);
+    let space = window.iter().rposition(|&b| b == b' ').map(|i| i + 1);
+    sentence
+        .filter(|&i| i > window.len() / 2)
+        .or(space)
+        .filter(|&i| i > 0)
+        .unwrap_or_else(|| {
+            // Not inside a UTF-8 character: back to the first byte of one.
+            let mut i = window.len();
+            while i > 1 && window[i - 1] & 0xC0 == 0x80 {
+                i -= 1;
+            }
+            // The byte before `i` opens a character that runs past the window: cut before it.
+            if window[i - 1] >= 0xC0 { i - 1 } else { i }.max(1)
+        })
 }
 
 #[cfg(test)]

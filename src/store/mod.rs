@@ -120,8 +120,9 @@ fn configure(conn: &Connection, path: &str) -> Result<()> {
         .map_err(Error::db("setting synchronous mode"))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(Error::db("enabling foreign keys"))?;
-    // A 64 MiB page cache keeps index inserts of a large ingest off the disk.
-    conn.pragma_update(None, "cache_size", -65536)
+    // A 32 MiB page cache keeps most index inserts of a large ingest off the disk and the
+    // run within its memory budget.
+    conn.pragma_update(None, "cache_size", -32768)
         .map_err(Error::db("sizing the page cache"))?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
