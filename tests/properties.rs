@@ -93,6 +93,17 @@ const WORDS: &[&str] = &[
     "Thursday 27 March 2025 16:26, UK",
     "The Latest:",
     "in response",
+    // Shapes that once broke whosaid: quotes opened with one kind of mark and closed with the
+    // other, relative times past any calendar, lists inside lists.
+    "‘yes'",
+    "'hello world’",
+    "said ‘a'",
+    "9999999999999999h",
+    "999999999999999999m",
+    "2000000000000h ago",
+    "9223372036854775807 hours ago",
+    "<ul><li>",
+    "</li></ul>",
 ];
 
 fn soup() -> impl Strategy<Value = String> {
@@ -182,6 +193,22 @@ proptest! {
                 check_pipeline(pipeline(), doc);
             }
         }
+    }
+
+    #[test]
+    fn deep_nesting_and_long_lines_never_panic(depth in 0usize..2000, text in soup(), repeat in 1usize..200) {
+        let page = format!(
+            "<html><body><article><h1>T</h1>{}{}{}</article></body></html>",
+            "<ul><li>".repeat(depth),
+            text,
+            "</li></ul>".repeat(depth)
+        );
+        if let Ok(doc) = parse::by_name("html").unwrap().parse(&page, &info()) {
+            check_pipeline(pipeline(), doc);
+        }
+        // One line, many times over, with no newline: read in parts.
+        let line = format!("Headline\n{}", text.replace('\n', " ").repeat(repeat));
+        let _ = pipeline().read(line.as_bytes(), &info(), Some("article"), true);
     }
 
     #[test]
