@@ -18,8 +18,9 @@ pub struct Pieces<R> {
     format: Option<Box<dyn Format>>,
     /// A line read past the end of the last piece: it starts the next one.
     carry: Option<Vec<u8>>,
-    /// Bytes read from the source but not yet given out as a line.
+    /// Bytes read from the source; those from `taken` on are not yet given out as a line.
     pending: Vec<u8>,
+    taken: usize,
     at: Position,
     size: usize,
 }
@@ -41,6 +42,7 @@ impl<R: BufRead> Pieces<R> {
             format,
             carry: None,
             pending: Vec::new(),
+            taken: 0,
             at: Position::default(),
             size: size.max(1),
         })
@@ -87,16 +89,20 @@ impl<R: BufRead> Pieces<R> {
     /// or a page (JSON or markup: the first byte `{` or `<`) is never cut inside a line.
     fn next_line(&mut self) -> Result<Vec<u8>> {
         let cap = self.size;
-        let mut line = std::mem::take(&mut self.pending);
+        // Bytes of `pending` before `self.taken` are given out already; what is after is
+        // looked through for a newline from `searched` on.
         let mut searched = 0;
         loop {
-            if let Some(i) = line[searched..].iter().position(|&b| b == b'\n') {
-                self.pending = line.split_off(searched + i + 1);
+            let avail = &self.pending[self.taken..];
+            if let Some(i) = avail[searched..].iter().position(|&b| b == b'\n') {
+                let end = searched + i + 1;
+                let line = avail[..end].to_vec();
+                self.taken += end;
                 return Ok(line);
             }
-            searched = line.len();
+            searched = avail.len();
             let structured = self.at.byte == 0
-                && line
+                && avail
                     .iter()
                     .find(|b| !b.is_ascii_whitespace())
                     .is_some_and(|&b| b == b'{' || b == b'<');
@@ -104,20 +110,24 @@ impl<R: BufRead> Pieces<R> {
                 .format
                 .as_ref()
                 .is_none_or(|f| f.splits() && f.name() != "jsonl");
-            if line.len() >= cap && !structured && cuttable {
-                let cut = cut_point(&line[..cap]);
-                self.pending = line.split_off(cut);
+            if avail.len() >= cap && !structured && cuttable {
+                let cut = cut_point(&avail[..cap]);
+                let line = avail[..cut].to_vec();
+                self.taken += cut;
                 return Ok(line);
             }
+            // More is needed: drop what was given out, then read on.
+            self.pending.drain(..self.taken);
+            self.taken = 0;
             let chunk = self.reader.fill_buf().map_err(|source| Error::Io {
                 path: self.path.clone(),
                 source,
             })?;
             if chunk.is_empty() {
-                return Ok(line);
+                return Ok(std::mem::take(&mut self.pending));
             }
             let n = chunk.len();
-            line.extend_from_slice(chunk);
+            self.pending.extend_from_slice(chunk);
             self.reader.consume(n);
         }
     }
