@@ -93,6 +93,9 @@ const WORDS: &[&str] = &[
     "Thursday 27 March 2025 16:26, UK",
     "The Latest:",
     "in response",
+    "agreed to",
+    "refused to",
+    "Macron and Starmer",
     // Shapes that once broke whosaid: quotes opened with one kind of mark and closed with the
     // other, relative times past any calendar, lists inside lists.
     "‘yes'",
@@ -158,6 +161,7 @@ fn check_pipeline(pipeline: &Pipeline, doc: Document) {
                 | StatementKind::Partial
                 | StatementKind::Indirect
                 | StatementKind::Term
+                | StatementKind::Action
         ));
     }
 }
