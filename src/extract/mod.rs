@@ -890,8 +890,10 @@ fn context_window(text: &str, sentence: Range<usize>, words: Range<usize>) -> Ra
         }
         // To the next word's start, so no word is cut in half.
         start = text[at..words.start]
-            .find(char::is_whitespace)
-            .map_or(at, |k| at + k + 1)
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            // After the space, whatever its width (U+0085 and U+3000 are spaces too).
+            .map_or(at, |(k, c)| at + k + c.len_utf8())
             .min(words.start);
     }
     let mut end = sentence.end;
@@ -1057,3 +1059,21 @@ const MARKED_LABEL: &str = "so-called";
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod window_tests {
+    use super::context_window;
+
+    #[test]
+    fn a_context_cut_after_a_wide_space_starts_on_a_character() {
+        // U+0085 is a space two bytes wide: the window starts after it, not inside it.
+        let mut text = "a".repeat(50);
+        text.push('\u{85}');
+        text.push_str(&"b".repeat(380));
+        text.push_str(" \"quote\"");
+        let words = text.find("quote").unwrap()..text.len() - 1;
+        let w = context_window(&text, 0..text.len(), words);
+        assert!(text.is_char_boundary(w.start));
+        assert!(text[w.clone()].contains("quote"));
+    }
+}
