@@ -5,6 +5,7 @@ use std::io::Write;
 use clap::Args;
 use rusqlite::Connection;
 
+use super::output::{OutputFormat, RowWriter};
 use super::{FilterArgs, Outcome, quotes};
 use crate::error::{Error, Result};
 use crate::store;
@@ -65,16 +66,25 @@ fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> R
 }
 
 pub fn run(conn: &Connection, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let rows = store::statements(conn, &args.filter.filter(conn)?)?;
-    let records = quotes::full(&rows);
-    match &args.output {
-        None => records.csv(out)?,
+    let filter = args.filter.filter(conn)?;
+    let export = |w: &mut dyn Write| -> Result<usize> {
+        let mut rows = RowWriter::new(OutputFormat::Csv, &quotes::FULL_COLUMNS, w);
+        store::each_statement(conn, &filter, |s| rows.push(quotes::full_row(&s)))?;
+        rows.finish()
+    };
+    let n = match &args.output {
+        None => export(out)?,
         Some(path) => {
-            write_file(path, |w| records.csv(w))?;
-            writeln!(out, "{path}: {} statements", rows.len())?;
+            let mut n = 0;
+            write_file(path, |w| {
+                n = export(w)?;
+                Ok(())
+            })?;
+            writeln!(out, "{path}: {n} statements")?;
+            n
         }
-    }
-    Ok(if rows.is_empty() {
+    };
+    Ok(if n == 0 {
         Outcome::Nothing
     } else {
         Outcome::Found

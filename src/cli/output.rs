@@ -40,110 +40,231 @@ impl Records {
     }
 
     pub fn write(&self, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
-        match format {
-            OutputFormat::Table => self.table(out, terminal_width()),
-            OutputFormat::Csv => self.csv(out),
-            OutputFormat::Json => {
-                let list: Vec<serde_json::Map<String, Value>> = self.objects().collect();
-                serde_json::to_writer_pretty(&mut *out, &list)?;
-                writeln!(out)?;
-                Ok(())
-            }
-            OutputFormat::Jsonl => {
-                for object in self.objects() {
-                    serde_json::to_writer(&mut *out, &object)?;
-                    writeln!(out)?;
-                }
-                Ok(())
-            }
+        let mut w = RowWriter::new(format, &self.columns, out);
+        for row in &self.rows {
+            w.push(row.clone())?;
         }
-    }
-
-    fn objects(&self) -> impl Iterator<Item = serde_json::Map<String, Value>> + '_ {
-        self.rows.iter().map(|row| {
-            self.columns
-                .iter()
-                .map(|c| c.to_string())
-                .zip(row.iter().cloned())
-                .collect()
-        })
+        w.finish().map(|_| ())
     }
 
     pub fn csv(&self, out: &mut dyn Write) -> Result<()> {
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.columns)?;
-        let guard = FORMULA_GUARD.load(std::sync::atomic::Ordering::Relaxed);
-        for row in &self.rows {
-            w.write_record(row.iter().map(|v| {
-                let cell = plain(v);
-                // Text only: a negative number is a number, not a formula.
-                if guard && v.is_string() && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                    format!("'{cell}")
-                } else {
-                    cell
-                }
-            }))?;
-        }
-        w.flush()?;
-        Ok(())
+        self.write(OutputFormat::Csv, out)
     }
 
     /// Columns padded to their widest cell; when the table is wider than the terminal, the
     /// widest columns are cut (with '…') until it fits.
     pub fn table(&self, out: &mut dyn Write, width: usize) -> Result<()> {
-        let header: Vec<Value> = self
-            .columns
-            .iter()
-            .map(|c| Value::String(c.to_string()))
-            .collect();
-        self.aligned(std::iter::once(&header).chain(&self.rows), out, width)
+        let mut w = RowWriter::new(OutputFormat::Table, &self.columns, out).width(width);
+        for row in &self.rows {
+            w.push(row.clone())?;
+        }
+        w.finish().map(|_| ())
     }
 
     /// A table whose first row is its header (for headers that are data, not names).
     pub fn table_without_header(&self, out: &mut dyn Write, width: usize) -> Result<()> {
-        self.aligned(self.rows.iter(), out, width)
-    }
-
-    fn aligned<'a>(
-        &self,
-        rows: impl Iterator<Item = &'a Vec<Value>>,
-        out: &mut dyn Write,
-        width: usize,
-    ) -> Result<()> {
-        let cells: Vec<Vec<String>> = rows
-            .map(|r| {
-                r.iter()
-                    .map(|v| plain(v).replace(['\n', '\r'], " "))
-                    .collect()
-            })
-            .collect();
-        let mut widths: Vec<usize> = vec![0; self.columns.len()];
+        let cells: Vec<Vec<String>> = self.rows.iter().map(|r| table_cells(r)).collect();
+        let widths = fit_widths(&cells, self.columns.len(), width);
         for row in &cells {
-            for (w, c) in widths.iter_mut().zip(row) {
-                *w = (*w).max(c.chars().count());
-            }
-        }
-        let gap = 2 * widths.len().saturating_sub(1);
-        while widths.iter().sum::<usize>() + gap > width {
-            let (i, &w) = widths.iter().enumerate().max_by_key(|(_, w)| **w).unwrap();
-            if w <= 8 {
-                break;
-            }
-            widths[i] = w - 1;
-        }
-        let line = |cells: Vec<String>| -> String {
-            let parts: Vec<String> = cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, &w)| pad(&cut(c, w), w))
-                .collect();
-            parts.join("  ").trim_end().to_string()
-        };
-        for row in cells {
-            writeln!(out, "{}", line(row))?;
+            writeln!(out, "{}", table_line(row, &widths))?;
         }
         Ok(())
     }
+}
+
+/// A table's column widths come from this many rows; later rows are cut to them, so a table
+/// of a million rows starts at once and needs no more memory than a page of them.
+const TABLE_SAMPLE: usize = 1000;
+
+/// Writes rows one at a time as they come from a query, in any output format, holding none
+/// of them longer than it must (a table keeps its first `TABLE_SAMPLE` rows to size its
+/// columns).
+pub struct RowWriter<'w> {
+    format: OutputFormat,
+    columns: Vec<&'static str>,
+    sink: Sink<'w>,
+    width: usize,
+    pending: Vec<Vec<String>>,
+    widths: Option<Vec<usize>>,
+    rows: usize,
+    guard: bool,
+}
+
+enum Sink<'w> {
+    Csv(csv::Writer<&'w mut dyn Write>),
+    Plain(&'w mut dyn Write),
+}
+
+impl<'w> RowWriter<'w> {
+    pub fn new(format: OutputFormat, columns: &[&'static str], out: &'w mut dyn Write) -> Self {
+        let sink = if format == OutputFormat::Csv {
+            Sink::Csv(csv::Writer::from_writer(out))
+        } else {
+            Sink::Plain(out)
+        };
+        RowWriter {
+            format,
+            columns: columns.to_vec(),
+            sink,
+            width: terminal_width(),
+            pending: Vec::new(),
+            widths: None,
+            rows: 0,
+            guard: FORMULA_GUARD.load(std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// The width a table is fitted to (the terminal's unless told).
+    pub fn width(mut self, width: usize) -> Self {
+        self.width = width;
+        self
+    }
+
+    pub fn push(&mut self, row: Vec<Value>) -> Result<()> {
+        let first = self.rows == 0;
+        self.rows += 1;
+        match (&mut self.sink, self.format) {
+            (Sink::Csv(w), _) => {
+                if first {
+                    w.write_record(&self.columns)?;
+                }
+                for v in &row {
+                    let cell = plain(v);
+                    // Text only: a negative number is a number, not a formula.
+                    if self.guard
+                        && v.is_string()
+                        && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                    {
+                        w.write_field(format!("'{cell}"))?;
+                    } else {
+                        w.write_field(cell)?;
+                    }
+                }
+                w.write_record(None::<&[u8]>)?;
+            }
+            (Sink::Plain(out), OutputFormat::Json) => {
+                out.write_all(if first { b"[\n" } else { b",\n" })?;
+                let object = object(&self.columns, row);
+                let pretty = serde_json::to_string_pretty(&object)?;
+                // JSON strings escape their line breaks, so every line is the object's own.
+                for (i, line) in pretty.lines().enumerate() {
+                    if i > 0 {
+                        out.write_all(b"\n")?;
+                    }
+                    write!(out, "  {line}")?;
+                }
+            }
+            (Sink::Plain(out), OutputFormat::Jsonl) => {
+                let object = object(&self.columns, row);
+                serde_json::to_writer(&mut **out, &object)?;
+                writeln!(out)?;
+            }
+            (Sink::Plain(out), _) => {
+                let cells = table_cells(&row);
+                match &self.widths {
+                    Some(widths) => writeln!(out, "{}", table_line(&cells, widths))?,
+                    None => {
+                        self.pending.push(cells);
+                    }
+                }
+                if self.pending.len() >= TABLE_SAMPLE {
+                    self.flush_pending()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn flush_pending(&mut self) -> Result<()> {
+        let header: Vec<String> = self.columns.iter().map(|c| c.to_string()).collect();
+        let pending = std::mem::take(&mut self.pending);
+        let widths = fit_widths(
+            std::iter::once(&header).chain(&pending),
+            self.columns.len(),
+            self.width,
+        );
+        if let Sink::Plain(out) = &mut self.sink {
+            for row in std::iter::once(&header).chain(&pending) {
+                writeln!(out, "{}", table_line(row, &widths))?;
+            }
+        }
+        self.widths = Some(widths);
+        Ok(())
+    }
+
+    /// Ends the output; gives the number of rows written.
+    pub fn finish(mut self) -> Result<usize> {
+        match self.format {
+            OutputFormat::Table => {
+                if self.widths.is_none() {
+                    self.flush_pending()?;
+                }
+            }
+            OutputFormat::Csv => {
+                if let Sink::Csv(w) = &mut self.sink {
+                    if self.rows == 0 {
+                        w.write_record(&self.columns)?;
+                    }
+                    w.flush()?;
+                }
+            }
+            OutputFormat::Json => {
+                if let Sink::Plain(out) = &mut self.sink {
+                    out.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+                }
+            }
+            OutputFormat::Jsonl => {}
+        }
+        if let Sink::Plain(out) = &mut self.sink {
+            out.flush()?;
+        }
+        Ok(self.rows)
+    }
+}
+
+fn object(columns: &[&'static str], row: Vec<Value>) -> serde_json::Map<String, Value> {
+    columns.iter().map(|c| c.to_string()).zip(row).collect()
+}
+
+fn table_cells(row: &[Value]) -> Vec<String> {
+    row.iter()
+        .map(|v| plain(v).replace(['\n', '\r'], " "))
+        .collect()
+}
+
+/// Each column as wide as its widest cell; when that is wider than `width`, the widest
+/// columns are cut until it fits.
+fn fit_widths<'a>(
+    rows: impl IntoIterator<Item = &'a Vec<String>>,
+    columns: usize,
+    width: usize,
+) -> Vec<usize> {
+    let mut widths: Vec<usize> = vec![0; columns];
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let gap = 2 * widths.len().saturating_sub(1);
+    while widths.iter().sum::<usize>() + gap > width {
+        let Some((i, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
+            break;
+        };
+        if w <= 8 {
+            break;
+        }
+        widths[i] = w - 1;
+    }
+    widths
+}
+
+fn table_line(cells: &[String], widths: &[usize]) -> String {
+    let parts: Vec<String> = cells
+        .iter()
+        .zip(widths)
+        .map(|(c, &w)| pad(&cut(c, w), w))
+        .collect();
+    parts.join("  ").trim_end().to_string()
 }
 
 pub fn plain(v: &Value) -> String {
@@ -205,5 +326,61 @@ mod tests {
         sample().write(OutputFormat::Json, &mut out).unwrap();
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v[0]["id"], json!(1));
+    }
+
+    #[test]
+    fn streamed_json_is_the_list_serde_would_write() {
+        for n in [0, 1, 3] {
+            let mut r = Records::new(&["id", "quote", "topics"]);
+            for i in 0..n {
+                r.rows.push(vec![
+                    json!(i),
+                    json!("line\nbreak \"x\""),
+                    json!(["a", "b"]),
+                ]);
+            }
+            let list: Vec<serde_json::Map<String, Value>> = r
+                .rows
+                .iter()
+                .map(|row| object(&r.columns, row.clone()))
+                .collect();
+            let expected = serde_json::to_string_pretty(&list).unwrap() + "\n";
+            let mut out = Vec::new();
+            r.write(OutputFormat::Json, &mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{n} rows");
+        }
+    }
+
+    #[test]
+    fn streamed_table_sizes_columns_from_its_first_rows() {
+        let mut out = Vec::new();
+        let mut w = RowWriter::new(OutputFormat::Table, &["id", "quote"], &mut out).width(200);
+        for i in 0..TABLE_SAMPLE {
+            w.push(vec![json!(i), json!("short")]).unwrap();
+        }
+        // A wider cell after the sample is cut to the sampled width, not widened for.
+        w.push(vec![
+            json!(-1),
+            json!("a much longer quote than any before"),
+        ])
+        .unwrap();
+        assert_eq!(w.finish().unwrap(), TABLE_SAMPLE + 1);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), TABLE_SAMPLE + 2);
+        let last = text.lines().last().unwrap();
+        assert!(last.ends_with('…'), "{last}");
+        assert_eq!(
+            last.chars().count(),
+            text.lines().nth(1).unwrap().chars().count()
+        );
+    }
+
+    #[test]
+    fn csv_without_rows_is_its_header() {
+        let mut out = Vec::new();
+        RowWriter::new(OutputFormat::Csv, &["id", "quote"], &mut out)
+            .finish()
+            .unwrap();
+        assert_eq!(out, b"id,quote\n");
     }
 }

@@ -8,7 +8,7 @@ mod query;
 
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, actor_name, actor_names, actors,
-    resolve_actor, resolve_topic, stance_rows, statements, topic_names, topics,
+    each_statement, resolve_actor, resolve_topic, stance_rows, statements, topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};

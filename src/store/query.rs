@@ -43,27 +43,39 @@ pub struct StatementRow {
     pub cue: Option<String>,
 }
 
-fn split(s: Option<String>) -> Vec<String> {
-    s.filter(|s| !s.is_empty())
-        .map(|s| s.split('\u{1f}').map(str::to_string).collect())
-        .unwrap_or_default()
+/// Statements matching the filter, oldest first, in memory (for library users and small
+/// answers; the read commands stream them with [`each_statement`]).
+pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow>> {
+    let mut all = Vec::new();
+    each_statement(conn, filter, |row| {
+        all.push(row);
+        Ok(())
+    })?;
+    Ok(all)
 }
 
-/// Statements matching the filter, oldest first.
-pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow>> {
+/// Statements matching the filter, oldest first, handed to `f` one at a time as the query
+/// yields them: memory does not grow with the number of rows, and the first row comes
+/// before the last is read. Gives the number of rows.
+pub fn each_statement(
+    conn: &Connection,
+    filter: &Filter,
+    mut f: impl FnMut(StatementRow) -> Result<()>,
+) -> Result<usize> {
+    // One subquery per row gives the topics with their stances, confidences and cues
+    // (fields apart by U+001E, topics by U+001F), strongest first. The order is that of the
+    // index statements_time (a source's posts have consecutive ids, in the order of the
+    // text), so rows are read in order instead of sorted.
     let mut sql = String::from(
         "WITH RECURSIVE wanted(id) AS (
              SELECT id FROM topics WHERE name IN (SELECT value FROM json_each(?1))
              UNION SELECT t.id FROM topics t JOIN wanted w ON t.parent_id = w.id WHERE ?2 = 0)
          SELECT s.id, s.published_at, a.name, s.kind, s.quote, s.context,
-                (SELECT group_concat(t.name, char(31) ORDER BY st.confidence DESC, t.name)
-                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
-                (SELECT group_concat(st.stance, char(31) ORDER BY st.confidence DESC, t.name)
-                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
-                (SELECT group_concat(st.confidence, char(31) ORDER BY st.confidence DESC, t.name)
-                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
-                (SELECT group_concat(coalesce(st.cue, ''), char(31) ORDER BY st.confidence DESC, t.name)
-                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id),
+                (SELECT group_concat(t.name || char(30) || st.stance || char(30) || st.confidence
+                                     || char(30) || coalesce(st.cue, ''),
+                                     char(31) ORDER BY st.confidence DESC, t.name)
+                   FROM statement_topics st JOIN topics t ON t.id = st.topic_id
+                  WHERE st.statement_id = s.id),
                 src.path, s.start, s.end, p.title, s.speaker_mention, s.cue
          FROM statements s
          JOIN posts p ON p.id = s.post_id
@@ -107,39 +119,54 @@ pub fn statements(conn: &Connection, filter: &Filter) -> Result<Vec<StatementRow
     if filter.attributed_only {
         sql.push_str(" AND s.actor_id IS NOT NULL");
     }
-    sql.push_str(" ORDER BY s.published_at, src.id, s.start, s.id");
+    sql.push_str(" ORDER BY s.published_at, s.post_id, s.start, s.id");
     if let Some(limit) = filter.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
-    rows(
-        conn,
-        &sql,
-        params_from_iter(args),
-        "the statement query",
-        |r| {
-            Ok(StatementRow {
+    let what = "the statement query";
+    let mut stmt = conn
+        .prepare(&sql)
+        .map_err(Error::db(format!("preparing {what}")))?;
+    let mut rows = stmt
+        .query(params_from_iter(args))
+        .map_err(Error::db(format!("running {what}")))?;
+    let mut n = 0;
+    while let Some(r) = rows.next().map_err(Error::db(format!("reading {what}")))? {
+        let read = || -> rusqlite::Result<StatementRow> {
+            let mut row = StatementRow {
                 id: r.get(0)?,
                 published_at: r.get(1)?,
                 actor: r.get(2)?,
                 kind: r.get(3)?,
                 quote: r.get(4)?,
                 context: r.get(5)?,
-                topics: split(r.get(6)?),
-                stances: split(r.get(7)?),
-                confidences: split(r.get(8)?)
-                    .iter()
-                    .filter_map(|c| c.parse().ok())
-                    .collect(),
-                stance_cues: split(r.get(9)?),
-                source: r.get(10)?,
-                start: r.get(11)?,
-                end: r.get(12)?,
-                post_title: r.get(13)?,
-                speaker_mention: r.get(14)?,
-                cue: r.get(15)?,
-            })
-        },
-    )
+                topics: Vec::new(),
+                stances: Vec::new(),
+                confidences: Vec::new(),
+                stance_cues: Vec::new(),
+                source: r.get(7)?,
+                start: r.get(8)?,
+                end: r.get(9)?,
+                post_title: r.get(10)?,
+                speaker_mention: r.get(11)?,
+                cue: r.get(12)?,
+            };
+            if let Some(topics) = r.get_ref(6)?.as_str_or_null()? {
+                for topic in topics.split('\u{1f}').filter(|t| !t.is_empty()) {
+                    let mut fields = topic.split('\u{1e}');
+                    let mut next = || fields.next().unwrap_or_default().to_string();
+                    row.topics.push(next());
+                    row.stances.push(next());
+                    row.confidences.push(next().parse().unwrap_or(0.0));
+                    row.stance_cues.push(next());
+                }
+            }
+            Ok(row)
+        };
+        f(read().map_err(Error::db(format!("reading {what}")))?)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 fn placeholders(after: usize, n: usize) -> String {
