@@ -91,14 +91,14 @@ pub struct RowWriter<'w> {
 }
 
 enum Sink<'w> {
-    Csv(csv::Writer<&'w mut dyn Write>),
+    Csv(Box<csv::Writer<&'w mut dyn Write>>),
     Plain(&'w mut dyn Write),
 }
 
 impl<'w> RowWriter<'w> {
     pub fn new(format: OutputFormat, columns: &[&'static str], out: &'w mut dyn Write) -> Self {
         let sink = if format == OutputFormat::Csv {
-            Sink::Csv(csv::Writer::from_writer(out))
+            Sink::Csv(Box::new(csv::Writer::from_writer(out)))
         } else {
             Sink::Plain(out)
         };
