@@ -203,8 +203,10 @@ pub struct Statement {
     pub kind: StatementKind,
     /// The words said, without quote marks.
     pub quote: String,
-    /// The sentence around it.
+    /// The sentence around it (up to a bounded window each side of the words).
     pub context: String,
+    /// Byte offset of `context` in the document text.
+    pub context_start: usize,
     /// Byte offsets of `quote` in the document text (for a quote spanning paragraphs, from
     /// its first to its last byte).
     pub start: usize,

@@ -2,15 +2,21 @@
 //! it; gives the parsed document and its statements, attributed, tagged with topics and
 //! scored for stance, ready for the store.
 
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
 use crate::attribute::Attributor;
 use crate::data::DataFiles;
 use crate::error::Result;
 use crate::extract::{Extractor, propagate_terms};
+use crate::model::Stance;
 use crate::model::{Actor, Document, Statement, Topic};
+use crate::stance::{Evidence, Shift, Verdict};
+use crate::store;
 use std::io::BufRead;
 
 use crate::error::Error;
-use crate::parse::{self, Pieces, SourceInfo};
+use crate::parse::{self, Piece, Pieces, SourceInfo};
 use crate::stance::Scorer;
 use crate::text::analysis::PostAnalysis;
 use crate::topics::Tagger;
@@ -46,6 +52,7 @@ impl Processed {
             s.start += by;
             s.end += by;
             s.sentence_start += by;
+            s.context_start += by;
             if let Some((a, b)) = &mut s.scope {
                 *a += by;
                 *b += by;
@@ -76,27 +83,143 @@ impl<R: BufRead> Stream<'_, R> {
     /// The next piece, processed, with offsets counted from the start of its own text.
     pub fn next_piece(&mut self) -> Result<Option<Processed>> {
         let Some(piece) = self.pieces.next_piece()? else {
-            if self.format.is_none() && !self.info.continuation {
-                return Err(Error::input(&self.info.path, None, "the file is empty"));
-            }
-            if self.posts == 0 {
-                return Err(Error::input(&self.info.path, None, "no posts found"));
-            }
-            return Ok(None);
+            return self.ended().map(|()| None);
         };
-        let text = parse::decode_at(&piece.bytes, &self.info.path, self.lossy, piece.at)?;
-        drop(piece.bytes);
-        let document = parse::parse(&text, &self.info, self.format.as_deref())
-            .map_err(|e| e.at_line_offset(piece.at.lines))?;
+        let processed = process_piece(
+            self.pipeline,
+            piece,
+            &self.info,
+            self.format.as_deref(),
+            self.lossy,
+        )?;
         if self.format.is_none() || !self.info.continuation {
             // What the first piece showed holds for the rest: its format and its date.
-            self.format = Some(document.format.clone());
-            self.info.date = self.info.date.or(document.published_on);
+            self.format = Some(processed.document.format.clone());
+            self.info.date = self.info.date.or(processed.document.published_on);
             self.info.continuation = true;
         }
-        self.posts += document.posts.len();
-        Ok(Some(self.pipeline.process(document)))
+        self.posts += processed.document.posts.len();
+        Ok(Some(processed))
     }
+
+    fn ended(&self) -> Result<()> {
+        if self.format.is_none() && !self.info.continuation {
+            return Err(Error::input(&self.info.path, None, "the file is empty"));
+        }
+        if self.posts == 0 {
+            return Err(Error::input(&self.info.path, None, "no posts found"));
+        }
+        Ok(())
+    }
+
+    /// Every piece after the first (which must have been taken with `next_piece`: it settles
+    /// the format and the date), processed on `jobs` threads and handed to `each` in the
+    /// order of the text, on this thread. At most two pieces a thread are read ahead, so
+    /// memory does not grow with the source.
+    pub fn rest(
+        &mut self,
+        jobs: usize,
+        mut each: impl FnMut(Processed) -> Result<()>,
+    ) -> Result<()> {
+        if jobs <= 1 || self.format.is_none() {
+            while let Some(p) = self.next_piece()? {
+                each(p)?;
+            }
+            return Ok(());
+        }
+        type Done = std::thread::Result<Result<Processed>>;
+        let (pipeline, info, format, lossy) = (
+            self.pipeline,
+            &self.info,
+            self.format.as_deref(),
+            self.lossy,
+        );
+        let ahead = 2 * jobs;
+        let (work, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Piece)>(ahead);
+        let jobs_rx = std::sync::Mutex::new(jobs_rx);
+        std::thread::scope(|scope| {
+            // Owned here, so it closes when this returns, error or not, and the workers end.
+            let work = work;
+            // Unbounded, so a worker never waits on a reader that has stopped on an error:
+            // what is in flight is bounded by `ahead` anyway.
+            let (done_tx, done) = std::sync::mpsc::channel::<(usize, Done)>();
+            for _ in 0..jobs {
+                let (jobs_rx, done_tx) = (&jobs_rx, done_tx.clone());
+                scope.spawn(move || {
+                    loop {
+                        let job = jobs_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, piece))) = job else { break };
+                        // A panic is carried to the reading thread, which answers for the
+                        // source as it would for one read there.
+                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            process_piece(pipeline, piece, info, format, lossy)
+                        }));
+                        if done_tx.send((seq, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut reading = true;
+            let (mut sent, mut next) = (0usize, 0usize);
+            let mut waiting: std::collections::BTreeMap<usize, Done> = Default::default();
+            loop {
+                while reading && sent - next < ahead {
+                    match self.pieces.next_piece()? {
+                        Some(piece) => {
+                            // The workers outlive this loop; a send fails only if all died.
+                            if work.send((sent, piece)).is_err() {
+                                reading = false;
+                            }
+                            sent += 1;
+                        }
+                        None => reading = false,
+                    }
+                }
+                if next == sent {
+                    break;
+                }
+                let result = loop {
+                    if let Some(r) = waiting.remove(&next) {
+                        break r;
+                    }
+                    match done.recv() {
+                        Ok((seq, r)) => {
+                            waiting.insert(seq, r);
+                        }
+                        Err(_) => {
+                            return Err(Error::input(&info.path, None, "a worker thread stopped"));
+                        }
+                    }
+                };
+                next += 1;
+                let processed = match result {
+                    Ok(r) => r?,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                self.posts += processed.document.posts.len();
+                each(processed)?;
+            }
+            Ok(())
+        })?;
+        self.ended()
+    }
+}
+
+/// One piece of a source decoded, parsed and processed, its offsets its own.
+fn process_piece(
+    pipeline: &Pipeline,
+    piece: Piece,
+    info: &SourceInfo,
+    format: Option<&str>,
+    lossy: bool,
+) -> Result<Processed> {
+    let text = parse::decode_at(&piece.bytes, &info.path, lossy, piece.at)?;
+    drop(piece.bytes);
+    let document =
+        parse::parse(&text, info, format).map_err(|e| e.at_line_offset(piece.at.lines))?;
+    Ok(pipeline.process(document))
 }
 
 impl Pipeline {
@@ -176,4 +299,141 @@ impl Pipeline {
             statements,
         }
     }
+}
+
+/// Stances of actors on topics, aggregated per (actor, topic) from rows ordered by actor
+/// and topic, in the order met.
+pub fn verdicts(rows: &[store::StanceRow]) -> Vec<(String, String, Verdict)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let j = (i..rows.len())
+            .find(|&k| rows[k].actor != rows[i].actor || rows[k].topic != rows[i].topic)
+            .unwrap_or(rows.len());
+        let evidence: Vec<Evidence> = rows[i..j].iter().map(evidence).collect();
+        out.push((
+            rows[i].actor.clone(),
+            rows[i].topic.clone(),
+            crate::stance::aggregate(&evidence),
+        ));
+        i = j;
+    }
+    out
+}
+
+/// A stored RFC 3339 time.
+pub fn parse_time(t: Option<&str>) -> Option<DateTime<Utc>> {
+    t.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn evidence(row: &store::StanceRow) -> Evidence {
+    Evidence {
+        statement_id: row.statement_id,
+        published_at: parse_time(row.published_at.as_deref()),
+        stance: Stance::parse(&row.stance).unwrap_or(Stance::Unknown),
+        confidence: row.confidence,
+        words: row.words,
+        has_cue: row.has_cue,
+        cue: row.cue.clone(),
+    }
+}
+
+fn stored_time(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+fn verdict_row(actor: String, topic: String, v: &Verdict) -> store::VerdictRow {
+    let shifts: Vec<serde_json::Value> = v
+        .shifts
+        .iter()
+        .map(|s| serde_json::json!({"on": s.on, "from": s.from.as_str(), "to": s.to.as_str()}))
+        .collect();
+    store::VerdictRow {
+        actor,
+        topic,
+        stance: v.stance.as_str().to_string(),
+        confidence: v.confidence,
+        statements: v.statements as i64,
+        first_said: stored_time(v.first_said),
+        last_said: stored_time(v.last_said),
+        strongest: v.strongest,
+        shifts: serde_json::Value::from(shifts).to_string(),
+    }
+}
+
+fn verdict_of_row(row: store::VerdictRow) -> (String, String, Verdict) {
+    let shifts: Vec<serde_json::Value> = serde_json::from_str(&row.shifts).unwrap_or_default();
+    let stance =
+        |v: &serde_json::Value| Stance::parse(v.as_str().unwrap_or("")).unwrap_or(Stance::Unknown);
+    let verdict = Verdict {
+        stance: Stance::parse(&row.stance).unwrap_or(Stance::Unknown),
+        confidence: row.confidence,
+        statements: row.statements.max(0) as usize,
+        first_said: parse_time(row.first_said.as_deref()),
+        last_said: parse_time(row.last_said.as_deref()),
+        strongest: row.strongest,
+        shifts: shifts
+            .iter()
+            .map(|s| Shift {
+                on: s["on"].as_str().unwrap_or_default().to_string(),
+                from: stance(&s["from"]),
+                to: stance(&s["to"]),
+            })
+            .collect(),
+    };
+    (row.actor, row.topic, verdict)
+}
+
+/// The stances of the given actors on the given topics (every pair when empty), by actor
+/// and topic: the stored ones, and the ones still to compute computed here.
+pub fn stance_table(
+    conn: &Connection,
+    actor_ids: &[i64],
+    topics: &[String],
+) -> Result<Vec<(String, String, Verdict)>> {
+    let mut table: Vec<(String, String, Verdict)> =
+        store::stance_verdicts(conn, actor_ids, topics)?
+            .into_iter()
+            .map(verdict_of_row)
+            .collect();
+    for (actor, stale) in by_actor(store::stale_pairs(conn, actor_ids, topics)?) {
+        table.extend(verdicts(&store::stance_rows(conn, &[actor], &stale)?));
+    }
+    table.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    Ok(table)
+}
+
+fn by_actor(pairs: Vec<(i64, String)>) -> Vec<(i64, Vec<String>)> {
+    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    for (actor, topic) in pairs {
+        match out.last_mut() {
+            Some((a, topics)) if *a == actor => topics.push(topic),
+            _ => out.push((actor, vec![topic])),
+        }
+    }
+    out
+}
+
+/// Computes again every stance that new statements gave evidence on, in one transaction;
+/// gives the number of (actor, topic) pairs computed.
+pub fn refresh_stances(conn: &mut Connection) -> Result<usize> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(Error::db("starting a transaction"))?;
+    let mut n = 0;
+    for (actor, stale) in by_actor(store::stale_pairs(&tx, &[], &[])?) {
+        let rows: Vec<(i64, store::VerdictRow)> =
+            verdicts(&store::stance_rows(&tx, &[actor], &stale)?)
+                .into_iter()
+                .map(|(a, t, v)| (actor, verdict_row(a, t, &v)))
+                .collect();
+        store::put_verdicts(&tx, &rows)?;
+        // A pair left without evidence (its statements are no longer a stance's) has no
+        // stance: it is no longer stale either.
+        store::clear_stale(&tx, actor, &stale)?;
+        n += rows.len();
+    }
+    tx.commit().map_err(Error::db("committing the stances"))?;
+    Ok(n)
 }

@@ -5,20 +5,26 @@ mod common;
 
 use common::Workspace;
 
+/// The schema as version 2 wrote it (kept as it was released).
+fn version_2_schema() -> String {
+    std::fs::read_to_string(common::repo_file("tests/data/schema-v2.sql")).unwrap()
+}
+
 /// The schema as version 1 wrote it: statements could not be of kind 'action'.
 fn version_1_schema() -> String {
-    let schema = std::fs::read_to_string(common::repo_file("schema.sql")).unwrap();
-    let v1 = schema.replace("'term', 'action'", "'term'");
-    assert_ne!(
-        v1, schema,
-        "the kinds list of schema.sql changed: update this test"
-    );
+    let v2 = version_2_schema();
+    let v1 = v2.replace("'term', 'action'", "'term'");
+    assert_ne!(v1, v2);
     v1
 }
 
 fn write_version_1(w: &Workspace) {
+    write_old(w, &version_1_schema(), 1);
+}
+
+fn write_old(w: &Workspace, schema: &str, version: i64) {
     let conn = rusqlite::Connection::open(w.db()).unwrap();
-    conn.execute_batch(&version_1_schema()).unwrap();
+    conn.execute_batch(schema).unwrap();
     conn.execute_batch(
         "INSERT INTO sources VALUES (1, 'old.txt', 'abc', 'article', NULL, '2025-03-01', '2025-03-02T00:00:00Z');
          INSERT INTO source_texts VALUES (1, 0, 60, 'Headline\nThe minister said the truce must hold in Ukraine.\n');
@@ -26,30 +32,59 @@ fn write_version_1(w: &Workspace) {
          INSERT INTO actors VALUES (1, 'Ana Lind', 'f', NULL, NULL, 0);
          INSERT INTO topics VALUES (1, 'ceasefire', NULL, '');
          INSERT INTO statements VALUES (1, 1, 'indirect', 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.', 28, 58, 'The minister', 'said', 1, '2025-03-01T00:00:00Z');
-         INSERT INTO statement_topics VALUES (1, 1, 'support', 0.8, 'must');
-         PRAGMA user_version = 1;",
+         INSERT INTO statement_topics VALUES (1, 1, 'support', 0.8, 'must');",
     )
     .unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
+}
+
+/// What an upgraded database answers: its rows, the words around them, and summaries
+/// built from them.
+fn assert_upgraded(w: &Workspace) {
+    let rows = w.json(&["quotes", "--format", "json"]);
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["actor"], "Ana Lind");
+    assert_eq!(rows[0]["stance"], "support");
+    assert_eq!(
+        rows[0]["context"],
+        "The minister said the truce must hold in Ukraine."
+    );
+    let actors = w.json(&["actors", "--format", "json"]);
+    assert_eq!(actors[0]["actor"], "Ana Lind");
+    assert_eq!(actors[0]["statements"], 1);
+    let topics = w.json(&["topics", "--format", "json"]);
+    assert_eq!(topics[0]["topic"], "ceasefire");
+    assert_eq!(topics[0]["statements"], 1);
+    let compare = w.json(&["compare", "--format", "json"]);
+    assert_eq!(compare[0]["actor"], "Ana Lind");
+    assert_eq!(compare[0]["stance"], "support");
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    let body_end: i64 = conn
+        .query_row("SELECT body_end FROM posts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(body_end, 10, "the body's end is where its words ended");
+}
+
+#[test]
+fn a_version_2_database_is_upgraded_with_its_rows_and_summaries() {
+    let w = Workspace::new();
+    write_old(&w, &version_2_schema(), 2);
+    assert_upgraded(&w);
 }
 
 #[test]
 fn a_version_1_database_is_upgraded_with_its_rows() {
     let w = Workspace::new();
     write_version_1(&w);
-    let r = w.run(&["quotes", "--format", "json"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 1);
-    assert_eq!(rows[0]["actor"], "Ana Lind");
-    assert_eq!(rows[0]["stance"], "support");
+    assert_upgraded(&w);
     let conn = rusqlite::Connection::open(w.db()).unwrap();
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    assert_eq!(version, 2);
     // The rebuilt table takes the new kind, and its topics still point at it.
     conn.execute(
-        "INSERT INTO statements VALUES (2, 1, 'action', 'agreed to the truce', 'x', 0, 5, NULL, 'agreed to', 1, NULL)",
+        "INSERT INTO statements VALUES (2, 1, 'action', 'agreed to the truce', 0, 5, 0, 5, NULL, NULL, 'agreed to', 1, NULL)",
         [],
     )
     .unwrap();

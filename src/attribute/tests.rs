@@ -75,6 +75,7 @@ impl Fixture {
             kind: StatementKind::Partial,
             quote: quote.into(),
             context: String::new(),
+            context_start: 0,
             start,
             end: start + quote.len(),
             sentence_start: start,

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::output::{OutputFormat, Records, terminal_width};
-use super::{Outcome, time, verdicts};
+use super::{Outcome, time};
 use crate::error::Result;
 use crate::model::Stance;
 use crate::stance::Verdict;
@@ -35,7 +35,7 @@ pub fn run(conn: &Connection, args: &CompareArgs, out: &mut dyn Write) -> Result
         .iter()
         .map(|t| store::resolve_topic(conn, t))
         .collect::<Result<Vec<_>>>()?;
-    let cells = verdicts(&store::stance_rows(conn, &actor_ids, &topics)?);
+    let cells = crate::pipeline::stance_table(conn, &actor_ids, &topics)?;
     match args.format {
         OutputFormat::Table => table(&cells, out)?,
         format => {

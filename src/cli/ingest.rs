@@ -31,6 +31,17 @@ pub struct IngestArgs {
     /// Skip bad lines of a JSONL source (and say how many) instead of refusing the file
     #[arg(long)]
     skip_bad: bool,
+    /// Threads that read and analyse a source's pieces while another stores them
+    /// [default: the machine's cores]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+/// Worker threads: the user's number, else one a core.
+fn jobs(asked: Option<u16>) -> usize {
+    asked
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
 pub fn run(
@@ -84,6 +95,13 @@ pub fn run(
                 }
             }
         }
+    }
+    // The stances the new statements bear on, computed once for the whole batch (a reader
+    // computes any left stale by a failure here itself).
+    if let Err(e) = crate::pipeline::refresh_stances(conn) {
+        out.flush()?;
+        eprintln!("whosaid: the sources are stored, but their stances are not summarised yet: {e}");
+        failed.push("the stance summary".into());
     }
     if failed.is_empty() {
         Ok(Outcome::Found)
@@ -226,8 +244,7 @@ fn ingest_one(
         }
     };
     let mut tally = Tally::default();
-    let mut next = Some(first);
-    while let Some(mut processed) = next {
+    let mut store_piece = |mut processed: Processed| -> Result<()> {
         processed.shift(writer.offset());
         writer.add(
             &processed.document.text,
@@ -241,8 +258,12 @@ fn ingest_one(
         {
             panic!("a panic injected for a test");
         }
-        next = stream.next_piece()?;
-    }
+        Ok(())
+    };
+    store_piece(first)?;
+    // The pieces are read and processed on worker threads while this one stores them, in
+    // the order of the text, in the source's one transaction.
+    stream.rest(jobs(args.jobs), store_piece)?;
     let report = writer.finish(tally.url.as_deref())?;
     let mut line = format!(
         "{name}: {}, {} posts, {} statements added ({} quotes, {} reported; {} attributed to {} speakers)",

@@ -172,42 +172,7 @@ impl FilterArgs {
     }
 }
 
-/// Stances of actors on topics, aggregated per (actor, topic) in the order met.
-pub fn verdicts(rows: &[store::StanceRow]) -> Vec<(String, String, crate::stance::Verdict)> {
-    let mut out: Vec<(String, String, crate::stance::Verdict)> = Vec::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let j = (i..rows.len())
-            .find(|&k| rows[k].actor != rows[i].actor || rows[k].topic != rows[i].topic)
-            .unwrap_or(rows.len());
-        let evidence: Vec<crate::stance::Evidence> = rows[i..j].iter().map(evidence).collect();
-        out.push((
-            rows[i].actor.clone(),
-            rows[i].topic.clone(),
-            crate::stance::aggregate(&evidence),
-        ));
-        i = j;
-    }
-    out
-}
-
-/// A stored RFC 3339 time.
-pub fn parse_time(t: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
-    t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| t.with_timezone(&chrono::Utc))
-}
-
-pub fn evidence(row: &store::StanceRow) -> crate::stance::Evidence {
-    crate::stance::Evidence {
-        statement_id: row.statement_id,
-        published_at: parse_time(row.published_at.as_deref()),
-        stance: crate::model::Stance::parse(&row.stance).unwrap_or(crate::model::Stance::Unknown),
-        confidence: row.confidence,
-        words: row.words,
-        has_cue: row.has_cue,
-        cue: row.cue.clone(),
-    }
-}
+pub use crate::pipeline::parse_time;
 
 pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
     t.map(|t| serde_json::Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))

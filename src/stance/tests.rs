@@ -13,6 +13,7 @@ fn statement(context: &str, speaker: &str, topics: &[(&str, &str)]) -> Statement
         kind: StatementKind::Partial,
         quote: context.into(),
         context: context.into(),
+        context_start: 0,
         start: 0,
         end: context.len(),
         sentence_start: 0,

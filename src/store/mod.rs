@@ -7,8 +7,9 @@
 mod query;
 
 pub use query::{
-    ActorRow, Filter, StanceRow, StatementRow, TopicRow, actor_name, actor_names, actors,
-    each_statement, resolve_actor, resolve_topic, stance_rows, statements, topic_names, topics,
+    ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
+    actors, clear_stale, each_statement, put_verdicts, resolve_actor, resolve_topic, stale_pairs,
+    stance_rows, stance_verdicts, statements, topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,7 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
@@ -32,52 +33,137 @@ fn schema_statement(head: &str) -> &'static str {
     &SCHEMA[from..from + len]
 }
 
+/// The statements table of schema version 2, which the 1 -> 2 step builds (later steps
+/// change it again, so it cannot be read from `schema.sql`).
+const STATEMENTS_V2: &str = "CREATE TABLE statements_next (
+    id              INTEGER PRIMARY KEY,
+    post_id         INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term', 'action')),
+    quote           TEXT NOT NULL,
+    context         TEXT NOT NULL,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    speaker_mention TEXT,
+    cue             TEXT,
+    actor_id        INTEGER REFERENCES actors(id),
+    published_at    TEXT
+);
+CREATE UNIQUE INDEX statements_key ON statements(post_id, start, end, kind, ifnull(actor_id, 0));
+CREATE INDEX statements_actor_time ON statements(actor_id, published_at);
+CREATE INDEX statements_time ON statements(published_at);";
+
 /// Brings a database written by an older whosaid up to `SCHEMA_VERSION`, one version at a
 /// time, inside the caller's transaction (with foreign keys off, so a rebuilt table's
 /// dependants keep their rows).
 fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
     while version < SCHEMA_VERSION {
-        match version {
+        let sql = match version {
             // 1 -> 2: statements may be of kind 'action', and words may be the statement of
             // several speakers (the natural key takes in the actor). SQLite cannot change a
-            // CHECK or a table's UNIQUE in place: the table is rebuilt (foreign keys off, so statement_topics keeps its
-            // rows) with its indexes and the view over it.
+            // CHECK or a table's UNIQUE in place: the table is rebuilt (foreign keys off, so
+            // statement_topics keeps its rows) with its indexes; the view over it goes and
+            // comes back with the last step.
             1 => {
-                let table = schema_statement("CREATE TABLE statements (");
-                let indexes: Vec<&str> = [
+                let (table, indexes) = STATEMENTS_V2.split_once(";\n").unwrap_or_default();
+                format!(
+                    "{table};
+                     INSERT INTO statements_next SELECT * FROM statements;
+                     DROP VIEW IF EXISTS statement_spans;
+                     DROP TABLE statements;
+                     ALTER TABLE statements_next RENAME TO statements;
+                     {indexes}"
+                )
+            }
+            // 2 -> 3: the text is stored once (a post is the offsets of its body), a
+            // statement's context is offsets into the text (the old rows keep their words),
+            // the time index follows the read order, and the summaries are built.
+            2 => {
+                let posts = schema_statement("CREATE TABLE posts (");
+                let statements = schema_statement("CREATE TABLE statements (");
+                let summaries = [
+                    "CREATE TABLE actor_summaries",
+                    "CREATE TABLE topic_summaries",
+                    "CREATE TABLE stance_verdicts",
+                    "CREATE TABLE stale_verdicts",
+                ]
+                .map(schema_statement)
+                .join("\n");
+                let indexes = [
                     "CREATE UNIQUE INDEX statements_key",
                     "CREATE INDEX statements_actor_time",
                     "CREATE INDEX statements_time",
                 ]
-                .into_iter()
                 .map(schema_statement)
-                .collect();
-                let view = schema_statement("CREATE VIEW statement_spans");
-                let sql = format!(
-                    "{new_table}
-                     INSERT INTO statements_next SELECT * FROM statements;
-                     DROP VIEW statement_spans;
+                .join("\n");
+                format!(
+                    "DROP VIEW IF EXISTS statement_spans;
+                     {posts_next}
+                     INSERT INTO posts_next
+                         SELECT id, source_id, seq, title, published_at, author, role, url,
+                                body_start, body_start + length(CAST(body AS BLOB))
+                         FROM posts;
+                     DROP TABLE posts;
+                     ALTER TABLE posts_next RENAME TO posts;
+                     {statements_next}
+                     INSERT INTO statements_next
+                         (id, post_id, kind, quote, start, end, context_start, context_end,
+                          context, speaker_mention, cue, actor_id, published_at)
+                         SELECT id, post_id, kind, quote, start, end, start, end,
+                                context, speaker_mention, cue, actor_id, published_at
+                         FROM statements;
                      DROP TABLE statements;
                      ALTER TABLE statements_next RENAME TO statements;
                      {indexes}
-                     {view}
-                     PRAGMA user_version = 2;",
-                    new_table = table.replacen("statements (", "statements_next (", 1),
-                    indexes = indexes.join("\n"),
-                );
-                conn.execute_batch(&sql)
-                    .map_err(Error::db(format!("upgrading {path} to schema version 2")))?;
+                     {summaries}
+                     INSERT INTO actor_summaries
+                         SELECT actor_id, count(*), min(published_at), max(published_at)
+                         FROM statements WHERE actor_id IS NOT NULL GROUP BY actor_id;
+                     INSERT INTO topic_summaries {topic_counts};
+                     INSERT INTO stale_verdicts {stale};",
+                    posts_next = posts.replacen("posts (", "posts_next (", 1),
+                    statements_next = statements.replacen("statements (", "statements_next (", 1),
+                    topic_counts = TOPIC_COUNTS.replace("?1", "0"),
+                    stale = STALE_PAIRS.replace("?1", "0"),
+                )
             }
             _ => {
                 return Err(Error::Usage(format!(
                     "{path} has schema version {version}, which no whosaid wrote"
                 )));
             }
-        }
+        };
+        conn.execute_batch(&sql).map_err(Error::db(format!(
+            "upgrading {path} to schema version {}",
+            version + 1
+        )))?;
         version += 1;
     }
+    let view = schema_statement("CREATE VIEW statement_spans");
+    conn.execute_batch(&format!(
+        "DROP VIEW IF EXISTS statement_spans; {view} PRAGMA user_version = {SCHEMA_VERSION};"
+    ))
+    .map_err(Error::db(format!("upgrading {path}")))?;
     Ok(())
 }
+
+/// The longest row of a source's text: a reader fetches a statement's context by reading
+/// a chunk or two, not the whole source.
+const TEXT_CHUNK: usize = 64 * 1024;
+
+/// Statements touching each topic among those with an id above ?1, a parent counting its
+/// children's (each statement once).
+const TOPIC_COUNTS: &str = "SELECT topic_id, count(DISTINCT statement_id) FROM (
+        SELECT statement_id, topic_id FROM statement_topics WHERE statement_id > ?1
+        UNION
+        SELECT st.statement_id, t.parent_id FROM statement_topics st
+          JOIN topics t ON t.id = st.topic_id
+         WHERE st.statement_id > ?1 AND t.parent_id IS NOT NULL)
+    GROUP BY topic_id";
+
+/// The (actor, topic) pairs that statements with an id above ?1 give evidence on.
+const STALE_PAIRS: &str = "SELECT DISTINCT s.actor_id, st.topic_id
+    FROM statements s JOIN statement_topics st ON st.statement_id = s.id
+    WHERE s.id > ?1 AND s.actor_id IS NOT NULL AND s.kind != 'term'";
 
 /// Opens (creating when needed) a database and brings its schema up to date; refuses one
 /// written by a newer whosaid.
@@ -259,6 +345,8 @@ pub struct SourceWriter<'c> {
     report: IngestReport,
     actor_ids: std::collections::HashMap<String, i64>,
     first_day: Option<chrono::NaiveDate>,
+    /// Statements with a higher id are this source's: what the summaries add.
+    statements_before: i64,
 }
 
 impl<'c> SourceWriter<'c> {
@@ -292,6 +380,13 @@ impl<'c> SourceWriter<'c> {
         )
         .map_err(Error::db("storing the source"))?;
         let source_id = tx.last_insert_rowid();
+        // Ids only grow (no statement is ever deleted but with its source, and a writer holds
+        // the lock): this source's statements are those above the highest now.
+        let statements_before: i64 = tx
+            .query_row("SELECT coalesce(max(id), 0) FROM statements", [], |r| {
+                r.get(0)
+            })
+            .map_err(Error::db("reading the statements"))?;
         Ok(Begun::Writer(SourceWriter {
             tx,
             source_id,
@@ -299,6 +394,7 @@ impl<'c> SourceWriter<'c> {
             report: IngestReport::default(),
             actor_ids: std::collections::HashMap::new(),
             first_day: None,
+            statements_before,
         }))
     }
 
@@ -311,31 +407,43 @@ impl<'c> SourceWriter<'c> {
     /// offsets already count from the start of the whole text.
     pub fn add(&mut self, text: &str, posts: &[Post], statements: &[Vec<Statement>]) -> Result<()> {
         let tx = &self.tx;
-        let end = self.written + text.len();
-        tx.prepare_cached(
-            "INSERT INTO source_texts (source_id, start, end, text) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .and_then(|mut st| {
-            st.execute(params![
-                self.source_id,
-                self.written as i64,
-                end as i64,
-                text
-            ])
-        })
-        .map_err(Error::db("storing the source text"))?;
-        self.written = end;
+        let piece_start = self.written;
+        let mut insert_text = tx
+            .prepare_cached(
+                "INSERT INTO source_texts (source_id, start, end, text) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(Error::db("preparing the source text"))?;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(TEXT_CHUNK);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (chunk, after) = rest.split_at(cut);
+            let end = self.written + chunk.len();
+            insert_text
+                .execute(params![
+                    self.source_id,
+                    self.written as i64,
+                    end as i64,
+                    chunk
+                ])
+                .map_err(Error::db("storing the source text"))?;
+            self.written = end;
+            rest = after;
+        }
         let mut insert_post = tx
             .prepare_cached(
-                "INSERT INTO posts (source_id, seq, title, published_at, author, role, url, body, body_start)
+                "INSERT INTO posts (source_id, seq, title, published_at, author, role, url, body_start, body_end)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .map_err(Error::db("preparing posts"))?;
         let mut insert_statement = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO statements
-                 (post_id, kind, quote, context, start, end, speaker_mention, cue, actor_id, published_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 (post_id, kind, quote, start, end, context_start, context_end, context,
+                  speaker_mention, cue, actor_id, published_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )
             .map_err(Error::db("preparing statements"))?;
         let mut actor_id = tx
@@ -369,8 +477,8 @@ impl<'c> SourceWriter<'c> {
                     post.author,
                     post.role,
                     post.url,
-                    post.body(),
                     post.body_start() as i64,
+                    (post.body_start() + post.body().len()) as i64,
                 ])
                 .map_err(Error::db("storing a post"))?;
             self.report.posts += 1;
@@ -394,14 +502,24 @@ impl<'c> SourceWriter<'c> {
                         }
                     },
                 };
+                // The context is offsets into the text, which is stored anyway; its words
+                // only when they are not the text there.
+                let context_end = s.context_start + s.context.len();
+                let in_text = s
+                    .context_start
+                    .checked_sub(piece_start)
+                    .and_then(|from| text.get(from..context_end - piece_start))
+                    == Some(s.context.as_str());
                 let added = insert_statement
                     .execute(params![
                         post_id,
                         s.kind.as_str(),
                         s.quote,
-                        s.context,
                         s.start as i64,
                         s.end as i64,
+                        s.context_start as i64,
+                        context_end as i64,
+                        (!in_text).then_some(s.context.as_str()),
                         s.mention.as_ref().map(|m| m.text.as_str()),
                         s.cue,
                         actor,
@@ -434,6 +552,7 @@ impl<'c> SourceWriter<'c> {
 
     /// Commits the source; `url` is what the source itself gave, if the user gave none.
     pub fn finish(self, url: Option<&str>) -> Result<IngestReport> {
+        self.summarise()?;
         self.tx
             .execute(
                 "UPDATE sources SET published_on = ?2, url = coalesce(url, ?3) WHERE id = ?1",
@@ -444,6 +563,31 @@ impl<'c> SourceWriter<'c> {
             .commit()
             .map_err(Error::db("committing the source"))?;
         Ok(self.report)
+    }
+}
+
+/// The source's statements added to the summaries, and the stances they give evidence on
+/// marked for computing again.
+impl SourceWriter<'_> {
+    fn summarise(&self) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO actor_summaries (actor_id, statements, first_said, last_said)
+                 SELECT actor_id, count(*), min(published_at), max(published_at)
+                 FROM statements WHERE id > ?1 AND actor_id IS NOT NULL GROUP BY actor_id
+             ON CONFLICT (actor_id) DO UPDATE SET
+                 statements = statements + excluded.statements,
+                 first_said = CASE WHEN first_said IS NULL OR excluded.first_said < first_said
+                                   THEN excluded.first_said ELSE first_said END,
+                 last_said = CASE WHEN last_said IS NULL OR excluded.last_said > last_said
+                                  THEN excluded.last_said ELSE last_said END;
+             INSERT INTO topic_summaries (topic_id, statements) {TOPIC_COUNTS}
+             ON CONFLICT (topic_id) DO UPDATE SET statements = statements + excluded.statements;
+             INSERT OR IGNORE INTO stale_verdicts {STALE_PAIRS};"
+        );
+        let sql = sql.replace("?1", &self.statements_before.to_string());
+        self.tx
+            .execute_batch(&sql)
+            .map_err(Error::db("summarising the source"))
     }
 }
 

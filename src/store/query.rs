@@ -76,7 +76,8 @@ pub fn each_statement(
                                      char(31) ORDER BY st.confidence DESC, t.name)
                    FROM statement_topics st JOIN topics t ON t.id = st.topic_id
                   WHERE st.statement_id = s.id),
-                src.path, s.start, s.end, p.title, s.speaker_mention, s.cue
+                src.path, s.start, s.end, p.title, s.speaker_mention, s.cue,
+                p.source_id, s.context_start, s.context_end
          FROM statements s
          JOIN posts p ON p.id = s.post_id
          JOIN sources src ON src.id = p.source_id
@@ -131,15 +132,20 @@ pub fn each_statement(
         .query(params_from_iter(args))
         .map_err(Error::db(format!("running {what}")))?;
     let mut n = 0;
+    let mut texts = TextCache::default();
     while let Some(r) = rows.next().map_err(Error::db(format!("reading {what}")))? {
-        let read = || -> rusqlite::Result<StatementRow> {
+        let mut read = || -> rusqlite::Result<StatementRow> {
+            let context = match r.get::<_, Option<String>>(5)? {
+                Some(words) => words,
+                None => texts.get(conn, r.get(13)?, r.get(14)?, r.get(15)?)?,
+            };
             let mut row = StatementRow {
                 id: r.get(0)?,
                 published_at: r.get(1)?,
                 actor: r.get(2)?,
                 kind: r.get(3)?,
                 quote: r.get(4)?,
-                context: r.get(5)?,
+                context,
                 topics: Vec::new(),
                 stances: Vec::new(),
                 confidences: Vec::new(),
@@ -169,6 +175,58 @@ pub fn each_statement(
     Ok(n)
 }
 
+/// Spans of the stored source texts, read a chunk or two at a time and kept for the next
+/// rows (which are mostly of the same source): a few recent windows, a few hundred KiB.
+#[derive(Default)]
+struct TextCache {
+    /// (source id, offset of the first byte, the text from there), most recent last.
+    windows: Vec<(i64, i64, String)>,
+}
+
+impl TextCache {
+    const WINDOWS: usize = 8;
+
+    fn get(
+        &mut self,
+        conn: &Connection,
+        source: i64,
+        start: i64,
+        end: i64,
+    ) -> rusqlite::Result<String> {
+        let within = |(id, from, text): &(i64, i64, String)| {
+            *id == source && *from <= start && end <= from + text.len() as i64
+        };
+        let i = match self.windows.iter().position(within) {
+            Some(i) => i,
+            None => {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT start, text FROM source_texts
+                      WHERE source_id = ?1 AND start < ?3 AND start >= (
+                            SELECT max(start) FROM source_texts WHERE source_id = ?1 AND start <= ?2)
+                      ORDER BY start",
+                )?;
+                let mut rows = stmt.query(rusqlite::params![source, start, end])?;
+                let mut from = None;
+                let mut text = String::new();
+                while let Some(r) = rows.next()? {
+                    from.get_or_insert(r.get::<_, i64>(0)?);
+                    text.push_str(r.get_ref(1)?.as_str()?);
+                }
+                if self.windows.len() == Self::WINDOWS {
+                    self.windows.remove(0);
+                }
+                self.windows.push((source, from.unwrap_or(start), text));
+                self.windows.len() - 1
+            }
+        };
+        let (_, from, text) = &self.windows[i];
+        let (a, b) = ((start - from) as usize, (end - from) as usize);
+        // Offsets come from the store's own rows; a text that does not have them (a damaged
+        // database) gives no context rather than a wrong one.
+        Ok(text.get(a..b).unwrap_or_default().to_string())
+    }
+}
+
 fn placeholders(after: usize, n: usize) -> String {
     (1..=n)
         .map(|i| format!("?{}", after + i))
@@ -188,9 +246,15 @@ pub struct ActorRow {
 
 /// Actors with at least one statement, most quoted first.
 pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
-    rows(conn, "SELECT a.name, a.discovered, a.country, count(s.id), min(s.published_at), max(s.published_at)
-             FROM actors a JOIN statements s ON s.actor_id = a.id
-             GROUP BY a.id ORDER BY count(s.id) DESC, a.name", [], "the actor query", |r| {
+    rows(
+        conn,
+        "SELECT a.name, a.discovered, a.country, x.statements, x.first_said, x.last_said
+             FROM actor_summaries x JOIN actors a ON a.id = x.actor_id
+             WHERE x.statements > 0
+             ORDER BY x.statements DESC, a.name",
+        [],
+        "the actor query",
+        |r| {
             Ok(ActorRow {
                 name: r.get(0)?,
                 discovered: r.get::<_, i64>(1)? != 0,
@@ -199,7 +263,8 @@ pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
                 first_said: r.get(4)?,
                 last_said: r.get(5)?,
             })
-        })
+        },
+    )
 }
 
 /// Every name and alias an actor can be asked for by, with the actor's id.
@@ -266,18 +331,23 @@ pub struct TopicRow {
 
 /// Topics with the number of statements touching them (a parent counts its children's).
 pub fn topics(conn: &Connection) -> Result<Vec<TopicRow>> {
-    rows(conn, "SELECT t.name, p.name, t.description,
-                    (SELECT count(DISTINCT st.statement_id) FROM statement_topics st
-                      WHERE st.topic_id = t.id OR st.topic_id IN (SELECT id FROM topics c WHERE c.parent_id = t.id))
+    rows(
+        conn,
+        "SELECT t.name, p.name, t.description, coalesce(x.statements, 0)
              FROM topics t LEFT JOIN topics p ON p.id = t.parent_id
-             ORDER BY 4 DESC, t.name", [], "the topic query", |r| {
+             LEFT JOIN topic_summaries x ON x.topic_id = t.id
+             ORDER BY 4 DESC, t.name",
+        [],
+        "the topic query",
+        |r| {
             Ok(TopicRow {
                 name: r.get(0)?,
                 parent: r.get(1)?,
                 description: r.get(2)?,
                 statements: r.get(3)?,
             })
-        })
+        },
+    )
 }
 
 pub fn topic_names(conn: &Connection) -> Result<Vec<String>> {
@@ -397,4 +467,146 @@ fn rows<T, P: rusqlite::Params>(
         .map_err(Error::db(format!("running {what}")))?;
     rows.collect::<rusqlite::Result<Vec<T>>>()
         .map_err(Error::db(format!("reading {what}")))
+}
+
+/// An actor's stance on a topic as last computed over all their statements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerdictRow {
+    pub actor: String,
+    pub topic: String,
+    pub stance: String,
+    pub confidence: f64,
+    pub statements: i64,
+    pub first_said: Option<String>,
+    pub last_said: Option<String>,
+    pub strongest: Option<i64>,
+    /// JSON: `[{"on": "YYYY-MM-DD", "from": stance, "to": stance}]`.
+    pub shifts: String,
+}
+
+/// The `WHERE` of a query over (actor, topic) pairs, `a` and `t` being the actors and topics
+/// tables; empty lists do not filter.
+fn pair_filter(actor_ids: &[i64], topics: &[String]) -> (String, Vec<Value>) {
+    let mut sql = String::from(" WHERE 1 = 1");
+    let mut args: Vec<Value> = Vec::new();
+    if !actor_ids.is_empty() {
+        sql.push_str(&format!(
+            " AND a.id IN ({})",
+            placeholders(0, actor_ids.len())
+        ));
+        args.extend(actor_ids.iter().map(|&i| Value::Integer(i)));
+    }
+    if !topics.is_empty() {
+        sql.push_str(&format!(
+            " AND t.name IN ({})",
+            placeholders(args.len(), topics.len())
+        ));
+        args.extend(topics.iter().map(|t| Value::Text(t.clone())));
+    }
+    (sql, args)
+}
+
+/// Computed stances of the given actors on the given topics (all when empty), by actor and
+/// topic name; pairs marked stale are left out: they are for the caller to compute.
+pub fn stance_verdicts(
+    conn: &Connection,
+    actor_ids: &[i64],
+    topics: &[String],
+) -> Result<Vec<VerdictRow>> {
+    let (filter, args) = pair_filter(actor_ids, topics);
+    let sql = format!(
+        "SELECT a.name, t.name, v.stance, v.confidence, v.statements, v.first_said, v.last_said,
+                v.strongest, v.shifts
+         FROM stance_verdicts v
+         JOIN actors a ON a.id = v.actor_id
+         JOIN topics t ON t.id = v.topic_id
+         {filter} AND NOT EXISTS (SELECT 1 FROM stale_verdicts x
+                                   WHERE x.actor_id = v.actor_id AND x.topic_id = v.topic_id)
+         ORDER BY a.name, t.name"
+    );
+    rows(
+        conn,
+        &sql,
+        params_from_iter(args),
+        "the stance summary",
+        |r| {
+            Ok(VerdictRow {
+                actor: r.get(0)?,
+                topic: r.get(1)?,
+                stance: r.get(2)?,
+                confidence: r.get(3)?,
+                statements: r.get(4)?,
+                first_said: r.get(5)?,
+                last_said: r.get(6)?,
+                strongest: r.get(7)?,
+                shifts: r.get(8)?,
+            })
+        },
+    )
+}
+
+/// Pairs whose stance must be computed again, as (actor id, topic name), by actor.
+pub fn stale_pairs(
+    conn: &Connection,
+    actor_ids: &[i64],
+    topics: &[String],
+) -> Result<Vec<(i64, String)>> {
+    let (filter, args) = pair_filter(actor_ids, topics);
+    let sql = format!(
+        "SELECT a.id, t.name FROM stale_verdicts x
+         JOIN actors a ON a.id = x.actor_id
+         JOIN topics t ON t.id = x.topic_id
+         {filter} ORDER BY a.id, t.name"
+    );
+    rows(
+        conn,
+        &sql,
+        params_from_iter(args),
+        "the stale stances",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// Stores computed stances (inside the caller's transaction, which must have read the
+/// evidence under the same lock and clears the stale marks).
+pub fn put_verdicts(conn: &Connection, verdicts: &[(i64, VerdictRow)]) -> Result<()> {
+    let mut put = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO stance_verdicts
+                 (actor_id, topic_id, stance, confidence, statements, first_said, last_said,
+                  strongest, shifts)
+             SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM topics WHERE name = ?2",
+        )
+        .map_err(Error::db("preparing the stance summary"))?;
+    for (actor_id, v) in verdicts {
+        put.execute(rusqlite::params![
+            actor_id,
+            v.topic,
+            v.stance,
+            v.confidence,
+            v.statements,
+            v.first_said,
+            v.last_said,
+            v.strongest,
+            v.shifts
+        ])
+        .map_err(Error::db("storing a stance"))?;
+    }
+    Ok(())
+}
+
+/// Clears the stale marks of an actor's topics (inside the caller's transaction).
+pub fn clear_stale(conn: &Connection, actor_id: i64, topics: &[String]) -> Result<()> {
+    let mut clear = conn
+        .prepare_cached(
+            "DELETE FROM stale_verdicts
+              WHERE actor_id = ?1 AND topic_id = (SELECT id FROM topics WHERE name = ?2)",
+        )
+        .map_err(Error::db("preparing the stance summary"))?;
+    for t in topics {
+        clear
+            .execute(rusqlite::params![actor_id, t])
+            .map_err(Error::db("storing a stance"))?;
+    }
+    Ok(())
 }

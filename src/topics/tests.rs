@@ -50,6 +50,7 @@ fn statement(doc: &Document, quote: &str, sentence_index: usize) -> Statement {
         kind: StatementKind::Partial,
         quote: quote.into(),
         context: doc.text[sentence_start..sentence_end].into(),
+        context_start: sentence_start,
         start,
         end: start + quote.len(),
         sentence_start,

@@ -1,0 +1,175 @@
+//! Corpus scale, end to end through the real binary: ingest of 1, 10 and 100 MB of live-blog
+//! text on one thread and on every core (MB per CPU-second, MB per second, the speed-up,
+//! peak memory, database bytes per input byte), then a database of a million statements and
+//! the latency of each read command on it (medians).
+//!
+//! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes,
+//! `WHOSAID_SCALE_STATEMENTS=0` skips the million-statement database. Needs `/usr/bin/time`.
+
+#[path = "corpus/mod.rs"]
+mod corpus;
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_whosaid");
+
+/// Wall seconds, CPU seconds and peak memory (MiB) of one run of whosaid.
+struct Run {
+    wall: f64,
+    cpu: f64,
+    peak_mib: f64,
+}
+
+fn timed(args: &[&str]) -> Run {
+    let started = std::time::Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%e %U %S %M", BIN])
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("/usr/bin/time");
+    let wall = started.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    let f: Vec<f64> = last.split(' ').filter_map(|x| x.parse().ok()).collect();
+    Run {
+        wall,
+        cpu: f[1] + f[2],
+        peak_mib: f[3] / 1024.0,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, u64) {
+    let db = dir.join(format!("j{jobs}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let jobs = jobs.to_string();
+    let mut args = vec!["--db", db.to_str().unwrap(), "ingest", "--jobs", &jobs];
+    args.extend(files.iter().map(String::as_str));
+    let run = timed(&args);
+    // What the database takes once its log is folded in.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    (run, std::fs::metadata(&db).unwrap().len())
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_MB")
+        .unwrap_or_else(|_| "1,10,100".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let n = cores();
+    println!("machine: {n} cores; whosaid {BIN}");
+    println!(
+        "{:>6}  {:>14}  {:>14}  {:>14}  {:>8}  {:>9}  {:>9}  {:>8}",
+        "MB",
+        "MB/CPU-s j1",
+        "MB/s j1",
+        format!("MB/s j{n}"),
+        "speedup",
+        "peak j1",
+        format!("peak j{n}"),
+        "db/text"
+    );
+    for mb in sizes {
+        let text = corpus::corpus(mb * 1024 * 1024);
+        let path = dir.path().join(format!("live-{mb}mb-2025-03-15.txt"));
+        std::fs::write(&path, &text).unwrap();
+        let files = vec![path.display().to_string()];
+        let size = text.len() as f64 / (1024.0 * 1024.0);
+        let (one, db_bytes) = ingest(dir.path(), &files, 1);
+        let (all, _) = ingest(dir.path(), &files, n);
+        println!(
+            "{:>6}  {:>14.2}  {:>14.2}  {:>14.2}  {:>7.2}x  {:>6.0} MB  {:>6.0} MB  {:>8.2}",
+            mb,
+            size / one.cpu,
+            size / one.wall,
+            size / all.wall,
+            one.wall / all.wall,
+            one.peak_mib,
+            all.peak_mib,
+            db_bytes as f64 / text.len() as f64,
+        );
+    }
+    let want: usize = std::env::var("WHOSAID_SCALE_STATEMENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    if want == 0 {
+        return;
+    }
+    // Ten-megabyte sources, each its own copy, until the database holds `want` statements.
+    let db = dir.path().join("million.db");
+    let db = db.to_str().unwrap();
+    let mut statements = 0usize;
+    let mut copy = 0;
+    let text = corpus::corpus(10 * 1024 * 1024);
+    while statements < want {
+        copy += 1;
+        let path = dir.path().join(format!("copy-{copy}-2025-03-15.txt"));
+        std::fs::write(&path, format!("{text}\nCopy {copy} ends here.\n")).unwrap();
+        timed(&["--db", db, "ingest", path.to_str().unwrap()]);
+        std::fs::remove_file(&path).unwrap();
+        let conn = rusqlite::Connection::open(db).unwrap();
+        statements = conn
+            .query_row("SELECT count(*) FROM statements", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap() as usize;
+    }
+    println!("\nread commands on {statements} statements (median of 5 runs, whole process):");
+    let commands: [&[&str]; 7] = [
+        &["actors", "--format", "csv"],
+        &["topics", "--format", "csv"],
+        &["compare", "--format", "csv"],
+        &["stance", "Starmer", "ceasefire", "--format", "csv"],
+        &[
+            "quotes",
+            "--actor",
+            "Starmer",
+            "--topic",
+            "ceasefire",
+            "--limit",
+            "20",
+        ],
+        &["quotes", "--limit", "20"],
+        &["export"],
+    ];
+    for args in commands {
+        let mut full = vec!["--db", db];
+        full.extend_from_slice(args);
+        let runs: Vec<Run> = (0..5).map(|_| timed(&full)).collect();
+        let wall = median(runs.iter().map(|r| r.wall).collect());
+        let peak = median(runs.iter().map(|r| r.peak_mib).collect());
+        let rate = if args[0] == "export" {
+            format!("  ({:.0} rows/s)", statements as f64 / wall)
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:<60} {:>8.0} ms {:>6.0} MB{rate}",
+            args.join(" "),
+            wall * 1000.0,
+            peak
+        );
+    }
+}

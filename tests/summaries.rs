@@ -1,0 +1,110 @@
+//! The summaries the read commands answer from (statements per actor and per topic, each
+//! actor's stance on each topic) stay in step with the statements through many ingests, and
+//! agree with what the statements themselves give.
+
+mod common;
+
+use common::Workspace;
+
+fn ingest_several(w: &Workspace) {
+    w.ingest_sample();
+    let pages = common::repo_file("tests/data/outlets/pages");
+    let mut files: Vec<_> = std::fs::read_dir(pages)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files.iter().take(4) {
+        // One source at a time: the summaries are added to, not built once.
+        let r = w.run(&["ingest", f.to_str().unwrap(), "--year", "2025"]);
+        assert_eq!(r.code, 0, "{}: {}", f.display(), r.stderr);
+    }
+}
+
+#[test]
+fn actor_and_topic_counts_agree_with_the_statements() {
+    let w = Workspace::new();
+    ingest_several(&w);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT a.name, count(*), min(s.published_at), max(s.published_at)
+             FROM statements s JOIN actors a ON a.id = s.actor_id
+             GROUP BY a.id ORDER BY count(*) DESC, a.name",
+        )
+        .unwrap();
+    let expected: Vec<serde_json::Value> = stmt
+        .query_map([], |r| {
+            Ok(serde_json::json!({
+                "actor": r.get::<_, String>(0)?,
+                "statements": r.get::<_, i64>(1)?,
+                "first_said": r.get::<_, Option<String>>(2)?,
+                "last_said": r.get::<_, Option<String>>(3)?,
+            }))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let actors = w.json(&["actors", "--format", "json"]);
+    let got: Vec<serde_json::Value> = actors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "actor": a["actor"], "statements": a["statements"],
+                "first_said": a["first_said"], "last_said": a["last_said"],
+            })
+        })
+        .collect();
+    assert!(expected.len() > 5);
+    assert_eq!(got, expected);
+
+    let topics = w.json(&["topics", "--format", "json"]);
+    for t in topics.as_array().unwrap() {
+        let counted: i64 = conn
+            .query_row(
+                "SELECT count(DISTINCT st.statement_id) FROM statement_topics st
+                  JOIN topics x ON x.id = st.topic_id
+                  LEFT JOIN topics p ON p.id = x.parent_id
+                 WHERE x.name = ?1 OR p.name = ?1",
+                [t["topic"].as_str().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(t["statements"], counted, "{}", t["topic"]);
+    }
+}
+
+#[test]
+fn stored_stances_are_the_ones_computed_from_every_statement() {
+    let w = Workspace::new();
+    ingest_several(&w);
+    let stored = w.json(&["compare", "--format", "json"]);
+    assert!(stored.as_array().unwrap().len() > 10);
+    // Throw the stored stances away and mark every pair stale: the reader computes each
+    // from the statements, and must say the same.
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    conn.execute_batch(
+        "DELETE FROM stance_verdicts;
+         INSERT OR IGNORE INTO stale_verdicts
+             SELECT DISTINCT s.actor_id, st.topic_id
+             FROM statements s JOIN statement_topics st ON st.statement_id = s.id
+             WHERE s.actor_id IS NOT NULL AND s.kind != 'term';",
+    )
+    .unwrap();
+    let computed = w.json(&["compare", "--format", "json"]);
+    assert_eq!(stored, computed);
+    // The next ingest stores them again.
+    let extra = w.write(
+        "extra-2025-04-02.txt",
+        b"Talks go on\n\nThe minister said the ceasefire must hold.\n",
+    );
+    let r = w.run(&["ingest", extra.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stale: i64 = conn
+        .query_row("SELECT count(*) FROM stale_verdicts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stale, 0);
+    assert_eq!(w.json(&["compare", "--format", "json"]), computed);
+}
