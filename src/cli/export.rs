@@ -69,7 +69,10 @@ pub fn run(conn: &Connection, args: &ExportArgs, out: &mut dyn Write) -> Result<
     let filter = args.filter.filter(conn)?;
     let export = |w: &mut dyn Write| -> Result<usize> {
         let mut rows = RowWriter::new(OutputFormat::Csv, &quotes::FULL_COLUMNS, w);
-        store::each_statement(conn, &filter, |s| rows.push(quotes::full_row(&s)))?;
+        let mut joined: [String; 4] = Default::default();
+        store::each_statement(conn, &filter, |s| {
+            rows.push_fields(&quotes::full_fields(&s, &mut joined))
+        })?;
         rows.finish()
     };
     let n = match &args.output {

@@ -6,7 +6,7 @@ use clap::Args;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::output::{OutputFormat, RowWriter};
+use super::output::{Field, OutputFormat, RowWriter};
 use super::{FilterArgs, Outcome};
 use crate::error::Result;
 use crate::store::{self, StatementRow};
@@ -24,8 +24,13 @@ pub fn run(conn: &Connection, args: &QuotesArgs, out: &mut dyn Write) -> Result<
     let table = args.format == OutputFormat::Table;
     let columns: &[&'static str] = if table { &TABLE_COLUMNS } else { &FULL_COLUMNS };
     let mut w = RowWriter::new(args.format, columns, out);
+    let mut joined: [String; 4] = Default::default();
     store::each_statement(conn, &filter, |s| {
-        w.push(if table { table_row(&s) } else { full_row(&s) })
+        if table {
+            w.push(table_row(&s))
+        } else {
+            w.push_fields(&full_fields(&s, &mut joined))
+        }
     })?;
     Ok(if w.finish()? == 0 {
         Outcome::Nothing
@@ -72,30 +77,35 @@ pub const FULL_COLUMNS: [&str; 16] = [
     "stance_cue",
 ];
 
-pub fn full_row(s: &StatementRow) -> Vec<Value> {
-    let joined = |v: &[String]| Value::String(v.join(";"));
-    vec![
-        json!(s.id),
-        json!(s.published_at),
-        json!(s.actor),
-        json!(s.kind),
-        json!(s.quote),
-        json!(s.context),
-        joined(&s.topics),
-        joined(&s.stances),
-        json!(s.source),
-        json!(s.start),
-        json!(s.end),
-        json!(s.post_title),
-        json!(s.speaker_mention),
-        json!(s.cue),
-        Value::String(
-            s.confidences
-                .iter()
-                .map(|c| format!("{c:.2}"))
-                .collect::<Vec<_>>()
-                .join(";"),
-        ),
-        joined(&s.stance_cues),
+/// The export's cells of a statement; lists are joined with ';'.
+pub fn full_fields<'a>(s: &'a StatementRow, joined: &'a mut [String; 4]) -> [Field<'a>; 16] {
+    joined[0] = s.topics.join(";");
+    joined[1] = s.stances.join(";");
+    joined[2] = s
+        .confidences
+        .iter()
+        .map(|c| format!("{c:.2}"))
+        .collect::<Vec<_>>()
+        .join(";");
+    joined[3] = s.stance_cues.join(";");
+    let text = |t: &'a Option<String>| t.as_deref().map_or(Field::Null, Field::Text);
+    let [topics, stances, confidences, cues] = joined;
+    [
+        Field::Int(s.id),
+        text(&s.published_at),
+        text(&s.actor),
+        Field::Text(&s.kind),
+        Field::Text(&s.quote),
+        Field::Text(&s.context),
+        Field::Text(topics),
+        Field::Text(stances),
+        Field::Text(&s.source),
+        Field::Int(s.start),
+        Field::Int(s.end),
+        text(&s.post_title),
+        text(&s.speaker_mention),
+        text(&s.cue),
+        Field::Text(confidences),
+        Field::Text(cues),
     ]
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
-use super::output::{OutputFormat, Records};
+use super::output::{OutputFormat, RowWriter};
 use super::{Outcome, bound, parse_time, time};
 use crate::error::Result;
 use crate::model::Stance;
@@ -25,17 +25,33 @@ pub struct StanceArgs {
     /// Up to this date (YYYY-MM-DD or RFC 3339), inclusive
     #[arg(long, value_name = "DATE")]
     until: Option<String>,
+    /// Show at most this many statements of the evidence (the verdict weighs them all)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    limit: Option<u32>,
     /// table and json give the verdict with its evidence; csv and jsonl one evidence row each
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
 }
 
-/// A statement with its stance on the asked topic.
-struct Item<'a> {
-    row: &'a StatementRow,
+/// A statement's stance on the asked topic.
+struct Item {
     stance: Stance,
     confidence: f64,
     cue: String,
+}
+
+impl Item {
+    fn of(row: &StatementRow, topic: &str) -> Item {
+        let i = row.topics.iter().position(|t| t == topic);
+        let get = |v: &Vec<String>| i.and_then(|i| v.get(i).cloned()).unwrap_or_default();
+        Item {
+            stance: Stance::parse(&get(&row.stances)).unwrap_or(Stance::Unknown),
+            confidence: i
+                .and_then(|i| row.confidences.get(i).copied())
+                .unwrap_or(0.0),
+            cue: get(&row.stance_cues),
+        }
+    }
 }
 
 pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<Outcome> {
@@ -47,7 +63,7 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
         .collect::<Result<Vec<_>>>()?
         .join(" / ");
     let filter = Filter {
-        actor_ids,
+        actor_ids: actor_ids.clone(),
         since: args.since.as_deref().map(|d| bound(d, false)).transpose()?,
         until: args.until.as_deref().map(|d| bound(d, true)).transpose()?,
         kinds: ["direct", "partial", "indirect", "action"]
@@ -57,49 +73,55 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
         exact_topics: true,
         ..Filter::default()
     };
-    let rows = store::statements(conn, &filter)?;
-    let items: Vec<Item> = rows
-        .iter()
-        .map(|row| {
-            let i = row.topics.iter().position(|t| *t == topic);
-            let get = |v: &Vec<String>| i.and_then(|i| v.get(i).cloned()).unwrap_or_default();
-            Item {
-                row,
-                stance: Stance::parse(&get(&row.stances)).unwrap_or(Stance::Unknown),
-                confidence: i
-                    .and_then(|i| row.confidences.get(i).copied())
-                    .unwrap_or(0.0),
-                cue: get(&row.stance_cues),
-            }
-        })
-        .collect();
-    let evidence: Vec<Evidence> = items
-        .iter()
-        .map(|it| Evidence {
-            statement_id: it.row.id,
-            published_at: parse_time(it.row.published_at.as_deref()),
-            stance: it.stance,
-            confidence: it.confidence,
-            words: it.row.quote.chars().count(),
-            has_cue: !it.cue.is_empty(),
-            cue: Some(it.cue.clone()),
-        })
-        .collect();
-    let v = aggregate(&evidence);
-    let evidence_json = |it: &Item| {
+    // The verdict over all time is the stored one; over a window of time it is computed
+    // from the window's evidence (a first pass that keeps no words).
+    let stored = if filter.since.is_none() && filter.until.is_none() {
+        let table = crate::pipeline::stance_table(conn, &actor_ids, std::slice::from_ref(&topic))?;
+        match <[_; 1]>::try_from(table) {
+            Ok([(_, _, v)]) => Some(v),
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    let v = match stored {
+        Some(v) => v,
+        None => {
+            let mut evidence = Vec::new();
+            store::each_statement(conn, &filter, |row| {
+                let it = Item::of(&row, &topic);
+                evidence.push(Evidence {
+                    statement_id: row.id,
+                    published_at: parse_time(row.published_at.as_deref()),
+                    stance: it.stance,
+                    confidence: it.confidence,
+                    words: row.quote.chars().count(),
+                    has_cue: !it.cue.is_empty(),
+                    cue: Some(it.cue),
+                });
+                Ok(())
+            })?;
+            aggregate(&evidence)
+        }
+    };
+    let shown = Filter {
+        limit: args.limit.map(|n| n as usize),
+        ..filter
+    };
+    let evidence_json = |row: &StatementRow, it: &Item| {
         json!({
-            "id": it.row.id,
-            "published_at": it.row.published_at,
-            "kind": it.row.kind,
+            "id": row.id,
+            "published_at": row.published_at,
+            "kind": row.kind,
             "stance": it.stance.as_str(),
             "confidence": it.confidence,
             "cue": it.cue,
-            "quote": it.row.quote,
-            "context": it.row.context,
-            "post_title": it.row.post_title,
-            "source": it.row.source,
-            "start": it.row.start,
-            "end": it.row.end,
+            "quote": row.quote,
+            "context": row.context,
+            "post_title": row.post_title,
+            "source": row.source,
+            "start": row.start,
+            "end": row.end,
         })
     };
     let shifts: Vec<Value> = v
@@ -107,9 +129,9 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
         .iter()
         .map(|s| json!({"on": s.on, "from": s.from.as_str(), "to": s.to.as_str()}))
         .collect();
-    match args.format {
+    let found = match args.format {
         OutputFormat::Json => {
-            let doc = json!({
+            let head = json!({
                 "actor": actor,
                 "topic": topic,
                 "stance": v.stance.as_str(),
@@ -119,47 +141,71 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
                 "last_said": time(v.last_said),
                 "strongest": v.strongest,
                 "shifts": shifts,
-                "evidence": items.iter().map(evidence_json).collect::<Vec<_>>(),
             });
-            serde_json::to_writer_pretty(&mut *out, &doc)?;
-            writeln!(out)?;
+            // The head as serde writes it, then the evidence streamed into it in the same
+            // layout, so a verdict over many statements is not held whole.
+            let head = serde_json::to_string_pretty(&head)?;
+            out.write_all(head.trim_end_matches(['\n', '}']).as_bytes())?;
+            out.write_all(b",\n  \"evidence\": [")?;
+            let mut first = true;
+            let n = store::each_statement(conn, &shown, |row| {
+                let it = Item::of(&row, &topic);
+                let pretty = serde_json::to_string_pretty(&evidence_json(&row, &it))?;
+                out.write_all(if first { b"\n" } else { b",\n" })?;
+                first = false;
+                // JSON strings escape their line breaks: every line is the object's own.
+                for (i, line) in pretty.lines().enumerate() {
+                    if i > 0 {
+                        out.write_all(b"\n")?;
+                    }
+                    write!(out, "    {line}")?;
+                }
+                Ok(())
+            })?;
+            out.write_all(if n == 0 { b"]\n}\n" } else { b"\n  ]\n}\n" })?;
+            n
         }
         OutputFormat::Csv | OutputFormat::Jsonl => {
-            let mut r = Records::new(&[
-                "actor",
-                "topic",
-                "verdict",
-                "id",
-                "published_at",
-                "kind",
-                "stance",
-                "confidence",
-                "cue",
-                "quote",
-                "post_title",
-                "source",
-                "start",
-                "end",
-            ]);
-            for it in &items {
-                r.rows.push(vec![
+            let mut w = RowWriter::new(
+                args.format,
+                &[
+                    "actor",
+                    "topic",
+                    "verdict",
+                    "id",
+                    "published_at",
+                    "kind",
+                    "stance",
+                    "confidence",
+                    "cue",
+                    "quote",
+                    "post_title",
+                    "source",
+                    "start",
+                    "end",
+                ],
+                out,
+            );
+            store::each_statement(conn, &shown, |row| {
+                let it = Item::of(&row, &topic);
+                w.push(vec![
                     json!(actor),
                     json!(topic),
                     json!(v.stance.as_str()),
-                    json!(it.row.id),
-                    json!(it.row.published_at),
-                    json!(it.row.kind),
+                    json!(row.id),
+                    json!(row.published_at),
+                    json!(row.kind),
                     json!(it.stance.as_str()),
                     json!(it.confidence),
                     json!(it.cue),
-                    json!(it.row.quote),
-                    json!(it.row.post_title),
-                    json!(it.row.source),
-                    json!(it.row.start),
-                    json!(it.row.end),
-                ]);
-            }
-            r.write(args.format, out)?;
+                    json!(row.quote),
+                    json!(row.post_title),
+                    json!(row.source),
+                    json!(row.start),
+                    json!(row.end),
+                ])
+            })?;
+            w.finish()?
         }
         OutputFormat::Table => {
             writeln!(
@@ -189,30 +235,36 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
                     s.to.as_str()
                 )?;
             }
-            if !items.is_empty() {
+            if v.statements > 0 {
                 writeln!(out)?;
-                let mut r = Records::new(&["id", "time", "kind", "stance", "cue", "quote", "post"]);
-                for it in &items {
-                    r.rows.push(vec![
-                        json!(it.row.id),
+                let mut w = RowWriter::new(
+                    OutputFormat::Table,
+                    &["id", "time", "kind", "stance", "cue", "quote", "post"],
+                    out,
+                );
+                store::each_statement(conn, &shown, |row| {
+                    let it = Item::of(&row, &topic);
+                    w.push(vec![
+                        json!(row.id),
                         json!(
-                            it.row
-                                .published_at
+                            row.published_at
                                 .as_deref()
                                 .map(|t| t.get(..16).unwrap_or(t).replace('T', " "))
                         ),
-                        json!(it.row.kind),
+                        json!(row.kind),
                         json!(it.stance.as_str()),
                         json!(it.cue),
-                        json!(it.row.quote),
-                        json!(it.row.post_title),
-                    ]);
-                }
-                r.write(OutputFormat::Table, out)?;
+                        json!(row.quote),
+                        json!(row.post_title),
+                    ])
+                })?;
+                w.finish()?
+            } else {
+                0
             }
         }
-    }
-    Ok(if items.is_empty() {
+    };
+    Ok(if found == 0 {
         Outcome::Nothing
     } else {
         Outcome::Found

@@ -70,18 +70,16 @@ pub fn each_statement(
         "WITH RECURSIVE wanted(id) AS (
              SELECT id FROM topics WHERE name IN (SELECT value FROM json_each(?1))
              UNION SELECT t.id FROM topics t JOIN wanted w ON t.parent_id = w.id WHERE ?2 = 0)
-         SELECT s.id, s.published_at, a.name, s.kind, s.quote, s.context,
+         SELECT s.id, s.published_at, s.actor_id, s.kind, s.quote, s.context,
                 (SELECT group_concat(t.name || char(30) || st.stance || char(30) || st.confidence
                                      || char(30) || coalesce(st.cue, ''),
                                      char(31) ORDER BY st.confidence DESC, t.name)
                    FROM statement_topics st JOIN topics t ON t.id = st.topic_id
                   WHERE st.statement_id = s.id),
-                src.path, s.start, s.end, p.title, s.speaker_mention, s.cue,
+                p.source_id, s.start, s.end, p.title, s.speaker_mention, s.cue,
                 p.source_id, s.context_start, s.context_end
          FROM statements s
          JOIN posts p ON p.id = s.post_id
-         JOIN sources src ON src.id = p.source_id
-         LEFT JOIN actors a ON a.id = s.actor_id
          WHERE 1 = 1",
     );
     let topics_json = serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into());
@@ -133,6 +131,7 @@ pub fn each_statement(
         .map_err(Error::db(format!("running {what}")))?;
     let mut n = 0;
     let mut texts = TextCache::default();
+    let mut names = Names::default();
     while let Some(r) = rows.next().map_err(Error::db(format!("reading {what}")))? {
         let mut read = || -> rusqlite::Result<StatementRow> {
             let context = match r.get::<_, Option<String>>(5)? {
@@ -142,7 +141,7 @@ pub fn each_statement(
             let mut row = StatementRow {
                 id: r.get(0)?,
                 published_at: r.get(1)?,
-                actor: r.get(2)?,
+                actor: names.actor(conn, r.get(2)?)?,
                 kind: r.get(3)?,
                 quote: r.get(4)?,
                 context,
@@ -150,7 +149,7 @@ pub fn each_statement(
                 stances: Vec::new(),
                 confidences: Vec::new(),
                 stance_cues: Vec::new(),
-                source: r.get(7)?,
+                source: names.source(conn, r.get(7)?)?,
                 start: r.get(8)?,
                 end: r.get(9)?,
                 post_title: r.get(10)?,
@@ -175,16 +174,61 @@ pub fn each_statement(
     Ok(n)
 }
 
+/// Actors' and sources' names by id, read once each: a row carries ids, and a million rows
+/// name a few thousand actors and sources.
+#[derive(Default)]
+struct Names {
+    actors: std::collections::HashMap<i64, String>,
+    sources: std::collections::HashMap<i64, String>,
+}
+
+impl Names {
+    /// Names kept of each, so memory stays bounded over millions of sources.
+    const KEPT: usize = 4096;
+
+    fn actor(&mut self, conn: &Connection, id: Option<i64>) -> rusqlite::Result<Option<String>> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(name) = self.actors.get(&id) {
+            return Ok(Some(name.clone()));
+        }
+        let name: String = conn
+            .prepare_cached("SELECT name FROM actors WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        if self.actors.len() >= Self::KEPT {
+            self.actors.clear();
+        }
+        self.actors.insert(id, name.clone());
+        Ok(Some(name))
+    }
+
+    fn source(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<String> {
+        if let Some(path) = self.sources.get(&id) {
+            return Ok(path.clone());
+        }
+        let path: String = conn
+            .prepare_cached("SELECT path FROM sources WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        if self.sources.len() >= Self::KEPT {
+            self.sources.clear();
+        }
+        self.sources.insert(id, path.clone());
+        Ok(path)
+    }
+}
+
 /// Spans of the stored source texts, read a chunk or two at a time and kept for the next
-/// rows (which are mostly of the same source): a few recent windows, a few hundred KiB.
+/// rows: rows in time order take turns between the sources of the same days, each moving
+/// about its own text, so the most recent windows of all of them are kept (64 windows of one
+/// or two 64 KiB chunks: a few MiB at most).
 #[derive(Default)]
 struct TextCache {
-    /// (source id, offset of the first byte, the text from there), most recent last.
+    /// (source id, offset of the window's first byte, the text from there), most recent
+    /// last.
     windows: Vec<(i64, i64, String)>,
 }
 
 impl TextCache {
-    const WINDOWS: usize = 8;
+    const WINDOWS: usize = 64;
 
     fn get(
         &mut self,
@@ -196,8 +240,13 @@ impl TextCache {
         let within = |(id, from, text): &(i64, i64, String)| {
             *id == source && *from <= start && end <= from + text.len() as i64
         };
-        let i = match self.windows.iter().position(within) {
-            Some(i) => i,
+        let i = match self.windows.iter().rposition(within) {
+            Some(i) => {
+                // Most recently used last, so the oldest goes first.
+                let hit = self.windows.remove(i);
+                self.windows.push(hit);
+                self.windows.len() - 1
+            }
             None => {
                 let mut stmt = conn.prepare_cached(
                     "SELECT start, text FROM source_texts
