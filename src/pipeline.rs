@@ -114,8 +114,8 @@ impl<R: BufRead> Stream<'_, R> {
 
     /// Every piece after the first (which must have been taken with `next_piece`: it settles
     /// the format and the date), processed on `jobs` threads and handed to `each` in the
-    /// order of the text, on this thread. At most two pieces a thread are read ahead, so
-    /// memory does not grow with the source.
+    /// order of the text, on this thread. One piece a thread and one more are read ahead,
+    /// so memory does not grow with the source.
     pub fn rest(
         &mut self,
         jobs: usize,
@@ -134,7 +134,7 @@ impl<R: BufRead> Stream<'_, R> {
             self.format.as_deref(),
             self.lossy,
         );
-        let ahead = 2 * jobs;
+        let ahead = jobs + 1;
         let (work, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Piece)>(ahead);
         let jobs_rx = std::sync::Mutex::new(jobs_rx);
         std::thread::scope(|scope| {
@@ -398,18 +398,44 @@ pub fn stance_table(
             .map(verdict_of_row)
             .collect();
     for (actor, stale) in by_actor(store::stale_pairs(conn, actor_ids, topics)?) {
-        table.extend(verdicts(&store::stance_rows(conn, &[actor], &stale)?));
+        let name = store::actor_name(conn, actor)?;
+        for (topic, v) in actor_stances(conn, actor, &stale)? {
+            table.push((name.clone(), topic, v));
+        }
     }
     table.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     Ok(table)
 }
 
-fn by_actor(pairs: Vec<(i64, String)>) -> Vec<(i64, Vec<String>)> {
-    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
-    for (actor, topic) in pairs {
+/// An actor's stances on the given topics (id, name), each from all its evidence, read in
+/// one pass over the actor's statements in time order; topics with none are left out.
+fn actor_stances(
+    conn: &Connection,
+    actor: i64,
+    topics: &[(i64, String)],
+) -> Result<Vec<(String, Verdict)>> {
+    let mut evidence: Vec<Vec<Evidence>> = vec![Vec::new(); topics.len()];
+    store::each_stance_row(conn, actor, |topic_id, row| {
+        if let Some(i) = topics.iter().position(|(id, _)| *id == topic_id) {
+            evidence[i].push(self::evidence(&row));
+        }
+    })?;
+    Ok(topics
+        .iter()
+        .zip(evidence)
+        .filter(|(_, e)| !e.is_empty())
+        .map(|((_, name), e)| (name.clone(), crate::stance::aggregate(&e)))
+        .collect())
+}
+
+type StalePairs = Vec<(i64, Vec<(i64, String)>)>;
+
+fn by_actor(pairs: Vec<(i64, i64, String)>) -> StalePairs {
+    let mut out: StalePairs = Vec::new();
+    for (actor, topic_id, topic) in pairs {
         match out.last_mut() {
-            Some((a, topics)) if *a == actor => topics.push(topic),
-            _ => out.push((actor, vec![topic])),
+            Some((a, topics)) if *a == actor => topics.push((topic_id, topic)),
+            _ => out.push((actor, vec![(topic_id, topic)])),
         }
     }
     out
@@ -423,15 +449,16 @@ pub fn refresh_stances(conn: &mut Connection) -> Result<usize> {
         .map_err(Error::db("starting a transaction"))?;
     let mut n = 0;
     for (actor, stale) in by_actor(store::stale_pairs(&tx, &[], &[])?) {
-        let rows: Vec<(i64, store::VerdictRow)> =
-            verdicts(&store::stance_rows(&tx, &[actor], &stale)?)
-                .into_iter()
-                .map(|(a, t, v)| (actor, verdict_row(a, t, &v)))
-                .collect();
+        let name = store::actor_name(&tx, actor)?;
+        let rows: Vec<(i64, store::VerdictRow)> = actor_stances(&tx, actor, &stale)?
+            .into_iter()
+            .map(|(topic, v)| (actor, verdict_row(name.clone(), topic, &v)))
+            .collect();
         store::put_verdicts(&tx, &rows)?;
         // A pair left without evidence (its statements are no longer a stance's) has no
         // stance: it is no longer stale either.
-        store::clear_stale(&tx, actor, &stale)?;
+        let ids: Vec<i64> = stale.iter().map(|(id, _)| *id).collect();
+        store::clear_stale(&tx, actor, &ids)?;
         n += rows.len();
     }
     tx.commit().map_err(Error::db("committing the stances"))?;

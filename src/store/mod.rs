@@ -8,8 +8,8 @@ mod query;
 
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
-    actors, clear_stale, each_statement, put_verdicts, resolve_actor, resolve_topic, stale_pairs,
-    stance_rows, stance_verdicts, statements, topic_names, topics,
+    actors, clear_stale, each_stance_row, each_statement, put_verdicts, resolve_actor,
+    resolve_topic, stale_pairs, stance_rows, stance_verdicts, statements, topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -206,9 +206,9 @@ fn configure(conn: &Connection, path: &str) -> Result<()> {
         .map_err(Error::db("setting synchronous mode"))?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(Error::db("enabling foreign keys"))?;
-    // A 32 MiB page cache keeps most index inserts of a large ingest off the disk and the
-    // run within its memory budget.
-    conn.pragma_update(None, "cache_size", -32768)
+    // An 8 MiB page cache: measured, 32 MiB made no ingest faster (10 MB into a new
+    // database or into one of a million statements), and cost 24 MB of the memory budget.
+    conn.pragma_update(None, "cache_size", -8192)
         .map_err(Error::db("sizing the page cache"))?;
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))

@@ -594,15 +594,16 @@ pub fn stance_verdicts(
     )
 }
 
-/// Pairs whose stance must be computed again, as (actor id, topic name), by actor.
+/// Pairs whose stance must be computed again, as (actor id, topic id, topic name), by
+/// actor.
 pub fn stale_pairs(
     conn: &Connection,
     actor_ids: &[i64],
     topics: &[String],
-) -> Result<Vec<(i64, String)>> {
+) -> Result<Vec<(i64, i64, String)>> {
     let (filter, args) = pair_filter(actor_ids, topics);
     let sql = format!(
-        "SELECT a.id, t.name FROM stale_verdicts x
+        "SELECT a.id, t.id, t.name FROM stale_verdicts x
          JOIN actors a ON a.id = x.actor_id
          JOIN topics t ON t.id = x.topic_id
          {filter} ORDER BY a.id, t.name"
@@ -612,7 +613,7 @@ pub fn stale_pairs(
         &sql,
         params_from_iter(args),
         "the stale stances",
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
 }
 
@@ -645,17 +646,58 @@ pub fn put_verdicts(conn: &Connection, verdicts: &[(i64, VerdictRow)]) -> Result
 }
 
 /// Clears the stale marks of an actor's topics (inside the caller's transaction).
-pub fn clear_stale(conn: &Connection, actor_id: i64, topics: &[String]) -> Result<()> {
+pub fn clear_stale(conn: &Connection, actor_id: i64, topics: &[i64]) -> Result<()> {
     let mut clear = conn
-        .prepare_cached(
-            "DELETE FROM stale_verdicts
-              WHERE actor_id = ?1 AND topic_id = (SELECT id FROM topics WHERE name = ?2)",
-        )
+        .prepare_cached("DELETE FROM stale_verdicts WHERE actor_id = ?1 AND topic_id = ?2")
         .map_err(Error::db("preparing the stance summary"))?;
     for t in topics {
         clear
             .execute(rusqlite::params![actor_id, t])
             .map_err(Error::db("storing a stance"))?;
+    }
+    Ok(())
+}
+
+/// Every stance of an actor's statements (words, not scare-quoted terms), in time order,
+/// handed to `f` with its topic id; the row's actor and topic names are left empty.
+pub fn each_stance_row(
+    conn: &Connection,
+    actor_id: i64,
+    mut f: impl FnMut(i64, StanceRow),
+) -> Result<()> {
+    let what = "the stance query";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT st.topic_id, s.id, s.published_at, st.stance, st.confidence,
+                    length(s.quote), coalesce(st.cue, '') != '', st.cue
+             FROM statements s
+             JOIN statement_topics st ON st.statement_id = s.id
+             WHERE s.actor_id = ?1 AND s.kind != 'term'
+             ORDER BY s.published_at, s.id",
+        )
+        .map_err(Error::db(format!("preparing {what}")))?;
+    let mut rows = stmt
+        .query([actor_id])
+        .map_err(Error::db(format!("running {what}")))?;
+    while let Some(r) = rows.next().map_err(Error::db(format!("reading {what}")))? {
+        let read = || -> rusqlite::Result<(i64, StanceRow)> {
+            Ok((
+                r.get(0)?,
+                StanceRow {
+                    actor: String::new(),
+                    topic: String::new(),
+                    statement_id: r.get(1)?,
+                    published_at: r.get(2)?,
+                    stance: r.get(3)?,
+                    confidence: r.get(4)?,
+                    words: r.get::<_, i64>(5)?.max(0) as usize,
+                    has_cue: r.get(6)?,
+                    cue: r.get(7)?,
+                },
+            ))
+        };
+        let (topic, row) = read().map_err(Error::db(format!("reading {what}")))?;
+        f(topic, row);
     }
     Ok(())
 }
