@@ -26,7 +26,9 @@ CREATE TABLE posts (
     id            INTEGER PRIMARY KEY,
     source_id     INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     seq           INTEGER NOT NULL,          -- order in the source
-    title         TEXT,
+    title         TEXT,                      -- NULL when it is the source text between
+    title_start   INTEGER,                   -- these byte offsets (or there is none)
+    title_end     INTEGER,
     published_at  TEXT,                      -- RFC 3339 UTC
     author        TEXT,
     role          TEXT,
@@ -56,8 +58,8 @@ CREATE TABLE statements (
     id              INTEGER PRIMARY KEY,
     post_id         INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
     kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term', 'action')),
-    quote           TEXT NOT NULL,
-    start           INTEGER NOT NULL,        -- byte offsets of quote in the source text
+    quote           TEXT,                    -- the words said; NULL when they are the source
+    start           INTEGER NOT NULL,        -- text between these byte offsets
     end             INTEGER NOT NULL,
     context_start   INTEGER NOT NULL,        -- the words around it: byte offsets in the
     context_end     INTEGER NOT NULL,        -- source text...
@@ -65,7 +67,8 @@ CREATE TABLE statements (
     speaker_mention TEXT,                    -- the speaker as written: 'he', 'the prime minister'
     cue             TEXT,                    -- the reporting verb or phrase
     actor_id        INTEGER REFERENCES actors(id),
-    published_at    TEXT                     -- the post's time, kept here for range queries
+    published_at    INTEGER                  -- the post's time (seconds since 1970 UTC), kept
+                                             -- here for range queries
 );
 -- One statement per words, kind and speaker: "Macron and Starmer agreed to ..." is a
 -- position of each.
@@ -90,7 +93,6 @@ CREATE TABLE statement_topics (
     cue           TEXT,                      -- the words that decided the stance
     PRIMARY KEY (statement_id, topic_id)
 ) WITHOUT ROWID;
-CREATE INDEX statement_topics_topic ON statement_topics(topic_id, statement_id);
 
 -- Each statement's words as they stand in the source text, to check offsets against (words
 -- over two chunks are joined; none are longer than a chunk).

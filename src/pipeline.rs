@@ -330,7 +330,9 @@ pub fn parse_time(t: Option<&str>) -> Option<DateTime<Utc>> {
 fn evidence(row: &store::StanceRow) -> Evidence {
     Evidence {
         statement_id: row.statement_id,
-        published_at: parse_time(row.published_at.as_deref()),
+        published_at: row
+            .published_at
+            .and_then(|t| DateTime::from_timestamp(t, 0)),
         stance: Stance::parse(&row.stance).unwrap_or(Stance::Unknown),
         confidence: row.confidence,
         words: row.words,

@@ -40,15 +40,15 @@ fn one_gigabyte_is_streamed_with_flat_memory() {
     );
     // Stored whole: the last statement's words come back from the stored text.
     let conn = rusqlite::Connection::open(w.db()).unwrap();
-    let (quote, span): (String, String) = conn
+    let span: String = conn
         .query_row(
-            "SELECT s.quote, v.span FROM statements s JOIN statement_spans v ON v.statement_id = s.id
-             ORDER BY s.start DESC LIMIT 1",
+            "SELECT v.span FROM statements s JOIN statement_spans v ON v.statement_id = s.id
+             WHERE s.kind = 'partial' ORDER BY s.start DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(quote, span);
+    assert_eq!(span, "we are ready");
     let stored: i64 = conn
         .query_row("SELECT max(end) FROM source_texts", [], |r| r.get(0))
         .unwrap();

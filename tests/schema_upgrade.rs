@@ -45,6 +45,8 @@ fn assert_upgraded(w: &Workspace) {
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["actor"], "Ana Lind");
     assert_eq!(rows[0]["stance"], "support");
+    // Kept as seconds now, given back as it was.
+    assert_eq!(rows[0]["published_at"], "2025-03-01T00:00:00Z");
     assert_eq!(
         rows[0]["context"],
         "The minister said the truce must hold in Ukraine."
@@ -52,6 +54,7 @@ fn assert_upgraded(w: &Workspace) {
     let actors = w.json(&["actors", "--format", "json"]);
     assert_eq!(actors[0]["actor"], "Ana Lind");
     assert_eq!(actors[0]["statements"], 1);
+    assert_eq!(actors[0]["first_said"], "2025-03-01T00:00:00Z");
     let topics = w.json(&["topics", "--format", "json"]);
     assert_eq!(topics[0]["topic"], "ceasefire");
     assert_eq!(topics[0]["statements"], 1);

@@ -28,7 +28,9 @@ fn actor_and_topic_counts_agree_with_the_statements() {
     let conn = rusqlite::Connection::open(w.db()).unwrap();
     let mut stmt = conn
         .prepare(
-            "SELECT a.name, count(*), min(s.published_at), max(s.published_at)
+            "SELECT a.name, count(*),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', min(s.published_at), 'unixepoch'),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', max(s.published_at), 'unixepoch')
              FROM statements s JOIN actors a ON a.id = s.actor_id
              GROUP BY a.id ORDER BY count(*) DESC, a.name",
         )

@@ -95,7 +95,7 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
                     published_at: parse_time(row.published_at.as_deref()),
                     stance: it.stance,
                     confidence: it.confidence,
-                    words: row.quote.chars().count(),
+                    words: row.quote.len(),
                     has_cue: !it.cue.is_empty(),
                     cue: Some(it.cue),
                 });

@@ -24,7 +24,7 @@ pub struct Evidence {
     pub published_at: Option<DateTime<Utc>>,
     pub stance: Stance,
     pub confidence: f64,
-    /// Characters in the statement's words.
+    /// Bytes in the statement's words (the longest makes the most readable evidence).
     pub words: usize,
     /// A cue in the statement's words decided its stance.
     pub has_cue: bool,

@@ -97,9 +97,10 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                 .join("\n");
                 format!(
                     "DROP VIEW IF EXISTS statement_spans;
+                     DROP INDEX IF EXISTS statement_topics_topic;
                      {posts_next}
                      INSERT INTO posts_next
-                         SELECT id, source_id, seq, title, published_at, author, role, url,
+                         SELECT id, source_id, seq, title, NULL, NULL, published_at, author, role, url,
                                 body_start, body_start + length(CAST(body AS BLOB))
                          FROM posts;
                      DROP TABLE posts;
@@ -109,14 +110,15 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                          (id, post_id, kind, quote, start, end, context_start, context_end,
                           context, speaker_mention, cue, actor_id, published_at)
                          SELECT id, post_id, kind, quote, start, end, start, end,
-                                context, speaker_mention, cue, actor_id, published_at
+                                context, speaker_mention, cue, actor_id,
+                                CAST(strftime('%s', published_at) AS INTEGER)
                          FROM statements;
                      DROP TABLE statements;
                      ALTER TABLE statements_next RENAME TO statements;
                      {indexes}
                      {summaries}
                      INSERT INTO actor_summaries
-                         SELECT actor_id, count(*), min(published_at), max(published_at)
+                         SELECT actor_id, count(*), {FIRST_SAID}, {LAST_SAID}
                          FROM statements WHERE actor_id IS NOT NULL GROUP BY actor_id;
                      INSERT INTO topic_summaries {topic_counts};
                      INSERT INTO stale_verdicts {stale};",
@@ -145,6 +147,10 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
     .map_err(Error::db(format!("upgrading {path}")))?;
     Ok(())
 }
+
+/// The first and last time of a group of statements, as the summaries keep them (RFC 3339).
+const FIRST_SAID: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', min(published_at), 'unixepoch')";
+const LAST_SAID: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', max(published_at), 'unixepoch')";
 
 /// The longest row of a source's text: a reader fetches a statement's context by reading
 /// a chunk or two, not the whole source.
@@ -434,8 +440,9 @@ impl<'c> SourceWriter<'c> {
         }
         let mut insert_post = tx
             .prepare_cached(
-                "INSERT INTO posts (source_id, seq, title, published_at, author, role, url, body_start, body_end)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO posts (source_id, seq, title, title_start, title_end, published_at,
+                                    author, role, url, body_start, body_end)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .map_err(Error::db("preparing posts"))?;
         let mut insert_statement = tx
@@ -465,14 +472,27 @@ impl<'c> SourceWriter<'c> {
             let published = post
                 .published_at
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            // A statement keeps the time as seconds: a third of the bytes, in the table and
+            // in the two indexes that order by it.
+            let seconds = post.published_at.map(|t| t.timestamp());
             if let Some(day) = post.published_at.map(|t| t.date_naive()) {
                 self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
             }
+            // A title is the text at its offsets, kept once; its words only when not.
+            let title_words = post.title.as_ref().and_then(|t| {
+                let at = t.offset.checked_sub(piece_start)?;
+                (text.get(at..at + t.text.len()) != Some(t.text.as_str()))
+                    .then_some(t.text.as_str())
+            });
             insert_post
                 .execute(params![
                     self.source_id,
                     self.report.posts as i64,
-                    post.title.as_ref().map(|t| t.text.as_str()),
+                    title_words,
+                    post.title.as_ref().map(|t| t.offset as i64),
+                    post.title
+                        .as_ref()
+                        .map(|t| (t.offset + t.text.len()) as i64),
                     published,
                     post.author,
                     post.role,
@@ -502,19 +522,22 @@ impl<'c> SourceWriter<'c> {
                         }
                     },
                 };
-                // The context is offsets into the text, which is stored anyway; its words
-                // only when they are not the text there.
+                // The words and their context are offsets into the text, which is stored
+                // anyway; their words are stored only when they are not the text there (a
+                // quote joined over paragraphs or around its attribution).
                 let context_end = s.context_start + s.context.len();
-                let in_text = s
-                    .context_start
-                    .checked_sub(piece_start)
-                    .and_then(|from| text.get(from..context_end - piece_start))
-                    == Some(s.context.as_str());
+                let is_text = |from: usize, to: usize, words: &str| {
+                    from.checked_sub(piece_start)
+                        .and_then(|a| text.get(a..to.checked_sub(piece_start)?))
+                        == Some(words)
+                };
+                let in_text = is_text(s.context_start, context_end, &s.context);
+                let quote_in_text = is_text(s.start, s.end, &s.quote);
                 let added = insert_statement
                     .execute(params![
                         post_id,
                         s.kind.as_str(),
-                        s.quote,
+                        (!quote_in_text).then_some(s.quote.as_str()),
                         s.start as i64,
                         s.end as i64,
                         s.context_start as i64,
@@ -523,7 +546,7 @@ impl<'c> SourceWriter<'c> {
                         s.mention.as_ref().map(|m| m.text.as_str()),
                         s.cue,
                         actor,
-                        published,
+                        seconds,
                     ])
                     .map_err(Error::db("storing a statement"))?;
                 if added == 0 {
@@ -572,7 +595,7 @@ impl SourceWriter<'_> {
     fn summarise(&self) -> Result<()> {
         let sql = format!(
             "INSERT INTO actor_summaries (actor_id, statements, first_said, last_said)
-                 SELECT actor_id, count(*), min(published_at), max(published_at)
+                 SELECT actor_id, count(*), {FIRST_SAID}, {LAST_SAID}
                  FROM statements WHERE id > ?1 AND actor_id IS NOT NULL GROUP BY actor_id
              ON CONFLICT (actor_id) DO UPDATE SET
                  statements = statements + excluded.statements,

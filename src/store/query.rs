@@ -77,7 +77,7 @@ pub fn each_statement(
                    FROM statement_topics st JOIN topics t ON t.id = st.topic_id
                   WHERE st.statement_id = s.id),
                 p.source_id, s.start, s.end, p.title, s.speaker_mention, s.cue,
-                p.source_id, s.context_start, s.context_end
+                p.source_id, s.context_start, s.context_end, p.title_start, p.title_end
          FROM statements s
          JOIN posts p ON p.id = s.post_id
          WHERE 1 = 1",
@@ -95,11 +95,11 @@ pub fn each_statement(
         args.extend(filter.actor_ids.iter().map(|&i| Value::Integer(i)));
     }
     if let Some(since) = &filter.since {
-        args.push(Value::Text(since.clone()));
+        args.push(Value::Integer(seconds(since)?));
         sql.push_str(&format!(" AND s.published_at >= ?{}", args.len()));
     }
     if let Some(until) = &filter.until {
-        args.push(Value::Text(until.clone()));
+        args.push(Value::Integer(seconds(until)?));
         sql.push_str(&format!(" AND s.published_at <= ?{}", args.len()));
     }
     if !filter.kinds.is_empty() {
@@ -138,12 +138,16 @@ pub fn each_statement(
                 Some(words) => words,
                 None => texts.get(conn, r.get(13)?, r.get(14)?, r.get(15)?)?,
             };
+            let quote = match r.get::<_, Option<String>>(4)? {
+                Some(words) => words,
+                None => texts.get(conn, r.get(13)?, r.get(8)?, r.get(9)?)?,
+            };
             let mut row = StatementRow {
                 id: r.get(0)?,
-                published_at: r.get(1)?,
+                published_at: r.get::<_, Option<i64>>(1)?.and_then(rfc3339),
                 actor: names.actor(conn, r.get(2)?)?,
                 kind: r.get(3)?,
-                quote: r.get(4)?,
+                quote,
                 context,
                 topics: Vec::new(),
                 stances: Vec::new(),
@@ -152,7 +156,11 @@ pub fn each_statement(
                 source: names.source(conn, r.get(7)?)?,
                 start: r.get(8)?,
                 end: r.get(9)?,
-                post_title: r.get(10)?,
+                post_title: match (r.get::<_, Option<String>>(10)?, r.get(16)?, r.get(17)?) {
+                    (Some(words), _, _) => Some(words),
+                    (None, Some(a), Some(b)) => Some(texts.get(conn, r.get(13)?, a, b)?),
+                    _ => None,
+                },
                 speaker_mention: r.get(11)?,
                 cue: r.get(12)?,
             };
@@ -274,6 +282,19 @@ impl TextCache {
         // database) gives no context rather than a wrong one.
         Ok(text.get(a..b).unwrap_or_default().to_string())
     }
+}
+
+/// A stored time (seconds since 1970 UTC) as RFC 3339, as the read commands give it.
+fn rfc3339(seconds: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// A bound given as RFC 3339, in the stored seconds.
+fn seconds(rfc: &str) -> Result<i64> {
+    chrono::DateTime::parse_from_rfc3339(rfc)
+        .map(|t| t.timestamp())
+        .map_err(|_| Error::Usage(format!("'{rfc}' is not a time")))
 }
 
 fn placeholders(after: usize, n: usize) -> String {
@@ -415,11 +436,12 @@ pub struct StanceRow {
     pub actor: String,
     pub topic: String,
     pub statement_id: i64,
-    pub published_at: Option<String>,
+    /// Seconds since 1970 UTC.
+    pub published_at: Option<i64>,
     pub stance: String,
     pub confidence: f64,
-    /// Characters in the statement's words, and whether a cue decided its stance: what makes
-    /// a statement readable evidence.
+    /// Bytes in the statement's words, and whether a cue decided its stance: what makes a
+    /// statement readable evidence.
     pub words: usize,
     pub has_cue: bool,
     /// The cue that decided the stance.
@@ -436,7 +458,8 @@ pub fn stance_rows(
 ) -> Result<Vec<StanceRow>> {
     let mut sql = String::from(
         "SELECT a.name, t.name, s.id, s.published_at, st.stance, st.confidence,
-                length(s.quote), coalesce(st.cue, '') != '', st.cue
+                coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
+                    coalesce(st.cue, '') != '', st.cue
          FROM statement_topics st
          JOIN statements s ON s.id = st.statement_id
          JOIN actors a ON a.id = s.actor_id
@@ -669,7 +692,8 @@ pub fn each_stance_row(
     let mut stmt = conn
         .prepare_cached(
             "SELECT st.topic_id, s.id, s.published_at, st.stance, st.confidence,
-                    length(s.quote), coalesce(st.cue, '') != '', st.cue
+                    coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
+                    coalesce(st.cue, '') != '', st.cue
              FROM statements s
              JOIN statement_topics st ON st.statement_id = s.id
              WHERE s.actor_id = ?1 AND s.kind != 'term'

@@ -120,20 +120,33 @@ pub fn children_peak_mib() -> u64 {
     usage.ru_maxrss as u64 / 1024
 }
 
-/// Every stored statement's offsets give back its words from the stored text.
+/// Every statement's offsets give back its words from the stored text: the words the read
+/// commands give (from the text, or stored when they are not the text) against the span the
+/// view `statement_spans` cuts out of the text in SQL.
 pub fn assert_spans_match(w: &Workspace) -> usize {
     let conn = rusqlite::Connection::open(w.db()).unwrap();
     let mut stmt = conn
-        .prepare("SELECT s.quote, v.span FROM statements s JOIN statement_spans v ON v.statement_id = s.id")
+        .prepare("SELECT statement_id, span FROM statement_spans")
         .unwrap();
-    let rows: Vec<(String, String)> = stmt
+    let spans: std::collections::HashMap<i64, String> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert!(!rows.is_empty());
-    let n = rows.len();
-    for (quote, span) in rows {
+    let r = w.run(&[
+        "quotes",
+        "--kind",
+        "direct,partial,indirect,term,action",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut n = 0;
+    for line in r.stdout.lines() {
+        let row: serde_json::Value = serde_json::from_str(line).unwrap();
+        let quote = row["quote"].as_str().unwrap();
+        let span = &spans[&row["id"].as_i64().unwrap()];
+        n += 1;
         // A quote over several paragraphs, or broken by its attribution ("...," she said,
         // "..."), is stored joined; its span runs from its first word to its last.
         if quote != span {
@@ -145,6 +158,8 @@ pub fn assert_spans_match(w: &Workspace) -> usize {
             );
         }
     }
+    assert!(n > 0);
+    assert_eq!(n, spans.len(), "every statement is read back");
     n
 }
 
