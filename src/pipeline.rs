@@ -2,6 +2,8 @@
 //! it; gives the parsed document and its statements, attributed, tagged with topics and
 //! scored for stance, ready for the store.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
@@ -337,7 +339,7 @@ fn evidence(row: &store::StanceRow) -> Evidence {
         confidence: row.confidence,
         words: row.words,
         has_cue: row.has_cue,
-        cue: row.cue.clone(),
+        cue: row.cue.as_deref().map(std::sync::Arc::from),
     }
 }
 
@@ -416,10 +418,24 @@ fn actor_stances(
     actor: i64,
     topics: &[(i64, String)],
 ) -> Result<Vec<(String, Verdict)>> {
-    let mut evidence: Vec<Vec<Evidence>> = vec![Vec::new(); topics.len()];
-    store::each_stance_row(conn, actor, |topic_id, row| {
+    // Sized first (a count is cheap beside the rows), so no list doubles past its length:
+    // an actor's evidence is the largest thing an ingest holds.
+    let counts = store::stance_row_counts(conn, actor)?;
+    let mut evidence: Vec<Vec<Evidence>> = topics
+        .iter()
+        .map(|(id, _)| Vec::with_capacity(counts.get(id).copied().unwrap_or(0)))
+        .collect();
+    let mut cues: HashMap<String, std::sync::Arc<str>> = HashMap::new();
+    store::each_stance_row(conn, actor, |topic_id, mut row| {
         if let Some(i) = topics.iter().position(|(id, _)| *id == topic_id) {
-            evidence[i].push(self::evidence(&row));
+            let cue = row.cue.take().map(|c| match cues.get(&c) {
+                Some(shared) => shared.clone(),
+                None => cues.entry(c.clone()).or_insert_with(|| c.into()).clone(),
+            });
+            evidence[i].push(Evidence {
+                cue,
+                ..self::evidence(&row)
+            });
         }
     })?;
     Ok(topics

@@ -97,7 +97,7 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
                     confidence: it.confidence,
                     words: row.quote.len(),
                     has_cue: !it.cue.is_empty(),
-                    cue: Some(it.cue),
+                    cue: Some(std::sync::Arc::from(it.cue)),
                 });
                 Ok(())
             })?;

@@ -29,8 +29,9 @@ pub struct Evidence {
     /// A cue in the statement's words decided its stance.
     pub has_cue: bool,
     /// The cue that decided it, when one did: one remark repeated in a post's headline,
-    /// summary and body (same time, same stance, same cue) is one piece of evidence.
-    pub cue: Option<String>,
+    /// summary and body (same time, same stance, same cue) is one piece of evidence. Shared:
+    /// an actor's hundred thousand statements use a few hundred cues.
+    pub cue: Option<std::sync::Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -216,7 +216,7 @@ fn aggregate_reports_a_change_and_favours_the_recent() {
 #[test]
 fn aggregate_counts_a_remark_repeated_in_one_post_once() {
     let said = |id, stance, cue: &str| Evidence {
-        cue: Some(cue.into()),
+        cue: Some(std::sync::Arc::from(cue)),
         ..ev(id, 1, stance, 0.8)
     };
     // "Too early" in the headline, the summary and the body is one remark; against the

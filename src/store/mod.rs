@@ -9,7 +9,8 @@ mod query;
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
     actors, clear_stale, each_stance_row, each_statement, put_verdicts, resolve_actor,
-    resolve_topic, stale_pairs, stance_rows, stance_verdicts, statements, topic_names, topics,
+    resolve_topic, stale_pairs, stance_row_counts, stance_rows, stance_verdicts, statements,
+    topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -351,8 +352,20 @@ pub struct SourceWriter<'c> {
     report: IngestReport,
     actor_ids: std::collections::HashMap<String, i64>,
     first_day: Option<chrono::NaiveDate>,
-    /// Statements with a higher id are this source's: what the summaries add.
-    statements_before: i64,
+    /// What the source adds to the summaries, tallied as its statements are stored.
+    tally: Box<SummaryTally>,
+}
+
+/// A source's statements per actor (with their first and last time, in seconds) and per
+/// topic (a parent counting its children's, each statement once), and the (actor, topic)
+/// pairs they give a stance evidence on.
+#[derive(Default)]
+struct SummaryTally {
+    actors: std::collections::HashMap<i64, (i64, Option<i64>, Option<i64>)>,
+    topics: std::collections::HashMap<i64, i64>,
+    stale: std::collections::HashSet<(i64, i64)>,
+    /// Topic ids by name, and each topic's parent's id.
+    topic_ids: std::collections::HashMap<String, (i64, Option<i64>)>,
 }
 
 impl<'c> SourceWriter<'c> {
@@ -386,13 +399,19 @@ impl<'c> SourceWriter<'c> {
         )
         .map_err(Error::db("storing the source"))?;
         let source_id = tx.last_insert_rowid();
-        // Ids only grow (no statement is ever deleted but with its source, and a writer holds
-        // the lock): this source's statements are those above the highest now.
-        let statements_before: i64 = tx
-            .query_row("SELECT coalesce(max(id), 0) FROM statements", [], |r| {
-                r.get(0)
-            })
-            .map_err(Error::db("reading the statements"))?;
+        let mut tally = Box::<SummaryTally>::default();
+        {
+            let mut stmt = tx
+                .prepare("SELECT name, id, parent_id FROM topics")
+                .map_err(Error::db("reading the topics"))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+                .map_err(Error::db("reading the topics"))?;
+            for row in rows {
+                let (name, ids) = row.map_err(Error::db("reading the topics"))?;
+                tally.topic_ids.insert(name, ids);
+            }
+        }
         Ok(Begun::Writer(SourceWriter {
             tx,
             source_id,
@@ -400,7 +419,7 @@ impl<'c> SourceWriter<'c> {
             report: IngestReport::default(),
             actor_ids: std::collections::HashMap::new(),
             first_day: None,
-            statements_before,
+            tally,
         }))
     }
 
@@ -554,10 +573,32 @@ impl<'c> SourceWriter<'c> {
                 }
                 self.report.statements += 1;
                 let statement_id = tx.last_insert_rowid();
+                if let Some(actor) = actor {
+                    let (n, first, last) = self.tally.actors.entry(actor).or_default();
+                    *n += 1;
+                    if let Some(t) = seconds {
+                        *first = Some(first.map_or(t, |f| f.min(t)));
+                        *last = Some(last.map_or(t, |l| l.max(t)));
+                    }
+                }
+                let mut touched: Vec<i64> = Vec::with_capacity(2 * s.topics.len());
                 for t in &s.topics {
-                    let tid: i64 = topic_id
-                        .query_row([&t.topic], |r| r.get(0))
-                        .map_err(Error::db(format!("finding topic {}", t.topic)))?;
+                    let (tid, parent) = match self.tally.topic_ids.get(&t.topic) {
+                        Some(&ids) => ids,
+                        None => {
+                            let tid: i64 = topic_id
+                                .query_row([&t.topic], |r| r.get(0))
+                                .map_err(Error::db(format!("finding topic {}", t.topic)))?;
+                            (tid, None)
+                        }
+                    };
+                    touched.push(tid);
+                    touched.extend(parent);
+                    if let Some(actor) =
+                        actor.filter(|_| s.kind != crate::model::StatementKind::Term)
+                    {
+                        self.tally.stale.insert((actor, tid));
+                    }
                     insert_topic
                         .execute(params![
                             statement_id,
@@ -567,6 +608,11 @@ impl<'c> SourceWriter<'c> {
                             t.cue
                         ])
                         .map_err(Error::db("storing a statement topic"))?;
+                }
+                touched.sort_unstable();
+                touched.dedup();
+                for tid in touched {
+                    *self.tally.topics.entry(tid).or_default() += 1;
                 }
             }
         }
@@ -593,24 +639,49 @@ impl<'c> SourceWriter<'c> {
 /// marked for computing again.
 impl SourceWriter<'_> {
     fn summarise(&self) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO actor_summaries (actor_id, statements, first_said, last_said)
-                 SELECT actor_id, count(*), {FIRST_SAID}, {LAST_SAID}
-                 FROM statements WHERE id > ?1 AND actor_id IS NOT NULL GROUP BY actor_id
-             ON CONFLICT (actor_id) DO UPDATE SET
-                 statements = statements + excluded.statements,
-                 first_said = CASE WHEN first_said IS NULL OR excluded.first_said < first_said
-                                   THEN excluded.first_said ELSE first_said END,
-                 last_said = CASE WHEN last_said IS NULL OR excluded.last_said > last_said
-                                  THEN excluded.last_said ELSE last_said END;
-             INSERT INTO topic_summaries (topic_id, statements) {TOPIC_COUNTS}
-             ON CONFLICT (topic_id) DO UPDATE SET statements = statements + excluded.statements;
-             INSERT OR IGNORE INTO stale_verdicts {STALE_PAIRS};"
-        );
-        let sql = sql.replace("?1", &self.statements_before.to_string());
-        self.tx
-            .execute_batch(&sql)
-            .map_err(Error::db("summarising the source"))
+        let time = |t: Option<i64>| {
+            t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        };
+        let failed = || Error::db("summarising the source");
+        let mut actors = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO actor_summaries (actor_id, statements, first_said, last_said)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (actor_id) DO UPDATE SET
+                     statements = statements + excluded.statements,
+                     first_said = CASE WHEN first_said IS NULL OR excluded.first_said < first_said
+                                       THEN excluded.first_said ELSE first_said END,
+                     last_said = CASE WHEN last_said IS NULL OR excluded.last_said > last_said
+                                      THEN excluded.last_said ELSE last_said END",
+            )
+            .map_err(failed())?;
+        for (actor, (n, first, last)) in &self.tally.actors {
+            actors
+                .execute(params![actor, n, time(*first), time(*last)])
+                .map_err(failed())?;
+        }
+        let mut topics = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO topic_summaries (topic_id, statements) VALUES (?1, ?2)
+                 ON CONFLICT (topic_id) DO UPDATE SET statements = statements + excluded.statements",
+            )
+            .map_err(failed())?;
+        for (topic, n) in &self.tally.topics {
+            topics.execute(params![topic, n]).map_err(failed())?;
+        }
+        let mut stale = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO stale_verdicts (actor_id, topic_id) VALUES (?1, ?2)",
+            )
+            .map_err(failed())?;
+        for (actor, topic) in &self.tally.stale {
+            stale.execute(params![actor, topic]).map_err(failed())?;
+        }
+        Ok(())
     }
 }
 
