@@ -116,8 +116,8 @@ impl<R: BufRead> Stream<'_, R> {
 
     /// Every piece after the first (which must have been taken with `next_piece`: it settles
     /// the format and the date), processed on `jobs` threads and handed to `each` in the
-    /// order of the text, on this thread. One piece a thread and one more are read ahead,
-    /// so memory does not grow with the source.
+    /// order of the text, on this thread. One piece a thread is read ahead (a second made
+    /// no run faster and cost a piece's memory), so memory does not grow with the source.
     pub fn rest(
         &mut self,
         jobs: usize,
@@ -136,7 +136,7 @@ impl<R: BufRead> Stream<'_, R> {
             self.format.as_deref(),
             self.lossy,
         );
-        let ahead = jobs + 1;
+        let ahead = jobs;
         let (work, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Piece)>(ahead);
         let jobs_rx = std::sync::Mutex::new(jobs_rx);
         std::thread::scope(|scope| {

@@ -329,9 +329,9 @@ impl Tally {
 
 /// Bytes per piece when reading a source (`WHOSAID_PIECE_BYTES` overrides, for tuning).
 /// Half a megabyte holds fifty posts or more, context enough for who "the minister" is;
-/// with a piece read ahead for each worker thread and one being stored, a run stays near
-/// 50 MB whatever the source (statements take tens of times their text while a piece is
-/// processed). Measured on 10 MB with two threads: 1 MiB pieces 1.46 s and 78 MB, 512 KiB
+/// with a piece for each worker thread and one being stored, a run of ordinary news text
+/// stays near 50 MB whatever the source's size (statements take tens of times their text
+/// while a piece is processed: text that is nothing but quotes takes more). Measured on 10 MB with two threads: 1 MiB pieces 1.46 s and 78 MB, 512 KiB
 /// 1.40 s and 53 MB, 256 KiB 1.49 s and 42 MB.
 pub(crate) fn piece_size() -> usize {
     std::env::var("WHOSAID_PIECE_BYTES")
