@@ -95,7 +95,8 @@ CREATE TABLE statement_topics (
 ) WITHOUT ROWID;
 
 -- Each statement's words as they stand in the source text, to check offsets against (words
--- over two chunks are joined; none are longer than a chunk).
+-- over two chunks are joined; words longer than a chunk, 64 KiB, are cut at the second's
+-- end: the read commands give them whole).
 CREATE VIEW statement_spans AS
 SELECT s.id AS statement_id,
        CAST(substr(CAST(t.text AS BLOB), s.start - t.start + 1, s.end - s.start) AS TEXT)

@@ -72,7 +72,7 @@ fn words(s: &str) -> Vec<String> {
     tokenize(s, &[])
         .into_iter()
         .filter(|t| t.kind != TokenKind::Punct)
-        .map(|t| t.lower)
+        .map(|t| t.lower.into_string())
         .collect()
 }
 

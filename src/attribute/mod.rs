@@ -1078,7 +1078,7 @@ impl Attributor {
         if self.gazetteer.is_place(&folded) {
             return Referent::Unknown;
         }
-        let last = name[name.len() - 1].lower.clone();
+        let last = name[name.len() - 1].lower.to_string();
         if name.len() == 1 {
             if let Some(full) = dc.discovered.get(&last) {
                 return discovered(full);

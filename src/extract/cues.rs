@@ -83,7 +83,10 @@ impl Cues {
                 line,
                 message: format!("unknown cue kind '{kind}'"),
             })?;
-            let words: Vec<String> = tokenize(phrase, &[]).into_iter().map(|t| t.lower).collect();
+            let words: Vec<String> = tokenize(phrase, &[])
+                .into_iter()
+                .map(|t| t.lower.into_string())
+                .collect();
             if words.is_empty() {
                 continue;
             }

@@ -563,7 +563,7 @@ impl Extractor {
         };
         Some(Intro {
             who: mention(para, tokens, who),
-            cue: tokens[noun].lower.clone(),
+            cue: tokens[noun].lower.to_string(),
             statement: true,
             taken: 0,
         })

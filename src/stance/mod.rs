@@ -700,7 +700,7 @@ impl Scorer {
             if (t.kind == TokenKind::Punct
                 && matches!(t.lower.as_str(), "," | ";" | ":" | "-" | "–" | "—")
                 || CLAUSE_BREAKS.contains(&t.lower.as_str())
-                || self.reporting.contains(&t.lower))
+                || self.reporting.contains(t.lower.as_str()))
                 && !embedded(k - 1)
             {
                 break;

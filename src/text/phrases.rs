@@ -32,7 +32,7 @@ pub fn stems(tokens: &[Token]) -> Vec<String> {
             if t.is_word() {
                 stem(&t.lower)
             } else {
-                t.lower.clone()
+                t.lower.to_string()
             }
         })
         .collect()
@@ -102,7 +102,7 @@ impl<K> PhraseSet<K> {
             .map(|t| {
                 let star = phrase.as_bytes().get(t.end) == Some(&b'*');
                 if t.kind == TokenKind::Punct {
-                    Pattern::Word(t.lower.clone())
+                    Pattern::Word(t.lower.to_string())
                 } else if star {
                     Pattern::Prefix(strip_possessive(&t.lower).to_string())
                 } else {
