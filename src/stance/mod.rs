@@ -17,6 +17,7 @@
 mod aggregate;
 
 // Fx hashing: the keys are short words looked up for every token, where SipHash cost shows.
+use compact_str::CompactString;
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -499,7 +500,7 @@ impl Scorer {
         let possessive_party = tokens
             .iter()
             .zip(&words)
-            .any(|(t, w)| t.cap && t.is_possessive() && self.parties.contains(w));
+            .any(|(t, w)| t.cap && t.is_possessive() && self.parties.contains(w.as_str()));
         // Where words for things staying as they are stand ("remain", "untouched").
         let keep_at: Vec<usize> = all
             .iter()
@@ -529,8 +530,8 @@ impl Scorer {
                     owner.is_some_and(|k| {
                         tokens[k].cap
                             && tokens[k].is_possessive()
-                            && self.parties.contains(&words[k])
-                            && !speaker.contains(&words[k])
+                            && self.parties.contains(words[k].as_str())
+                            && !speaker.iter().any(|s| *s == words[k])
                     })
                 });
             if owned_by_other {
@@ -688,7 +689,7 @@ impl Scorer {
     fn doer(
         &self,
         tokens: &[Token],
-        words: &[String],
+        words: &[CompactString],
         cue: usize,
         speaker: &[String],
         quoted: &dyn Fn() -> bool,
@@ -736,14 +737,17 @@ impl Scorer {
             // A name of several words ("Vladimir Putin's") is a party when one of them is.
             let name = (i..cue).take_while(|&j| tokens[j].cap && tokens[j].is_word());
             (pronoun && quoted())
-                || name.clone().any(|j| self.parties.contains(&words[j]))
-                    && !name.clone().any(|j| speaker.contains(&words[j]))
+                || name
+                    .clone()
+                    .any(|j| self.parties.contains(words[j].as_str()))
+                    && !name.clone().any(|j| speaker.iter().any(|s| *s == words[j]))
         };
         // Where the clause opens with something else ("That is why he is doing everything to
         // sabotage ..."), the doer is the nearest pronoun before the cue.
         // "Kremlin aide Yuri Ushakov pushed back": the speaker named in the clause before the
         // cue is its doer, whatever title opens it.
-        let speaker_named = (k..cue).any(|i| tokens[i].cap && speaker.contains(&words[i]));
+        let speaker_named =
+            (k..cue).any(|i| tokens[i].cap && speaker.iter().any(|s| *s == words[i]));
         let another = !speaker_named && subject.is_some_and(other)
             || (k..cue)
                 .rev()

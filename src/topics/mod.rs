@@ -6,6 +6,7 @@
 //! three back named, and in either case what its post's headline names; a headline quote that only echoes a quote
 //! of its post's body takes that quote's topics. Parents roll children up at query time.
 
+use compact_str::CompactString;
 use std::collections::BTreeSet;
 
 use crate::data::{DataFiles, list};
@@ -173,7 +174,8 @@ impl Tagger {
     ) -> PostSentences {
         let mut sentences_of_post = Vec::new();
         let mut index = 0;
-        let words: Vec<Vec<String>> = analysis.blocks.iter().map(|b| stems(&b.tokens)).collect();
+        let words: Vec<Vec<CompactString>> =
+            analysis.blocks.iter().map(|b| stems(&b.tokens)).collect();
         // Once every topic is in the story, its context words need no more looking for.
         if story.0.iter().any(|&n| n < STORY_MENTIONS) {
             for (block, w) in post.blocks().zip(&words) {
