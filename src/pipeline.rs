@@ -303,26 +303,6 @@ impl Pipeline {
     }
 }
 
-/// Stances of actors on topics, aggregated per (actor, topic) from rows ordered by actor
-/// and topic, in the order met.
-pub fn verdicts(rows: &[store::StanceRow]) -> Vec<(String, String, Verdict)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let j = (i..rows.len())
-            .find(|&k| rows[k].actor != rows[i].actor || rows[k].topic != rows[i].topic)
-            .unwrap_or(rows.len());
-        let evidence: Vec<Evidence> = rows[i..j].iter().map(evidence).collect();
-        out.push((
-            rows[i].actor.clone(),
-            rows[i].topic.clone(),
-            crate::stance::aggregate(&evidence),
-        ));
-        i = j;
-    }
-    out
-}
-
 /// A stored RFC 3339 time.
 pub fn parse_time(t: Option<&str>) -> Option<DateTime<Utc>> {
     t.and_then(|t| DateTime::parse_from_rfc3339(t).ok())

@@ -9,8 +9,8 @@ mod query;
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
     actors, clear_stale, each_stance_row, each_statement, put_verdicts, resolve_actor,
-    resolve_topic, stale_pairs, stance_row_counts, stance_rows, stance_verdicts, statements,
-    topic_names, topics,
+    resolve_topic, stale_pairs, stance_row_counts, stance_verdicts, statements, topic_names,
+    topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};

@@ -430,11 +430,9 @@ pub fn topic_names(conn: &Connection) -> Result<Vec<String>> {
     )
 }
 
-/// One statement's stance on one topic, for aggregation.
+/// One statement's stance on one topic (of an actor's, given with it), for aggregation.
 #[derive(Debug, Clone)]
 pub struct StanceRow {
-    pub actor: String,
-    pub topic: String,
     pub statement_id: i64,
     /// Seconds since 1970 UTC.
     pub published_at: Option<i64>,
@@ -446,61 +444,6 @@ pub struct StanceRow {
     pub has_cue: bool,
     /// The cue that decided the stance.
     pub cue: Option<String>,
-}
-
-/// Stances of attributed statements, by actor and topic (the topic itself, not its
-/// children: a stance on seizing assets is not a stance on sanctions). Empty lists do not
-/// filter.
-pub fn stance_rows(
-    conn: &Connection,
-    actor_ids: &[i64],
-    topics: &[String],
-) -> Result<Vec<StanceRow>> {
-    let mut sql = String::from(
-        "SELECT a.name, t.name, s.id, s.published_at, st.stance, st.confidence,
-                coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
-                    coalesce(st.cue, '') != '', st.cue
-         FROM statement_topics st
-         JOIN statements s ON s.id = st.statement_id
-         JOIN actors a ON a.id = s.actor_id
-         JOIN topics t ON t.id = st.topic_id
-         WHERE s.kind != 'term'",
-    );
-    let mut args: Vec<Value> = Vec::new();
-    if !actor_ids.is_empty() {
-        sql.push_str(&format!(
-            " AND s.actor_id IN ({})",
-            placeholders(0, actor_ids.len())
-        ));
-        args.extend(actor_ids.iter().map(|&i| Value::Integer(i)));
-    }
-    if !topics.is_empty() {
-        sql.push_str(&format!(
-            " AND t.name IN ({})",
-            placeholders(args.len(), topics.len())
-        ));
-        args.extend(topics.iter().map(|t| Value::Text(t.clone())));
-    }
-    sql.push_str(" ORDER BY a.name, t.name, s.published_at, s.id");
-    rows(
-        conn,
-        &sql,
-        params_from_iter(args),
-        "the stance query",
-        |r| {
-            Ok(StanceRow {
-                actor: r.get(0)?,
-                topic: r.get(1)?,
-                statement_id: r.get(2)?,
-                published_at: r.get(3)?,
-                stance: r.get(4)?,
-                confidence: r.get(5)?,
-                words: r.get::<_, i64>(6)?.max(0) as usize,
-                has_cue: r.get(7)?,
-                cue: r.get(8)?,
-            })
-        },
-    )
 }
 
 /// The topic a user means: its exact name (any case), else an error suggesting the nearest.
@@ -682,7 +625,7 @@ pub fn clear_stale(conn: &Connection, actor_id: i64, topics: &[i64]) -> Result<(
 }
 
 /// Every stance of an actor's statements (words, not scare-quoted terms), in time order,
-/// handed to `f` with its topic id; the row's actor and topic names are left empty.
+/// handed to `f` with its topic id.
 pub fn each_stance_row(
     conn: &Connection,
     actor_id: i64,
@@ -708,8 +651,6 @@ pub fn each_stance_row(
             Ok((
                 r.get(0)?,
                 StanceRow {
-                    actor: String::new(),
-                    topic: String::new(),
                     statement_id: r.get(1)?,
                     published_at: r.get(2)?,
                     stance: r.get(3)?,
