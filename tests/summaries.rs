@@ -110,3 +110,55 @@ fn stored_stances_are_the_ones_computed_from_every_statement() {
     assert_eq!(stale, 0);
     assert_eq!(w.json(&["compare", "--format", "json"]), computed);
 }
+
+/// Words and contexts are read back from the stored text, which is kept in 64 KiB chunks:
+/// a quote and a context that run over the border of two chunks come back whole, from the
+/// read commands and from the `statement_spans` view.
+#[test]
+fn words_over_a_chunk_border_come_back_whole() {
+    let w = Workspace::new();
+    let mut text = String::from("Harbour talks\n\n");
+    let line =
+        |i: usize| format!("Mayor Ana Ruiz said \"the harbour deal number {i} is fair\".\n\n");
+    let mut i = 0;
+    // Lines up to a little before the border, then narration of the length that puts the
+    // border five bytes into the next line's quote.
+    let opening = "Mayor Ana Ruiz said \"".len();
+    let target = 65536 - opening - 5;
+    while text.len() + line(i).len() + 40 < target {
+        text.push_str(&line(i));
+        i += 1;
+    }
+    let pad = target - text.len() - 3;
+    let narration: String = "The talks went on. ".repeat(pad / 19 + 1)[..pad].to_string();
+    text.push_str(&narration);
+    text.push_str(".\n\n");
+    assert_eq!(text.len(), target);
+    text.push_str(&line(i));
+    text.push_str(&line(i + 1));
+    let f = w.write("harbour-2025-07-01.txt", text.as_bytes());
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = w.json(&["quotes", "--format", "json"]);
+    let crossing_quote = format!("the harbour deal number {i} is fair");
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["quote"] == crossing_quote.as_str())
+        .unwrap_or_else(|| panic!("no statement of line {i}"));
+    let (start, end) = (
+        row["start"].as_u64().unwrap() as usize,
+        row["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], crossing_quote);
+    assert!(
+        row["context"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("\"{crossing_quote}\"")),
+        "{}",
+        row["context"]
+    );
+    common::assert_spans_match(&w);
+}
