@@ -442,6 +442,11 @@ fn by_actor(pairs: Vec<(i64, i64, String)>) -> StalePairs {
 /// Computes again every stance that new statements gave evidence on, in one transaction;
 /// gives the number of (actor, topic) pairs computed.
 pub fn refresh_stances(conn: &mut Connection) -> Result<usize> {
+    // Tests reach the readers' fallback through this (debug builds only).
+    #[cfg(debug_assertions)]
+    if std::env::var_os("WHOSAID_DEBUG_FAIL_STANCES").is_some() {
+        return Err(Error::Usage("a failure injected for a test".into()));
+    }
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(Error::db("starting a transaction"))?;

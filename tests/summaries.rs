@@ -162,3 +162,40 @@ fn words_over_a_chunk_border_come_back_whole() {
     );
     common::assert_spans_match(&w);
 }
+
+/// If the stances cannot be summarised after the sources are stored, the ingest says so and
+/// fails, the sources stay, the read commands compute the stale stances themselves, and the
+/// next ingest stores them.
+#[test]
+fn stances_left_stale_by_a_failed_summary_are_computed_by_readers() {
+    let w = Workspace::new();
+    let sample = common::repo_file(common::SAMPLE);
+    let r: common::Run = w
+        .command(&["ingest", sample.to_str().unwrap()])
+        .env("WHOSAID_DEBUG_FAIL_STANCES", "1")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not summarised yet"), "{}", r.stderr);
+    assert!(r.stdout.contains("statements added"), "{}", r.stdout);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let stale: i64 = conn
+        .query_row("SELECT count(*) FROM stale_verdicts", [], |r| r.get(0))
+        .unwrap();
+    assert!(stale > 0);
+    let computed = w.json(&["compare", "--format", "json"]);
+    assert!(computed.as_array().unwrap().len() > 5);
+    // Another source (any) and the stale stances are stored, the same as computed.
+    let extra = w.write(
+        "extra-2025-04-02.txt",
+        b"Talks go on\n\nNobody spoke today.\n",
+    );
+    let r = w.run(&["ingest", extra.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stale: i64 = conn
+        .query_row("SELECT count(*) FROM stale_verdicts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stale, 0);
+    assert_eq!(w.json(&["compare", "--format", "json"]), computed);
+}

@@ -98,14 +98,19 @@ pub fn run(
     }
     // The stances the new statements bear on, computed once for the whole batch (a reader
     // computes any left stale by a failure here itself).
-    if let Err(e) = crate::pipeline::refresh_stances(conn) {
-        out.flush()?;
-        eprintln!("whosaid: the sources are stored, but their stances are not summarised yet: {e}");
-        failed.push("the stance summary".into());
-    }
+    let summarised = crate::pipeline::refresh_stances(conn).map_err(|e| {
+        Error::Usage(format!(
+            "the sources are stored, but their stances are not summarised yet (the read \
+             commands compute them; the next ingest stores them): {e}"
+        ))
+    });
     if failed.is_empty() {
-        Ok(Outcome::Found)
+        summarised.map(|_| Outcome::Found)
     } else {
+        if let Err(e) = summarised {
+            out.flush()?;
+            eprintln!("whosaid: {e}");
+        }
         Err(Error::Usage(format!(
             "{} of {} sources failed and stored nothing: {}",
             failed.len(),
