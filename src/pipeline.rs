@@ -439,9 +439,12 @@ fn by_actor(pairs: Vec<(i64, i64, String)>) -> StalePairs {
     out
 }
 
+/// An actor's id and stances by topic name.
+type ActorStances = (i64, Vec<(String, Verdict)>);
+
 /// Computes again every stance that new statements gave evidence on, in one transaction;
 /// gives the number of (actor, topic) pairs computed.
-pub fn refresh_stances(conn: &mut Connection) -> Result<usize> {
+pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
     // Tests reach the readers' fallback through this (debug builds only).
     #[cfg(debug_assertions)]
     if std::env::var_os("WHOSAID_DEBUG_FAIL_STANCES").is_some() {
@@ -450,10 +453,53 @@ pub fn refresh_stances(conn: &mut Connection) -> Result<usize> {
     let tx = conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(Error::db("starting a transaction"))?;
+    let stale = by_actor(store::stale_pairs(&tx, &[], &[])?);
+    // While this connection holds the write lock, others can still read what is committed
+    // (WAL), which is all the evidence: a file database has its actors' stances computed on
+    // `jobs` threads, each with a reader of its own.
+    let path = tx.path().filter(|p| !p.is_empty()).map(str::to_string);
+    let computed: Vec<ActorStances> = match path {
+        Some(path) if jobs > 1 && stale.len() > 1 => {
+            let queue = std::sync::Mutex::new(stale.iter().collect::<Vec<_>>());
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..jobs.min(stale.len()))
+                    .map(|_| {
+                        scope.spawn(|| -> Result<Vec<ActorStances>> {
+                            let reader = store::open(&path)?;
+                            // It reads each actor's statements once: a small page cache
+                            // does, and keeps the run within its memory budget.
+                            reader
+                                .pragma_update(None, "cache_size", -1024)
+                                .map_err(Error::db("sizing the page cache"))?;
+                            let mut out = Vec::new();
+                            loop {
+                                let next = queue.lock().ok().and_then(|mut q| q.pop());
+                                let Some((actor, topics)) = next else { break };
+                                out.push((*actor, actor_stances(&reader, *actor, topics)?));
+                            }
+                            Ok(out)
+                        })
+                    })
+                    .collect();
+                let mut all = Vec::new();
+                for worker in workers {
+                    match worker.join() {
+                        Ok(done) => all.extend(done?),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+                Ok::<_, Error>(all)
+            })?
+        }
+        _ => stale
+            .iter()
+            .map(|(actor, topics)| Ok((*actor, actor_stances(&tx, *actor, topics)?)))
+            .collect::<Result<_>>()?,
+    };
     let mut n = 0;
-    for (actor, stale) in by_actor(store::stale_pairs(&tx, &[], &[])?) {
+    for ((actor, verdicts), (_, stale)) in sorted(computed).into_iter().zip(&stale) {
         let name = store::actor_name(&tx, actor)?;
-        let rows: Vec<(i64, store::VerdictRow)> = actor_stances(&tx, actor, &stale)?
+        let rows: Vec<(i64, store::VerdictRow)> = verdicts
             .into_iter()
             .map(|(topic, v)| (actor, verdict_row(name.clone(), topic, &v)))
             .collect();
@@ -466,4 +512,11 @@ pub fn refresh_stances(conn: &mut Connection) -> Result<usize> {
     }
     tx.commit().map_err(Error::db("committing the stances"))?;
     Ok(n)
+}
+
+/// Computed stances back in actor order (the order of the stale pairs), whatever thread
+/// computed them.
+fn sorted(mut computed: Vec<ActorStances>) -> Vec<ActorStances> {
+    computed.sort_by_key(|(actor, _)| *actor);
+    computed
 }

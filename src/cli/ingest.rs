@@ -98,7 +98,7 @@ pub fn run(
     }
     // The stances the new statements bear on, computed once for the whole batch (a reader
     // computes any left stale by a failure here itself).
-    let summarised = crate::pipeline::refresh_stances(conn).map_err(|e| {
+    let summarised = crate::pipeline::refresh_stances(conn, jobs(args.jobs)).map_err(|e| {
         Error::Usage(format!(
             "the sources are stored, but their stances are not summarised yet (the read \
              commands compute them; the next ingest stores them): {e}"
