@@ -70,3 +70,25 @@ fn jobs_zero_is_refused() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--jobs"), "{}", r.stderr);
 }
+
+/// A large file is hashed while its first piece is read: stored once, it is still known
+/// the second time, and nothing is added.
+#[test]
+fn a_large_file_hashed_while_read_is_known_when_ingested_again() {
+    let w = Workspace::new();
+    let mut text = String::from("Harbour talks\n\n");
+    let filler = "The talks went on all day in the harbour town without a word for the press.\n\n";
+    while text.len() < 5 << 20 {
+        text.push_str(filler);
+    }
+    text.push_str("Mayor Ana Ruiz said \"the deal is fair\".\n");
+    let f = w.write("large-2025-07-01.txt", text.as_bytes());
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("statements added"), "{}", r.stdout);
+    let before = w.counts();
+    let r = w.run(&["ingest", f.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("already ingested"), "{}", r.stdout);
+    assert_eq!(w.counts(), before);
+}

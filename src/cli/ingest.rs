@@ -193,18 +193,30 @@ fn ingest_one(
         && std::fs::metadata(path)
             .map(|m| !m.file_type().is_file())
             .unwrap_or(false);
-    // The content hash first: a source already stored is not read again.
+    // The content hash first: a source already stored is not read again. A large file's is
+    // taken on a thread of its own while its first piece is read (the hash is a whole pass
+    // over the file, and nothing else would wait on it), and checked before anything is
+    // stored.
+    let large = !stdin && !once && std::fs::metadata(path).is_ok_and(|m| m.len() > 4 << 20);
     let (hash, mut buffered) = if stdin {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes).map_err(io)?;
-        (store::content_hash(&bytes), Some(bytes))
+        (Hash::Known(store::content_hash(&bytes)), Some(bytes))
     } else if once {
         let bytes = std::fs::read(path).map_err(io)?;
-        (store::content_hash(&bytes), Some(bytes))
+        (Hash::Known(store::content_hash(&bytes)), Some(bytes))
+    } else if large {
+        let owned = path.to_path_buf();
+        (
+            Hash::Pending(std::thread::spawn(move || hash_file(&owned))),
+            None,
+        )
     } else {
-        (hash_file(path).map_err(io)?, None)
+        (Hash::Known(hash_file(path).map_err(io)?), None)
     };
-    if let Some(posts) = store::stored_posts(conn, &hash)? {
+    if let Hash::Known(hash) = &hash
+        && let Some(posts) = store::stored_posts(conn, hash)?
+    {
         return Ok(format!(
             "{name}: already ingested ({posts} posts); nothing added"
         ));
@@ -233,6 +245,21 @@ fn ingest_one(
     )?;
     let Some(first) = stream.next_piece()? else {
         return Err(Error::input(&name, None, "no posts found"));
+    };
+    let hash = match hash {
+        Hash::Known(hash) => hash,
+        Hash::Pending(hashing) => {
+            let hash = hashing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .map_err(io)?;
+            if let Some(posts) = store::stored_posts(conn, &hash)? {
+                return Ok(format!(
+                    "{name}: already ingested ({posts} posts); nothing added"
+                ));
+            }
+            hash
+        }
     };
     let meta = SourceMeta {
         path: name.clone(),
@@ -295,6 +322,12 @@ fn ingest_one(
         ));
     }
     Ok(line)
+}
+
+/// A source's content hash, taken before it is read or on a thread while it is.
+enum Hash {
+    Known(String),
+    Pending(std::thread::JoinHandle<std::io::Result<String>>),
 }
 
 /// What the pieces of a source held, for the report.
