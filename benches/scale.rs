@@ -4,6 +4,7 @@
 //! the latency of each read command on it (medians).
 //!
 //! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes,
+//! `WHOSAID_SCALE_RUNS=5` the runs of each ingest (median; 3 by default),
 //! `WHOSAID_SCALE_STATEMENTS=0` skips the million-statement database. Needs `/usr/bin/time`.
 
 #[path = "corpus/mod.rs"]
@@ -70,6 +71,22 @@ fn ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, u64) {
     (run, std::fs::metadata(&db).unwrap().len())
 }
 
+/// The median of several ingests into a new database (each figure its own median).
+fn median_ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, u64) {
+    let runs: usize = std::env::var("WHOSAID_SCALE_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(3);
+    let all: Vec<(Run, u64)> = (0..runs).map(|_| ingest(dir, files, jobs)).collect();
+    let run = Run {
+        wall: median(all.iter().map(|(r, _)| r.wall).collect()),
+        cpu: median(all.iter().map(|(r, _)| r.cpu).collect()),
+        peak_mib: median(all.iter().map(|(r, _)| r.peak_mib).collect()),
+    };
+    (run, all[0].1)
+}
+
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_MB")
@@ -96,8 +113,8 @@ fn main() {
         std::fs::write(&path, &text).unwrap();
         let files = vec![path.display().to_string()];
         let size = text.len() as f64 / (1024.0 * 1024.0);
-        let (one, db_bytes) = ingest(dir.path(), &files, 1);
-        let (all, _) = ingest(dir.path(), &files, n);
+        let (one, db_bytes) = median_ingest(dir.path(), &files, 1);
+        let (all, _) = median_ingest(dir.path(), &files, n);
         println!(
             "{:>6}  {:>14.2}  {:>14.2}  {:>14.2}  {:>7.2}x  {:>6.0} MB  {:>6.0} MB  {:>8.2}",
             mb,
