@@ -119,14 +119,26 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                      {indexes}
                      {summaries}
                      INSERT INTO actor_summaries
-                         SELECT actor_id, count(*), {FIRST_SAID}, {LAST_SAID}
+                         SELECT actor_id, count(*),
+                                strftime('%Y-%m-%dT%H:%M:%SZ', min(published_at), 'unixepoch'),
+                                strftime('%Y-%m-%dT%H:%M:%SZ', max(published_at), 'unixepoch')
                          FROM statements WHERE actor_id IS NOT NULL GROUP BY actor_id;
-                     INSERT INTO topic_summaries {topic_counts};
-                     INSERT INTO stale_verdicts {stale};",
+                     -- A parent counts its children's statements, each once.
+                     INSERT INTO topic_summaries
+                         SELECT topic_id, count(DISTINCT statement_id) FROM (
+                             SELECT statement_id, topic_id FROM statement_topics
+                             UNION
+                             SELECT st.statement_id, t.parent_id FROM statement_topics st
+                               JOIN topics t ON t.id = st.topic_id
+                              WHERE t.parent_id IS NOT NULL)
+                         GROUP BY topic_id;
+                     -- Every stance is computed again by the next ingest or a reader.
+                     INSERT INTO stale_verdicts
+                         SELECT DISTINCT s.actor_id, st.topic_id
+                         FROM statements s JOIN statement_topics st ON st.statement_id = s.id
+                         WHERE s.actor_id IS NOT NULL AND s.kind != 'term';",
                     posts_next = posts.replacen("posts (", "posts_next (", 1),
                     statements_next = statements.replacen("statements (", "statements_next (", 1),
-                    topic_counts = TOPIC_COUNTS.replace("?1", "0"),
-                    stale = STALE_PAIRS.replace("?1", "0"),
                 )
             }
             _ => {
@@ -149,28 +161,9 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
     Ok(())
 }
 
-/// The first and last time of a group of statements, as the summaries keep them (RFC 3339).
-const FIRST_SAID: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', min(published_at), 'unixepoch')";
-const LAST_SAID: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', max(published_at), 'unixepoch')";
-
 /// The longest row of a source's text: a reader fetches a statement's context by reading
 /// a chunk or two, not the whole source.
 const TEXT_CHUNK: usize = 64 * 1024;
-
-/// Statements touching each topic among those with an id above ?1, a parent counting its
-/// children's (each statement once).
-const TOPIC_COUNTS: &str = "SELECT topic_id, count(DISTINCT statement_id) FROM (
-        SELECT statement_id, topic_id FROM statement_topics WHERE statement_id > ?1
-        UNION
-        SELECT st.statement_id, t.parent_id FROM statement_topics st
-          JOIN topics t ON t.id = st.topic_id
-         WHERE st.statement_id > ?1 AND t.parent_id IS NOT NULL)
-    GROUP BY topic_id";
-
-/// The (actor, topic) pairs that statements with an id above ?1 give evidence on.
-const STALE_PAIRS: &str = "SELECT DISTINCT s.actor_id, st.topic_id
-    FROM statements s JOIN statement_topics st ON st.statement_id = s.id
-    WHERE s.id > ?1 AND s.actor_id IS NOT NULL AND s.kind != 'term'";
 
 /// Opens (creating when needed) a database and brings its schema up to date; refuses one
 /// written by a newer whosaid.

@@ -195,32 +195,41 @@ impl Names {
     const KEPT: usize = 4096;
 
     fn actor(&mut self, conn: &Connection, id: Option<i64>) -> rusqlite::Result<Option<String>> {
-        let Some(id) = id else { return Ok(None) };
-        if let Some(name) = self.actors.get(&id) {
-            return Ok(Some(name.clone()));
-        }
-        let name: String = conn
-            .prepare_cached("SELECT name FROM actors WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))?;
-        if self.actors.len() >= Self::KEPT {
-            self.actors.clear();
-        }
-        self.actors.insert(id, name.clone());
-        Ok(Some(name))
+        id.map(|id| {
+            Self::cached(
+                &mut self.actors,
+                conn,
+                "SELECT name FROM actors WHERE id = ?1",
+                id,
+            )
+        })
+        .transpose()
     }
 
     fn source(&mut self, conn: &Connection, id: i64) -> rusqlite::Result<String> {
-        if let Some(path) = self.sources.get(&id) {
-            return Ok(path.clone());
+        Self::cached(
+            &mut self.sources,
+            conn,
+            "SELECT path FROM sources WHERE id = ?1",
+            id,
+        )
+    }
+
+    fn cached(
+        kept: &mut std::collections::HashMap<i64, String>,
+        conn: &Connection,
+        sql: &str,
+        id: i64,
+    ) -> rusqlite::Result<String> {
+        if let Some(name) = kept.get(&id) {
+            return Ok(name.clone());
         }
-        let path: String = conn
-            .prepare_cached("SELECT path FROM sources WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))?;
-        if self.sources.len() >= Self::KEPT {
-            self.sources.clear();
+        let name: String = conn.prepare_cached(sql)?.query_row([id], |r| r.get(0))?;
+        if kept.len() >= Self::KEPT {
+            kept.clear();
         }
-        self.sources.insert(id, path.clone());
-        Ok(path)
+        kept.insert(id, name.clone());
+        Ok(name)
     }
 }
 
