@@ -12,7 +12,10 @@
 //! days are compared, every change is listed in `shifts`, and the verdict is the stance
 //! since the last change.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::model::Stance;
 
@@ -91,17 +94,18 @@ fn slot(stance: Stance) -> Option<usize> {
 pub fn aggregate(evidence: &[Evidence]) -> Verdict {
     let first_said = evidence.iter().filter_map(|e| e.published_at).min();
     let last_said = evidence.iter().filter_map(|e| e.published_at).max();
-    let shifts = shifts(evidence);
+    let changes = changes(evidence);
     // After a change of stance, only what was said since counts for the verdict.
-    let since = shifts.last().map(|s| s.on.clone());
-    let current = |e: &&Evidence| match (&since, e.published_at) {
-        (Some(day), Some(at)) => at.date_naive().to_string() >= *day,
+    let since = changes.last().map(|(day, _, _)| *day);
+    let current = |e: &&Evidence| match (since, e.published_at) {
+        (Some(day), Some(at)) => at.date_naive() >= day,
         _ => true,
     };
     let mut weights = [0.0; 4];
     let mut strongest: Option<(f64, i64, Stance)> = None;
-    // The heaviest weight counted so far for each repeated remark.
-    let mut counted: Vec<(Remark, f64)> = Vec::new();
+    // The heaviest weight counted so far for each repeated remark (hashed: an actor's
+    // evidence over years is as many remarks as statements).
+    let mut counted: HashMap<Remark, f64> = HashMap::new();
     for e in evidence.iter().filter(current) {
         let Some(i) = slot(e.stance) else { continue };
         let age_days = match (last_said, e.published_at) {
@@ -110,21 +114,18 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
         };
         let w = e.confidence * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
         match e.cue.as_deref().filter(|c| !c.is_empty()) {
-            Some(cue) => {
-                let key = (e.published_at, e.stance, cue);
-                match counted.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, before)) => {
-                        if w > *before {
-                            weights[i] += w - *before;
-                            *before = w;
-                        }
-                    }
-                    None => {
-                        counted.push((key, w));
-                        weights[i] += w;
+            Some(cue) => match counted.entry((e.published_at, e.stance, cue)) {
+                Entry::Occupied(mut before) => {
+                    if w > *before.get() {
+                        weights[i] += w - *before.get();
+                        before.insert(w);
                     }
                 }
-            }
+                Entry::Vacant(slot) => {
+                    slot.insert(w);
+                    weights[i] += w;
+                }
+            },
             None => weights[i] += w,
         }
         if strongest.is_none_or(|(best, _, _)| w > best) {
@@ -155,21 +156,30 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
         first_said,
         last_said,
         strongest: agreeing.or(strongest.map(|(_, id, _)| id)),
-        shifts,
+        shifts: changes
+            .into_iter()
+            .map(|(day, from, to)| Shift {
+                on: day.to_string(),
+                from,
+                to,
+            })
+            .collect(),
     }
 }
 
-/// Day-by-day verdicts, and where they change.
-fn shifts(evidence: &[Evidence]) -> Vec<Shift> {
-    let mut days: Vec<(String, [f64; 4])> = Vec::new();
-    let mut sorted: Vec<&Evidence> = evidence
+/// Day-by-day verdicts, and where they change: the first day of each new stance, with the
+/// stance before and after.
+fn changes(evidence: &[Evidence]) -> Vec<(NaiveDate, Stance, Stance)> {
+    let mut days: Vec<(NaiveDate, [f64; 4])> = Vec::new();
+    let mut sorted: Vec<(DateTime<Utc>, &Evidence)> = evidence
         .iter()
-        .filter(|e| e.published_at.is_some())
+        .filter_map(|e| Some((e.published_at?, e)))
         .collect();
-    sorted.sort_by_key(|e| e.published_at);
-    for e in sorted {
+    // Stable, and the evidence comes in time order: a pass, not a sort.
+    sorted.sort_by_key(|(at, _)| *at);
+    for (at, e) in sorted {
         let Some(i) = slot(e.stance) else { continue };
-        let day = e.published_at.unwrap().date_naive().to_string();
+        let day = at.date_naive();
         match days.last_mut() {
             Some((d, w)) if *d == day => w[i] += e.confidence,
             _ => {
@@ -186,11 +196,7 @@ fn shifts(evidence: &[Evidence]) -> Vec<Shift> {
         if let Some(prev) = current
             && prev != stance
         {
-            out.push(Shift {
-                on: day,
-                from: prev,
-                to: stance,
-            });
+            out.push((day, prev, stance));
         }
         current = Some(stance);
     }

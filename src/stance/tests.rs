@@ -238,3 +238,38 @@ fn aggregate_counts_a_remark_repeated_in_one_post_once() {
     ]);
     assert_eq!(v.stance, Stance::Neutral);
 }
+
+#[test]
+fn aggregate_counts_a_remark_repeated_on_other_days_each_time() {
+    let said = |id, day, at_hour| Evidence {
+        cue: Some(std::sync::Arc::from("too early")),
+        published_at: Some(Utc.with_ymd_and_hms(2025, 3, day, at_hour, 0, 0).unwrap()),
+        ..ev(id, day, Stance::Neutral, 0.8)
+    };
+    // One post's headline, summary and body: one remark, thin evidence.
+    let once = aggregate(&[said(1, 1, 12), said(2, 1, 12), said(3, 1, 12)]);
+    assert_eq!(once.stance, Stance::Neutral);
+    assert_eq!(once.statements, 3);
+    assert!(once.confidence < 0.6, "{}", once.confidence);
+    // The same words in posts an hour apart, then on the next days: four remarks.
+    let four = aggregate(&[
+        said(1, 1, 12),
+        said(2, 1, 13),
+        said(3, 2, 12),
+        said(4, 3, 12),
+    ]);
+    assert_eq!(four.stance, Stance::Neutral);
+    assert!(four.confidence > 0.9, "{}", four.confidence);
+    // Years of one actor's statements, each its own remark, add up (and are counted with a
+    // lookup each, not a scan of all the earlier ones).
+    let start = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap();
+    let years: Vec<Evidence> = (0..50_000)
+        .map(|i| Evidence {
+            published_at: Some(start + chrono::Duration::minutes(30 * i)),
+            ..said(i, 1, 12)
+        })
+        .collect();
+    let v = aggregate(&years);
+    assert_eq!((v.stance, v.statements), (Stance::Neutral, 50_000));
+    assert_eq!(v.confidence, 1.0);
+}
