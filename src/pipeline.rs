@@ -79,27 +79,51 @@ pub struct Stream<'p, R> {
     format: Option<String>,
     lossy: bool,
     posts: usize,
+    started: bool,
+    /// The first piece, parsed by `start` and not yet processed.
+    first: Option<Document>,
 }
 
 impl<R: BufRead> Stream<'_, R> {
+    /// Reads and parses the first piece, which settles the format and the date of the rest,
+    /// and gives its format; `None` when the source is empty. Only the parsing is done here,
+    /// on the calling thread: the piece is processed with the others (by `next_piece` or on
+    /// `rest`'s threads), so no thread waits on a whole piece's analysis before they start.
+    pub fn start(&mut self) -> Result<Option<&str>> {
+        if !self.started {
+            self.started = true;
+            let Some(piece) = self.pieces.next_piece()? else {
+                return self.ended().map(|()| None);
+            };
+            let document = parse_piece(piece, &self.info, self.format.as_deref(), self.lossy)?;
+            self.format = Some(document.format.clone());
+            self.info.date = self.info.date.or(document.published_on);
+            self.info.continuation = true;
+            self.first = Some(document);
+        }
+        Ok(self.first.as_ref().map(|d| d.format.as_str()))
+    }
+
     /// The next piece, processed, with offsets counted from the start of its own text.
     pub fn next_piece(&mut self) -> Result<Option<Processed>> {
-        let Some(piece) = self.pieces.next_piece()? else {
-            return self.ended().map(|()| None);
-        };
-        let processed = process_piece(
-            self.pipeline,
-            piece,
-            &self.info,
-            self.format.as_deref(),
-            self.lossy,
-        )?;
-        if self.format.is_none() || !self.info.continuation {
-            // What the first piece showed holds for the rest: its format and its date.
-            self.format = Some(processed.document.format.clone());
-            self.info.date = self.info.date.or(processed.document.published_on);
-            self.info.continuation = true;
+        if !self.started && self.start()?.is_none() {
+            return Ok(None);
         }
+        let processed = match self.first.take() {
+            Some(document) => self.pipeline.process(document),
+            None => {
+                let Some(piece) = self.pieces.next_piece()? else {
+                    return self.ended().map(|()| None);
+                };
+                process_piece(
+                    self.pipeline,
+                    piece,
+                    &self.info,
+                    self.format.as_deref(),
+                    self.lossy,
+                )?
+            }
+        };
         self.posts += processed.document.posts.len();
         Ok(Some(processed))
     }
@@ -114,22 +138,31 @@ impl<R: BufRead> Stream<'_, R> {
         Ok(())
     }
 
-    /// Every piece after the first (which must have been taken with `next_piece`: it settles
-    /// the format and the date), processed on `jobs` threads and handed to `each` in the
-    /// order of the text, on this thread. One piece a thread is read ahead (a second made
-    /// no run faster and cost a piece's memory), so memory does not grow with the source.
+    /// Every piece (the first parsed by `start` if it was called), processed on `jobs`
+    /// threads and handed to `each` in the order of the text, on this thread. One piece a
+    /// thread is read ahead (a second made no run faster and cost a piece's memory), so
+    /// memory does not grow with the source.
     pub fn rest(
         &mut self,
         jobs: usize,
         mut each: impl FnMut(Processed) -> Result<()>,
     ) -> Result<()> {
+        if jobs > 1 && !self.started {
+            self.start()?;
+        }
         if jobs <= 1 || self.format.is_none() {
             while let Some(p) = self.next_piece()? {
                 each(p)?;
             }
             return Ok(());
         }
+        /// A piece as read, or the first, already parsed.
+        enum Job {
+            Read(Piece),
+            Parsed(Document),
+        }
         type Done = std::thread::Result<Result<Processed>>;
+        let first = self.first.take();
         let (pipeline, info, format, lossy) = (
             self.pipeline,
             &self.info,
@@ -137,7 +170,7 @@ impl<R: BufRead> Stream<'_, R> {
             self.lossy,
         );
         let ahead = jobs;
-        let (work, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Piece)>(ahead);
+        let (work, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Job)>(ahead);
         let jobs_rx = std::sync::Mutex::new(jobs_rx);
         std::thread::scope(|scope| {
             // Owned here, so it closes when this returns, error or not, and the workers end.
@@ -150,12 +183,16 @@ impl<R: BufRead> Stream<'_, R> {
                 scope.spawn(move || {
                     loop {
                         let job = jobs_rx.lock().map(|rx| rx.recv());
-                        let Ok(Ok((seq, piece))) = job else { break };
+                        let Ok(Ok((seq, job))) = job else { break };
                         // A panic is carried to the reading thread, which answers for the
                         // source as it would for one read there.
-                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            process_piece(pipeline, piece, info, format, lossy)
-                        }));
+                        let result =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
+                                Job::Read(piece) => {
+                                    process_piece(pipeline, piece, info, format, lossy)
+                                }
+                                Job::Parsed(document) => Ok(pipeline.process(document)),
+                            }));
                         if done_tx.send((seq, result)).is_err() {
                             break;
                         }
@@ -165,13 +202,18 @@ impl<R: BufRead> Stream<'_, R> {
             drop(done_tx);
             let mut reading = true;
             let (mut sent, mut next) = (0usize, 0usize);
+            let mut first = first;
             let mut waiting: std::collections::BTreeMap<usize, Done> = Default::default();
             loop {
                 while reading && sent - next < ahead {
-                    match self.pieces.next_piece()? {
-                        Some(piece) => {
+                    let job = match first.take() {
+                        Some(document) => Some(Job::Parsed(document)),
+                        None => self.pieces.next_piece()?.map(Job::Read),
+                    };
+                    match job {
+                        Some(job) => {
                             // The workers outlive this loop; a send fails only if all died.
-                            if work.send((sent, piece)).is_err() {
+                            if work.send((sent, job)).is_err() {
                                 reading = false;
                             }
                             sent += 1;
@@ -209,6 +251,18 @@ impl<R: BufRead> Stream<'_, R> {
     }
 }
 
+/// One piece of a source decoded and parsed, its offsets its own.
+fn parse_piece(
+    piece: Piece,
+    info: &SourceInfo,
+    format: Option<&str>,
+    lossy: bool,
+) -> Result<Document> {
+    let text = parse::decode_at(&piece.bytes, &info.path, lossy, piece.at)?;
+    drop(piece.bytes);
+    parse::parse(&text, info, format).map_err(|e| e.at_line_offset(piece.at.lines))
+}
+
 /// One piece of a source decoded, parsed and processed, its offsets its own.
 fn process_piece(
     pipeline: &Pipeline,
@@ -217,11 +271,7 @@ fn process_piece(
     format: Option<&str>,
     lossy: bool,
 ) -> Result<Processed> {
-    let text = parse::decode_at(&piece.bytes, &info.path, lossy, piece.at)?;
-    drop(piece.bytes);
-    let document =
-        parse::parse(&text, info, format).map_err(|e| e.at_line_offset(piece.at.lines))?;
-    Ok(pipeline.process(document))
+    Ok(pipeline.process(parse_piece(piece, info, format, lossy)?))
 }
 
 impl Pipeline {
@@ -259,6 +309,8 @@ impl Pipeline {
             format: format.filter(|f| *f != "auto").map(str::to_string),
             lossy,
             posts: 0,
+            started: false,
+            first: None,
         })
     }
 
@@ -460,7 +512,12 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
     let path = tx.path().filter(|p| !p.is_empty()).map(str::to_string);
     let computed: Vec<ActorStances> = match path {
         Some(path) if jobs > 1 && stale.len() > 1 => {
-            let queue = std::sync::Mutex::new(stale.iter().collect::<Vec<_>>());
+            // The most quoted actor first: one thread on the biggest share while the others
+            // take the rest, rather than the biggest left to one thread at the end.
+            let said = store::actor_statement_counts(&tx)?;
+            let mut queue: Vec<_> = stale.iter().collect();
+            queue.sort_by_key(|(actor, _)| said.get(actor).copied().unwrap_or(0));
+            let queue = std::sync::Mutex::new(queue);
             std::thread::scope(|scope| {
                 let workers: Vec<_> = (0..jobs.min(stale.len()))
                     .map(|_| {

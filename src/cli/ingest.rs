@@ -54,6 +54,13 @@ pub fn run(
     let pipeline = Pipeline::load(data)?;
     let mut failed = Vec::new();
     let mut total = 0;
+    // With threads to spare, a source's log is copied into the database while the next is
+    // read (one thread: by the commit, as SQLite does).
+    let checkpoints = if jobs(args.jobs) > 1 {
+        Some(store::Checkpointer::start(conn)?)
+    } else {
+        None
+    };
     for arg in &args.files {
         let sources = match expand(arg) {
             Ok(s) => s,
@@ -74,6 +81,9 @@ pub fn run(
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 ingest_one(conn, &pipeline, &source, args, date)
             }));
+            if let Some(c) = &checkpoints {
+                c.nudge();
+            }
             match caught {
                 Ok(Ok(line)) => writeln!(out, "{line}")?,
                 Ok(Err(e)) => {
@@ -104,6 +114,9 @@ pub fn run(
              commands compute them; the next ingest stores them): {e}"
         ))
     });
+    if let Some(c) = checkpoints {
+        c.finish(conn)?;
+    }
     if failed.is_empty() {
         summarised.map(|_| Outcome::Found)
     } else {
@@ -243,7 +256,7 @@ fn ingest_one(
         args.read.lossy,
         piece_size(),
     )?;
-    let Some(first) = stream.next_piece()? else {
+    let Some(format) = stream.start()?.map(str::to_string) else {
         return Err(Error::input(&name, None, "no posts found"));
     };
     let hash = match hash {
@@ -264,7 +277,7 @@ fn ingest_one(
     let meta = SourceMeta {
         path: name.clone(),
         hash,
-        format: first.document.format.clone(),
+        format,
         url: info.url.clone(),
     };
     let mut writer = match SourceWriter::begin(conn, &meta, pipeline.actors(), pipeline.topics())? {
@@ -276,7 +289,7 @@ fn ingest_one(
         }
     };
     let mut tally = Tally::default();
-    let mut store_piece = |mut processed: Processed| -> Result<()> {
+    let store_piece = |mut processed: Processed| -> Result<()> {
         processed.shift(writer.offset());
         writer.add(
             &processed.document.text,
@@ -292,7 +305,6 @@ fn ingest_one(
         }
         Ok(())
     };
-    store_piece(first)?;
     // The pieces are read and processed on worker threads while this one stores them, in
     // the order of the text, in the source's one transaction.
     stream.rest(jobs(args.jobs), store_piece)?;

@@ -8,9 +8,9 @@ mod query;
 
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
-    actors, clear_stale, each_stance_row, each_statement, put_verdicts, resolve_actor,
-    resolve_topic, stale_pairs, stance_row_counts, stance_verdicts, statements, topic_names,
-    topics,
+    actor_statement_counts, actors, clear_stale, each_stance_row, each_statement, put_verdicts,
+    resolve_actor, resolve_topic, stale_pairs, stance_row_counts, stance_verdicts, statements,
+    topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -171,6 +171,66 @@ pub fn open(path: &str) -> Result<Connection> {
     let conn = Connection::open(path).map_err(Error::db(format!("opening {path}")))?;
     configure(&conn, path)?;
     Ok(conn)
+}
+
+/// Copies what each source committed from the write-ahead log into the database on a
+/// thread of its own, while the ingest goes on with the next source or the stances. SQLite
+/// does this itself in the commit that takes the log past 1,000 pages: measured, that is
+/// 60 of the 80 ms the commit of a 10 MB source takes, with every other thread idle.
+pub struct Checkpointer {
+    nudge: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    /// Takes the checkpoints off `conn` (a file database's; an in-memory one has no log).
+    pub fn start(conn: &Connection) -> Result<Self> {
+        let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+        let Some(path) = path else {
+            return Ok(Checkpointer {
+                nudge: None,
+                thread: None,
+            });
+        };
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(Error::db("setting the checkpoints"))?;
+        let (nudge, nudged) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            // A checkpoint only saves work for later: one that cannot run (a busy or
+            // unopenable file) is left to the next, or to the last connection's close.
+            let Ok(own) = Connection::open(&path) else {
+                return;
+            };
+            while nudged.recv().is_ok() {
+                while nudged.try_recv().is_ok() {}
+                let _ = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        });
+        Ok(Checkpointer {
+            nudge: Some(nudge),
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks for the log to be copied: after a commit.
+    pub fn nudge(&self) {
+        if let Some(n) = &self.nudge {
+            let _ = n.send(());
+        }
+    }
+
+    /// Waits for the last checkpoint asked for and gives them back to `conn`.
+    pub fn finish(mut self, conn: &Connection) -> Result<()> {
+        self.nudge = None;
+        if let Some(thread) = self.thread.take() {
+            if let Err(panic) = thread.join() {
+                std::panic::resume_unwind(panic);
+            }
+            conn.pragma_update(None, "wal_autocheckpoint", 1000)
+                .map_err(Error::db("setting the checkpoints"))?;
+        }
+        Ok(())
+    }
 }
 
 pub fn open_in_memory() -> Result<Connection> {

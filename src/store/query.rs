@@ -346,6 +346,18 @@ pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
     )
 }
 
+/// Each actor's number of statements, from the summaries, by actor id.
+pub fn actor_statement_counts(conn: &Connection) -> Result<std::collections::HashMap<i64, i64>> {
+    let counts = rows(
+        conn,
+        "SELECT actor_id, statements FROM actor_summaries",
+        [],
+        "the actor summaries",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(counts.into_iter().collect())
+}
+
 /// Every name and alias an actor can be asked for by, with the actor's id.
 pub fn actor_names(conn: &Connection) -> Result<Vec<(String, i64)>> {
     rows(
