@@ -355,6 +355,22 @@ impl Pipeline {
     }
 }
 
+/// The words that name a topic, found again in stored text: why a statement carries it.
+/// (Tagging keeps the topics, not the words; a topic with none in the words came from the
+/// sentences around them or the post's story.)
+pub struct TopicWords(Tagger);
+
+impl TopicWords {
+    pub fn load(data: &DataFiles) -> Result<Self> {
+        Ok(TopicWords(Tagger::load(data)?))
+    }
+
+    /// Each naming of a topic in `text`: (topic, byte range in `text`).
+    pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, std::ops::Range<usize>)> {
+        self.0.naming_words(text)
+    }
+}
+
 /// A stored RFC 3339 time.
 pub fn parse_time(t: Option<&str>) -> Option<DateTime<Utc>> {
     t.and_then(|t| DateTime::parse_from_rfc3339(t).ok())

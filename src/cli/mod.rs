@@ -9,6 +9,7 @@ mod ingest;
 pub mod output;
 mod parse;
 mod quotes;
+mod show;
 mod stance;
 mod topics;
 
@@ -51,6 +52,8 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// List statements
     Quotes(quotes::QuotesArgs),
+    /// One statement with all its provenance: source, post, paragraph, speaker, topics
+    Show(show::ShowArgs),
     /// Write statements as CSV
     Export(export::ExportArgs),
     /// List the actors with statements
@@ -255,6 +258,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
         Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
+        Command::Show(args) => show::run(&conn, &data, &args, &mut out),
         Command::Export(args) => export::run(&conn, &args, &mut out),
         Command::Actors(args) => actors::run(&conn, &args, &mut out),
         Command::Stance(args) => stance::run(&conn, &args, &mut out),

@@ -4,8 +4,12 @@
 //! (a piece at a time for huge ones) and a source already stored (same content hash) adds
 //! nothing.
 
+mod provenance;
 mod query;
 
+pub use provenance::{
+    Provenance, ProvenanceActor, ProvenancePost, ProvenanceSource, ProvenanceTopic, provenance,
+};
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
     actor_statement_counts, actors, clear_stale, each_stance_row, each_statement, put_verdicts,

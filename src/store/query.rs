@@ -238,7 +238,7 @@ impl Names {
 /// about its own text, so the most recent windows of all of them are kept (64 windows of one
 /// or two 64 KiB chunks: a few MiB at most).
 #[derive(Default)]
-struct TextCache {
+pub(super) struct TextCache {
     /// (source id, offset of the window's first byte, the text from there), most recent
     /// last.
     windows: Vec<(i64, i64, String)>,
@@ -247,7 +247,7 @@ struct TextCache {
 impl TextCache {
     const WINDOWS: usize = 64;
 
-    fn get(
+    pub(super) fn get(
         &mut self,
         conn: &Connection,
         source: i64,

@@ -151,6 +151,22 @@ impl Tagger {
             .collect()
     }
 
+    /// The words in `text` that name each topic: (topic name, byte range in `text`).
+    pub fn naming_words(&self, text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+        let tokens = tokenize(text, &[]);
+        let words = stems(&tokens);
+        self.cues
+            .find_all(&words)
+            .into_iter()
+            .flat_map(|f| {
+                let span = tokens[f.start].start..tokens[f.start + f.len - 1].end;
+                f.key
+                    .iter()
+                    .map(move |&t| (self.topics[t].name.as_str(), span.clone()))
+            })
+            .collect()
+    }
+
     /// The sentences of one post with the topics each names, read from its shared analysis:
     /// what tagging needs once the analysis is dropped.
     /// Which topics' stories a document is in, before any post is read: those with no
