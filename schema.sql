@@ -143,3 +143,91 @@ CREATE TABLE stale_verdicts (
     topic_id      INTEGER NOT NULL,
     PRIMARY KEY (actor_id, topic_id)
 ) WITHOUT ROWID;
+
+-- Full-text search over each statement's words and its context (the sentence around them),
+-- for `whosaid search` and any SQL user: `SELECT rowid FROM statement_search WHERE
+-- statement_search MATCH 'frozen AND assets'` gives statement ids. Contentless: the words
+-- are the source text's, stored once; and it keeps which words a statement has, not where
+-- (a third of the size; `whosaid search` checks the order itself). The writer indexes a
+-- statement as it stores it (it holds the words; a trigger would cut them out of the stored
+-- text again); the trigger below takes a statement deleted by SQL out, with the words the
+-- view gives (one deleted with its post, whose text is gone, stays in the index, but a
+-- search joins the statements, which no longer have it). No option newer than SQLite 3.9,
+-- so Python's sqlite3 and Datasette open the file.
+CREATE VIRTUAL TABLE statement_search USING fts5(
+    words, context,
+    content = '', detail = none,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER statement_search_delete BEFORE DELETE ON statements
+BEGIN INSERT INTO statement_search (statement_search, rowid, words, context) SELECT 'delete', id, words, context FROM statements_view WHERE id = old.id; END;
+
+-- Every statement with its words, speaker, topics, stances, time, source and post, for
+-- sqlite3 and Datasette users who browse without reading the schema. Words, context and
+-- title are cut out of the stored text (joining two chunks where they run over a border).
+CREATE VIEW statements_view AS
+SELECT s.id,
+       strftime('%Y-%m-%dT%H:%M:%SZ', s.published_at, 'unixepoch') AS published_at,
+       a.name AS actor,
+       s.kind,
+       coalesce(s.quote,
+                CAST(substr(CAST(qt.text AS BLOB), s.start - qt.start + 1, s.end - s.start) AS TEXT)
+                || coalesce(CAST(substr(CAST(qn.text AS BLOB), 1, s.end - qn.start) AS TEXT), ''))
+           AS words,
+       coalesce(s.context,
+                CAST(substr(CAST(ct.text AS BLOB), s.context_start - ct.start + 1,
+                            s.context_end - s.context_start) AS TEXT)
+                || coalesce(CAST(substr(CAST(cn.text AS BLOB), 1, s.context_end - cn.start) AS TEXT), ''))
+           AS context,
+       (SELECT group_concat(t.name, ';') FROM statement_topics st
+          JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id) AS topics,
+       (SELECT group_concat(t.name || ': ' || st.stance, ';') FROM statement_topics st
+          JOIN topics t ON t.id = st.topic_id WHERE st.statement_id = s.id) AS stances,
+       s.speaker_mention,
+       s.cue,
+       coalesce(p.title,
+                CAST(substr(CAST(tt.text AS BLOB), p.title_start - tt.start + 1,
+                            p.title_end - p.title_start) AS TEXT)
+                || coalesce(CAST(substr(CAST(tn.text AS BLOB), 1, p.title_end - tn.start) AS TEXT), ''))
+           AS post_title,
+       p.author AS post_author,
+       p.url AS post_url,
+       r.path AS source,
+       r.url AS source_url,
+       s.start,
+       s.end,
+       s.post_id,
+       p.source_id
+FROM statements s
+JOIN posts p ON p.id = s.post_id
+JOIN sources r ON r.id = p.source_id
+LEFT JOIN actors a ON a.id = s.actor_id
+LEFT JOIN source_texts qt ON qt.source_id = p.source_id AND qt.start = (
+    SELECT max(start) FROM source_texts WHERE source_id = p.source_id AND start <= s.start)
+LEFT JOIN source_texts qn ON qn.source_id = p.source_id AND qn.start = qt.end AND s.end > qt.end
+LEFT JOIN source_texts ct ON ct.source_id = p.source_id AND ct.start = (
+    SELECT max(start) FROM source_texts WHERE source_id = p.source_id AND start <= s.context_start)
+LEFT JOIN source_texts cn ON cn.source_id = p.source_id AND cn.start = ct.end
+                          AND s.context_end > ct.end
+LEFT JOIN source_texts tt ON tt.source_id = p.source_id AND tt.start = (
+    SELECT max(start) FROM source_texts WHERE source_id = p.source_id AND start <= p.title_start)
+LEFT JOIN source_texts tn ON tn.source_id = p.source_id AND tn.start = tt.end
+                          AND p.title_end > tt.end;
+
+-- Each actor's stance on each topic, as the read commands give it (`stale`: new evidence
+-- came in since it was computed; the read commands compute it again).
+CREATE VIEW stances_view AS
+SELECT a.name AS actor,
+       t.name AS topic,
+       v.stance,
+       v.confidence,
+       v.statements,
+       v.first_said,
+       v.last_said,
+       v.strongest AS strongest_statement,
+       v.shifts,
+       EXISTS (SELECT 1 FROM stale_verdicts x
+                WHERE x.actor_id = v.actor_id AND x.topic_id = v.topic_id) AS stale
+FROM stance_verdicts v
+JOIN actors a ON a.id = v.actor_id
+JOIN topics t ON t.id = v.topic_id;

@@ -163,7 +163,7 @@ fn main() {
         )
         .unwrap() as f64;
     println!("\nread commands on {statements} statements (median of 5 runs, whole process):");
-    let commands: [&[&str]; 7] = [
+    let commands: [&[&str]; 11] = [
         &["actors", "--format", "csv"],
         &["topics", "--format", "csv"],
         &["compare", "--format", "csv"],
@@ -178,6 +178,10 @@ fn main() {
             "20",
         ],
         &["quotes", "--limit", "20"],
+        &["search", "frozen assets", "--limit", "20"],
+        &["search", "ceasefire", "--actor", "Starmer", "--limit", "20"],
+        &["search", "--fts", "seize OR seized", "--format", "csv"],
+        &["show", "500000", "--format", "json"],
         &["export"],
     ];
     for args in commands {

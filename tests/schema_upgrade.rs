@@ -61,15 +61,61 @@ fn assert_upgraded(w: &Workspace) {
     let compare = w.json(&["compare", "--format", "json"]);
     assert_eq!(compare[0]["actor"], "Ana Lind");
     assert_eq!(compare[0]["stance"], "support");
+    // The statements stored before there was a search index are in it, by their words and
+    // by the sentence around them; and the views read them.
+    let found = w.json(&["search", "truce", "--format", "json"]);
+    assert_eq!(found[0]["id"], 1);
+    assert_eq!(found[0]["matched_in"], "words");
+    let found = w.json(&["search", "the minister", "--format", "json"]);
+    assert_eq!(found[0]["matched_in"], "context");
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let (words, actor): (String, String) = conn
+        .query_row("SELECT words, actor FROM statements_view", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (words.as_str(), actor.as_str()),
+        ("the truce must hold in Ukraine", "Ana Lind")
+    );
     let conn = rusqlite::Connection::open(w.db()).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let body_end: i64 = conn
         .query_row("SELECT body_end FROM posts", [], |r| r.get(0))
         .unwrap();
     assert_eq!(body_end, 10, "the body's end is where its words ended");
+}
+
+/// The schema as version 3 wrote it (kept as it was released): words as offsets into the
+/// stored text, summaries.
+fn write_version_3(w: &Workspace) {
+    let schema = std::fs::read_to_string(common::repo_file("tests/data/schema-v3.sql")).unwrap();
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    conn.execute_batch(&schema).unwrap();
+    conn.execute_batch(
+        "INSERT INTO sources VALUES (1, 'old.txt', 'abc', 'article', NULL, '2025-03-01', '2025-03-02T00:00:00Z');
+         INSERT INTO source_texts VALUES (1, 0, 60, 'Headline\nThe minister said the truce must hold in Ukraine.\n');
+         INSERT INTO posts VALUES (1, 1, 0, NULL, 0, 8, '2025-03-01T00:00:00Z', NULL, NULL, NULL, 9, 10);
+         INSERT INTO actors VALUES (1, 'Ana Lind', 'f', NULL, NULL, 0);
+         INSERT INTO topics VALUES (1, 'ceasefire', NULL, '');
+         INSERT INTO statements VALUES (1, 1, 'indirect', NULL, 27, 57, 9, 58, NULL, 'The minister', 'said', 1, 1740787200);
+         INSERT INTO statement_topics VALUES (1, 1, 'support', 0.8, 'must');
+         INSERT INTO actor_summaries VALUES (1, 1, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z');
+         INSERT INTO topic_summaries VALUES (1, 1);
+         INSERT INTO stale_verdicts VALUES (1, 1);",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+}
+
+#[test]
+fn a_version_3_database_is_upgraded_with_its_statements_indexed_for_search() {
+    let w = Workspace::new();
+    write_version_3(&w);
+    assert_upgraded(&w);
 }
 
 #[test]

@@ -155,6 +155,19 @@ fn words_over_a_chunk_border_come_back_whole() {
         row["context"]
     );
     common::assert_spans_match(&w);
+    // The view for SQL users cuts the same words out of the stored text.
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    for row in rows.as_array().unwrap() {
+        let (words, context): (String, String) = conn
+            .query_row(
+                "SELECT words, context FROM statements_view WHERE id = ?1",
+                [row["id"].as_i64().unwrap()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(words, row["quote"].as_str().unwrap());
+        assert_eq!(context, row["context"].as_str().unwrap());
+    }
 }
 
 /// If the stances cannot be summarised after the sources are stored, the ingest says so and

@@ -9,6 +9,7 @@ mod ingest;
 pub mod output;
 mod parse;
 mod quotes;
+mod search;
 mod show;
 mod stance;
 mod topics;
@@ -52,6 +53,8 @@ enum Command {
     Ingest(ingest::IngestArgs),
     /// List statements
     Quotes(quotes::QuotesArgs),
+    /// Statements whose words or sentence hold the words searched for (full-text index)
+    Search(search::SearchArgs),
     /// One statement with all its provenance: source, post, paragraph, speaker, topics
     Show(show::ShowArgs),
     /// Write statements as CSV
@@ -171,6 +174,7 @@ impl FilterArgs {
             exact_topics: false,
             limit: self.limit.map(|n| n as usize),
             attributed_only: false,
+            search: None,
         })
     }
 }
@@ -258,6 +262,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
         Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
+        Command::Search(args) => search::run(&conn, &args, &mut out),
         Command::Show(args) => show::run(&conn, &data, &args, &mut out),
         Command::Export(args) => export::run(&conn, &args, &mut out),
         Command::Actors(args) => actors::run(&conn, &args, &mut out),

@@ -12,9 +12,9 @@ pub use provenance::{
 };
 pub use query::{
     ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
-    actor_statement_counts, actors, clear_stale, each_stance_row, each_statement, put_verdicts,
-    resolve_actor, resolve_topic, stale_pairs, stance_row_counts, stance_verdicts, statements,
-    topic_names, topics,
+    actor_statement_counts, actors, check_search, clear_stale, each_stance_row, each_statement,
+    each_statement_while, put_verdicts, resolve_actor, resolve_topic, stale_pairs,
+    stance_row_counts, stance_verdicts, statements, topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
@@ -145,6 +145,22 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                     statements_next = statements.replacen("statements (", "statements_next (", 1),
                 )
             }
+            // 3 -> 4: full-text search over the statements, filled from what is stored,
+            // and the views for SQL users.
+            3 => {
+                let search = [
+                    "CREATE VIRTUAL TABLE statement_search",
+                    "CREATE TRIGGER statement_search_delete",
+                ]
+                .map(schema_statement)
+                .join("\n");
+                conn.execute_batch(&search)
+                    .map_err(Error::db(format!("upgrading {path} to schema version 4")))?;
+                index_stored_statements(conn).map_err(Error::db(format!(
+                    "indexing the statements of {path} for search"
+                )))?;
+                String::new()
+            }
             _ => {
                 return Err(Error::Usage(format!(
                     "{path} has schema version {version}, which no whosaid wrote"
@@ -157,11 +173,47 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
         )))?;
         version += 1;
     }
-    let view = schema_statement("CREATE VIEW statement_spans");
+    // The views read the tables as they are now: made again after any step.
+    let views = [
+        "CREATE VIEW statement_spans",
+        "CREATE VIEW statements_view",
+        "CREATE VIEW stances_view",
+    ]
+    .map(schema_statement)
+    .join("\n");
     conn.execute_batch(&format!(
-        "DROP VIEW IF EXISTS statement_spans; {view} PRAGMA user_version = {SCHEMA_VERSION};"
+        "DROP VIEW IF EXISTS statement_spans; DROP VIEW IF EXISTS statements_view;
+         DROP VIEW IF EXISTS stances_view; {views} PRAGMA user_version = {SCHEMA_VERSION};"
     ))
     .map_err(Error::db(format!("upgrading {path}")))?;
+    Ok(())
+}
+
+/// Every stored statement's words and context into the search index, read a source's text
+/// window at a time (the upgrade of a database written before there was one).
+fn index_stored_statements(conn: &Connection) -> rusqlite::Result<()> {
+    let mut texts = query::TextCache::default();
+    let mut read = conn.prepare(
+        "SELECT s.id, p.source_id, s.quote, s.start, s.end, s.context, s.context_start,
+                s.context_end
+         FROM statements s JOIN posts p ON p.id = s.post_id
+         ORDER BY p.source_id, s.start",
+    )?;
+    let mut index =
+        conn.prepare("INSERT INTO statement_search (rowid, words, context) VALUES (?1, ?2, ?3)")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let source: i64 = r.get(1)?;
+        let words = match r.get::<_, Option<String>>(2)? {
+            Some(w) => w,
+            None => texts.get(conn, source, r.get(3)?, r.get(4)?)?,
+        };
+        let context = match r.get::<_, Option<String>>(5)? {
+            Some(w) => w,
+            None => texts.get(conn, source, r.get(6)?, r.get(7)?)?,
+        };
+        index.execute(params![r.get::<_, i64>(0)?, words, context])?;
+    }
     Ok(())
 }
 
@@ -538,6 +590,11 @@ impl<'c> SourceWriter<'c> {
         let mut topic_id = tx
             .prepare_cached("SELECT id FROM topics WHERE name = ?1")
             .map_err(Error::db("preparing topics"))?;
+        let mut index = tx
+            .prepare_cached(
+                "INSERT INTO statement_search (rowid, words, context) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(Error::db("preparing the search index"))?;
         let mut insert_topic = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO statement_topics (statement_id, topic_id, stance, confidence, cue)
@@ -630,6 +687,9 @@ impl<'c> SourceWriter<'c> {
                 }
                 self.report.statements += 1;
                 let statement_id = tx.last_insert_rowid();
+                index
+                    .execute(params![statement_id, s.quote, s.context])
+                    .map_err(Error::db("indexing a statement for search"))?;
                 if let Some(actor) = actor {
                     let (n, first, last) = self.tally.actors.entry(actor).or_default();
                     *n += 1;

@@ -20,6 +20,9 @@ pub struct Filter {
     pub limit: Option<usize>,
     /// Only statements with a speaker.
     pub attributed_only: bool,
+    /// Only statements the full-text index finds for this query (FTS5 syntax), over their
+    /// words and context.
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +64,16 @@ pub fn each_statement(
     conn: &Connection,
     filter: &Filter,
     mut f: impl FnMut(StatementRow) -> Result<()>,
+) -> Result<usize> {
+    each_statement_while(conn, filter, |row| f(row).map(|()| true))
+}
+
+/// `each_statement`, stopping when `f` answers false (a reader that filters further and
+/// has what it wants). Gives the number of rows read.
+pub fn each_statement_while(
+    conn: &Connection,
+    filter: &Filter,
+    mut f: impl FnMut(StatementRow) -> Result<bool>,
 ) -> Result<usize> {
     // One subquery per row gives the topics with their stances, confidences and cues
     // (fields apart by U+001E, topics by U+001F), strongest first. The order is that of the
@@ -117,6 +130,13 @@ pub fn each_statement(
     }
     if filter.attributed_only {
         sql.push_str(" AND s.actor_id IS NOT NULL");
+    }
+    if let Some(query) = &filter.search {
+        args.push(Value::Text(query.clone()));
+        sql.push_str(&format!(
+            " AND s.id IN (SELECT rowid FROM statement_search WHERE statement_search MATCH ?{})",
+            args.len()
+        ));
     }
     sql.push_str(" ORDER BY s.published_at, s.post_id, s.start, s.id");
     if let Some(limit) = filter.limit {
@@ -176,8 +196,10 @@ pub fn each_statement(
             }
             Ok(row)
         };
-        f(read().map_err(Error::db(format!("reading {what}")))?)?;
         n += 1;
+        if !f(read().map_err(Error::db(format!("reading {what}")))?)? {
+            break;
+        }
     }
     Ok(n)
 }
@@ -344,6 +366,29 @@ pub fn actors(conn: &Connection) -> Result<Vec<ActorRow>> {
             })
         },
     )
+}
+
+/// Checks a full-text query before it is run over the statements: a query the index cannot
+/// take is the user's mistake, said in their words.
+pub fn check_search(conn: &Connection, query: &str) -> Result<()> {
+    conn.query_row(
+        "SELECT count(*) FROM (SELECT rowid FROM statement_search
+          WHERE statement_search MATCH ?1 LIMIT 1)",
+        [query],
+        |_| Ok(()),
+    )
+    .map_err(|e| {
+        let why = e.to_string();
+        let why = why.strip_prefix("fts5: ").unwrap_or(&why);
+        Error::Usage(if why.contains("detail") || why.contains("phrase") {
+            format!(
+                "'{query}': the index keeps which words a statement has, not where, so it \
+                 takes no phrase or NEAR queries (without --fts, words are found in order)"
+            )
+        } else {
+            format!("'{query}' is not a search the index can run: {why}")
+        })
+    })
 }
 
 /// Each actor's number of statements, from the summaries, by actor id.

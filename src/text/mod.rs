@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod phrases;
 pub mod quotes;
+pub mod search;
 pub mod words;
 
 use std::ops::Range;
