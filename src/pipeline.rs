@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::extract::{Extractor, propagate_terms};
 use crate::model::Stance;
 use crate::model::{Actor, Document, Statement, Topic};
-use crate::stance::{Evidence, Shift, Verdict};
+use crate::stance::{Evidence, Shift, Timeline, Verdict, Weigher};
 use crate::store;
 use std::io::BufRead;
 
@@ -466,31 +466,41 @@ fn actor_stances(
     actor: i64,
     topics: &[(i64, String)],
 ) -> Result<Vec<(String, Verdict)>> {
-    // Sized first (a count is cheap beside the rows), so no list doubles past its length:
-    // an actor's evidence is the largest thing an ingest holds.
-    let counts = store::stance_row_counts(conn, actor)?;
-    let mut evidence: Vec<Vec<Evidence>> = topics
-        .iter()
-        .map(|(id, _)| Vec::with_capacity(counts.get(id).copied().unwrap_or(0)))
-        .collect();
+    // Two passes over the actor's statements in time order, so memory holds a few numbers a
+    // day and topic, not the evidence: an actor's evidence grows with the corpus.
     let mut cues: HashMap<String, std::sync::Arc<str>> = HashMap::new();
-    store::each_stance_row(conn, actor, |topic_id, mut row| {
-        if let Some(i) = topics.iter().position(|(id, _)| *id == topic_id) {
-            let cue = row.cue.take().map(|c| match cues.get(&c) {
-                Some(shared) => shared.clone(),
-                None => cues.entry(c.clone()).or_insert_with(|| c.into()).clone(),
-            });
-            evidence[i].push(Evidence {
-                cue,
-                ..self::evidence(&row)
-            });
+    let mut read = |each: &mut dyn FnMut(usize, &Evidence)| {
+        store::each_stance_row(conn, actor, |topic_id, mut row| {
+            if let Some(i) = topics.iter().position(|(id, _)| *id == topic_id) {
+                let cue = row.cue.take().map(|c| match cues.get(&c) {
+                    Some(shared) => shared.clone(),
+                    None => cues.entry(c.clone()).or_insert_with(|| c.into()).clone(),
+                });
+                each(
+                    i,
+                    &Evidence {
+                        cue,
+                        ..self::evidence(&row)
+                    },
+                );
+            }
+        })
+    };
+    let mut timelines: Vec<Timeline> = topics.iter().map(|_| Timeline::default()).collect();
+    read(&mut |i, e| timelines[i].add(e))?;
+    let mut weighers: Vec<Option<Weigher>> = timelines
+        .into_iter()
+        .map(|t| (t.statements() > 0).then(|| t.weigher()))
+        .collect();
+    read(&mut |i, e| {
+        if let Some(w) = &mut weighers[i] {
+            w.add(e);
         }
     })?;
     Ok(topics
         .iter()
-        .zip(evidence)
-        .filter(|(_, e)| !e.is_empty())
-        .map(|((_, name), e)| (name.clone(), crate::stance::aggregate(&e)))
+        .zip(weighers)
+        .filter_map(|((_, name), w)| Some((name.clone(), w?.verdict())))
         .collect())
 }
 
@@ -522,6 +532,10 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(Error::db("starting a transaction"))?;
     let stale = by_actor(store::stale_pairs(&tx, &[], &[])?);
+    // The ingest's pages are in the writer's cache; the evidence read next is the biggest
+    // thing a run holds, so they give it room.
+    tx.execute_batch("PRAGMA shrink_memory")
+        .map_err(Error::db("freeing the page cache"))?;
     // While this connection holds the write lock, others can still read what is committed
     // (WAL), which is all the evidence: a file database has its actors' stances computed on
     // `jobs` threads, each with a reader of its own.

@@ -58,9 +58,6 @@ pub struct Verdict {
     pub shifts: Vec<Shift>,
 }
 
-/// One remark in one post: when, which way, by which cue.
-type Remark<'a> = (Option<DateTime<Utc>>, Stance, &'a str);
-
 fn verdict_of(weights: [f64; 4]) -> (Stance, f64) {
     let [s, o, m, n] = weights;
     let total = s + o + m + n;
@@ -92,113 +89,214 @@ fn slot(stance: Stance) -> Option<usize> {
 }
 
 pub fn aggregate(evidence: &[Evidence]) -> Verdict {
-    let first_said = evidence.iter().filter_map(|e| e.published_at).min();
-    let last_said = evidence.iter().filter_map(|e| e.published_at).max();
-    let changes = changes(evidence);
-    // After a change of stance, only what was said since counts for the verdict.
-    let since = changes.last().map(|(day, _, _)| *day);
-    let current = |e: &&Evidence| match (since, e.published_at) {
-        (Some(day), Some(at)) => at.date_naive() >= day,
-        _ => true,
-    };
-    let mut weights = [0.0; 4];
-    let mut strongest: Option<(f64, i64, Stance)> = None;
-    // The heaviest weight counted so far for each repeated remark (hashed: an actor's
-    // evidence over years is as many remarks as statements).
-    let mut counted: HashMap<Remark, f64> = HashMap::new();
-    for e in evidence.iter().filter(current) {
-        let Some(i) = slot(e.stance) else { continue };
-        let age_days = match (last_said, e.published_at) {
+    // The passes want time order; a slice in another order is read sorted for the timeline
+    // and as it is for the weights (with every remark kept, as its order says nothing).
+    let mut sorted: Vec<&Evidence> = evidence.iter().collect();
+    sorted.sort_by_key(|e| e.published_at);
+    let mut timeline = Timeline::default();
+    for e in &sorted {
+        timeline.add(e);
+    }
+    let mut weigher = timeline.weigher();
+    weigher.keep_every_remark = true;
+    for e in evidence {
+        weigher.add(e);
+    }
+    weigher.verdict()
+}
+
+/// The first of two passes over one actor's evidence on one topic, in time order: when it
+/// was said, and the day-by-day verdicts with their changes. Holds a few numbers a day,
+/// whatever the number of statements.
+#[derive(Debug, Default)]
+pub struct Timeline {
+    first_said: Option<DateTime<Utc>>,
+    last_said: Option<DateTime<Utc>>,
+    statements: usize,
+    /// The current day's weights per stance.
+    day: Option<(NaiveDate, [f64; 4])>,
+    /// The verdict of the last day with a stance.
+    current: Option<Stance>,
+    /// The first day of each new stance, with the stance before and after.
+    changes: Vec<(NaiveDate, Stance, Stance)>,
+}
+
+impl Timeline {
+    /// One piece of evidence, after every earlier one (those without a time first).
+    pub fn add(&mut self, e: &Evidence) {
+        self.statements += 1;
+        let Some(at) = e.published_at else { return };
+        self.first_said = Some(self.first_said.map_or(at, |f| f.min(at)));
+        self.last_said = Some(self.last_said.map_or(at, |l| l.max(at)));
+        let Some(i) = slot(e.stance) else { return };
+        let day = at.date_naive();
+        match &mut self.day {
+            Some((d, w)) if *d == day => w[i] += e.confidence,
+            _ => {
+                self.close_day();
+                let mut w = [0.0; 4];
+                w[i] = e.confidence;
+                self.day = Some((day, w));
+            }
+        }
+    }
+
+    /// The evidence seen, with or without a stance.
+    pub fn statements(&self) -> usize {
+        self.statements
+    }
+
+    fn close_day(&mut self) {
+        if let Some((day, w)) = self.day.take() {
+            let (stance, _) = verdict_of(w);
+            if let Some(prev) = self.current
+                && prev != stance
+            {
+                self.changes.push((day, prev, stance));
+            }
+            self.current = Some(stance);
+        }
+    }
+
+    /// The second pass, which weighs what was said since the last change.
+    pub fn weigher(mut self) -> Weigher {
+        self.close_day();
+        Weigher {
+            since: self.changes.last().map(|(day, _, _)| *day),
+            timeline: self,
+            keep_every_remark: false,
+            weights: [0.0; 4],
+            strongest: None,
+            counted: HashMap::new(),
+            counted_at: None,
+            readable: Default::default(),
+            seen: 0,
+        }
+    }
+}
+
+/// The best evidence to read of one stance, with or without a cue: (clearness, bytes of
+/// words, place in the evidence, statement id).
+type Readable = Option<(i64, usize, usize, i64)>;
+
+/// The second pass over the same evidence, in the same order: each statement's weight, the
+/// verdict and the statement to read first. Holds the remarks of one time at once.
+#[derive(Debug)]
+pub struct Weigher {
+    timeline: Timeline,
+    since: Option<NaiveDate>,
+    /// Remarks are kept over all the evidence, not one time at once (for evidence not in
+    /// time order).
+    keep_every_remark: bool,
+    weights: [f64; 4],
+    strongest: Option<(f64, i64, Stance)>,
+    /// The heaviest weight counted so far for each repeated remark.
+    counted: HashMap<(Stance, std::sync::Arc<str>), f64>,
+    counted_at: Option<Option<DateTime<Utc>>>,
+    /// Per stance (unknown last), without and with a cue.
+    readable: [[Readable; 2]; 5],
+    seen: usize,
+}
+
+impl Weigher {
+    pub fn add(&mut self, e: &Evidence) {
+        if let (Some(day), Some(at)) = (self.since, e.published_at)
+            && at.date_naive() < day
+        {
+            return;
+        }
+        self.seen += 1;
+        let s = slot(e.stance).unwrap_or(4);
+        let clear = (e.confidence * 10.0).round() as i64;
+        let best = &mut self.readable[s][usize::from(e.has_cue)];
+        // The last of equals, as `Iterator::max_by` gives it.
+        if best.is_none_or(|(c, w, _, _)| (clear, e.words) >= (c, w)) {
+            *best = Some((clear, e.words, self.seen, e.statement_id));
+        }
+        let Some(i) = slot(e.stance) else { return };
+        let age_days = match (self.timeline.last_said, e.published_at) {
             (Some(last), Some(at)) => (last - at).num_seconds().max(0) as f64 / 86_400.0,
             _ => 0.0,
         };
         let w = e.confidence * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
-        match e.cue.as_deref().filter(|c| !c.is_empty()) {
-            Some(cue) => match counted.entry((e.published_at, e.stance, cue)) {
-                Entry::Occupied(mut before) => {
-                    if w > *before.get() {
-                        weights[i] += w - *before.get();
-                        before.insert(w);
+        match e.cue.as_ref().filter(|c| !c.is_empty()) {
+            Some(cue) => {
+                // One remark is one time, stance and cue: in time order, the remarks of
+                // earlier times are done with.
+                if !self.keep_every_remark && self.counted_at != Some(e.published_at) {
+                    self.counted.clear();
+                    self.counted_at = Some(e.published_at);
+                }
+                let key = if self.keep_every_remark {
+                    (
+                        e.stance,
+                        std::sync::Arc::from(remark_key(e.published_at, cue)),
+                    )
+                } else {
+                    (e.stance, cue.clone())
+                };
+                match self.counted.entry(key) {
+                    Entry::Occupied(mut before) => {
+                        if w > *before.get() {
+                            self.weights[i] += w - *before.get();
+                            before.insert(w);
+                        }
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(w);
+                        self.weights[i] += w;
                     }
                 }
-                Entry::Vacant(slot) => {
-                    slot.insert(w);
-                    weights[i] += w;
-                }
-            },
-            None => weights[i] += w,
+            }
+            None => self.weights[i] += w,
         }
-        if strongest.is_none_or(|(best, _, _)| w > best) {
-            strongest = Some((w, e.statement_id, e.stance));
+        if self.strongest.is_none_or(|(best, _, _)| w > best) {
+            self.strongest = Some((w, e.statement_id, e.stance));
         }
     }
-    let (stance, share) = verdict_of(weights);
-    let total: f64 = weights.iter().sum();
-    // The evidence a person reads first: a statement that agrees with the verdict and whose
-    // words carry the deciding cue; among those the clearest (confidence to a tenth), then
-    // the longest, so a sentence beats a one-word fragment. Else the strongest of all.
-    let readable = |with_cue: bool| {
-        evidence
-            .iter()
-            .filter(current)
-            .filter(|e| e.stance == stance && (e.has_cue || !with_cue))
-            .max_by(|a, b| {
-                let clear = |e: &Evidence| (e.confidence * 10.0).round() as i64;
-                clear(a).cmp(&clear(b)).then(a.words.cmp(&b.words))
-            })
-            .map(|e| e.statement_id)
-    };
-    let agreeing = readable(true).or_else(|| readable(false));
-    Verdict {
-        stance,
-        confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,
-        statements: evidence.len(),
-        first_said,
-        last_said,
-        strongest: agreeing.or(strongest.map(|(_, id, _)| id)),
-        shifts: changes
-            .into_iter()
-            .map(|(day, from, to)| Shift {
-                on: day.to_string(),
-                from,
-                to,
-            })
-            .collect(),
+
+    pub fn verdict(self) -> Verdict {
+        let (stance, share) = verdict_of(self.weights);
+        let total: f64 = self.weights.iter().sum();
+        // The evidence a person reads first: a statement that agrees with the verdict and
+        // whose words carry the deciding cue; among those the clearest (confidence to a
+        // tenth), then the longest, so a sentence beats a one-word fragment. Else the
+        // strongest of all.
+        let [without, with] = self.readable[slot(stance).unwrap_or(4)];
+        let either = match (without, with) {
+            (Some(a), Some(b)) => Some(if (b.0, b.1, b.2) > (a.0, a.1, a.2) {
+                b
+            } else {
+                a
+            }),
+            (a, b) => a.or(b),
+        };
+        let agreeing = with.or(either).map(|(_, _, _, id)| id);
+        let t = self.timeline;
+        Verdict {
+            stance,
+            confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,
+            statements: t.statements,
+            first_said: t.first_said,
+            last_said: t.last_said,
+            strongest: agreeing.or(self.strongest.map(|(_, id, _)| id)),
+            shifts: t
+                .changes
+                .into_iter()
+                .map(|(day, from, to)| Shift {
+                    on: day.to_string(),
+                    from,
+                    to,
+                })
+                .collect(),
+        }
     }
 }
 
-/// Day-by-day verdicts, and where they change: the first day of each new stance, with the
-/// stance before and after.
-fn changes(evidence: &[Evidence]) -> Vec<(NaiveDate, Stance, Stance)> {
-    let mut days: Vec<(NaiveDate, [f64; 4])> = Vec::new();
-    let mut sorted: Vec<(DateTime<Utc>, &Evidence)> = evidence
-        .iter()
-        .filter_map(|e| Some((e.published_at?, e)))
-        .collect();
-    // Stable, and the evidence comes in time order: a pass, not a sort.
-    sorted.sort_by_key(|(at, _)| *at);
-    for (at, e) in sorted {
-        let Some(i) = slot(e.stance) else { continue };
-        let day = at.date_naive();
-        match days.last_mut() {
-            Some((d, w)) if *d == day => w[i] += e.confidence,
-            _ => {
-                let mut w = [0.0; 4];
-                w[i] = e.confidence;
-                days.push((day, w));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut current: Option<Stance> = None;
-    for (day, w) in days {
-        let (stance, _) = verdict_of(w);
-        if let Some(prev) = current
-            && prev != stance
-        {
-            out.push((day, prev, stance));
-        }
-        current = Some(stance);
-    }
-    out
+/// A remark's time and cue as one key, for evidence not in time order.
+fn remark_key(at: Option<DateTime<Utc>>, cue: &str) -> String {
+    format!(
+        "{}\u{1f}{cue}",
+        at.map(|t| t.timestamp()).unwrap_or(i64::MIN)
+    )
 }

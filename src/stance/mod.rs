@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-pub use aggregate::{Evidence, Shift, Verdict, aggregate};
+pub use aggregate::{Evidence, Shift, Timeline, Verdict, Weigher, aggregate};
 
 use crate::data::{DataFiles, list};
 use crate::error::{Error, Result};

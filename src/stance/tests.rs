@@ -273,3 +273,66 @@ fn aggregate_counts_a_remark_repeated_on_other_days_each_time() {
     assert_eq!((v.stance, v.statements), (Stance::Neutral, 50_000));
     assert_eq!(v.confidence, 1.0);
 }
+
+/// The two passes an ingest makes over evidence it does not hold give what `aggregate`
+/// gives over the same evidence in memory: remarks repeated within a time, stances that
+/// change, statements without a stance, a cue or a time.
+#[test]
+fn streaming_passes_give_the_verdict_of_the_whole_evidence() {
+    use super::{Timeline, Weigher};
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let cues = ["back", "reject", "too early", "", "welcome"];
+    let stances = [
+        Stance::Support,
+        Stance::Oppose,
+        Stance::Mixed,
+        Stance::Neutral,
+        Stance::Unknown,
+    ];
+    for round in 0..40 {
+        let n = 1 + next(300) as usize;
+        let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        let mut at = start;
+        let mut evidence: Vec<Evidence> = (0..n)
+            .map(|i| {
+                // Several statements of a post share its time; then time moves on.
+                if next(3) == 0 {
+                    at += chrono::Duration::minutes(next(60 * 24 * 20) as i64);
+                }
+                let cue = cues[next(cues.len() as u64) as usize];
+                Evidence {
+                    statement_id: i as i64,
+                    published_at: (next(25) != 0).then_some(at),
+                    stance: stances[next(5) as usize],
+                    confidence: (next(10) as f64 + 1.0) / 10.0,
+                    words: next(200) as usize,
+                    has_cue: !cue.is_empty() && next(2) == 0,
+                    cue: (next(4) != 0).then(|| std::sync::Arc::from(cue)),
+                }
+            })
+            .collect();
+        // In the order the store reads it: time (none first), then id.
+        evidence.sort_by_key(|e| (e.published_at, e.statement_id));
+        let whole = aggregate(&evidence);
+        let mut timeline = Timeline::default();
+        for e in &evidence {
+            timeline.add(e);
+        }
+        let mut weigher: Weigher = timeline.weigher();
+        for e in &evidence {
+            weigher.add(e);
+        }
+        let streamed = weigher.verdict();
+        assert_eq!(
+            format!("{streamed:?}"),
+            format!("{whole:?}"),
+            "round {round}"
+        );
+    }
+}

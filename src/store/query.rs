@@ -732,20 +732,3 @@ pub fn each_stance_row(
     }
     Ok(())
 }
-
-/// How many stance rows `each_stance_row` gives an actor, by topic id.
-pub fn stance_row_counts(
-    conn: &Connection,
-    actor_id: i64,
-) -> Result<std::collections::HashMap<i64, usize>> {
-    let counts = rows(
-        conn,
-        "SELECT st.topic_id, count(*) FROM statements s
-         JOIN statement_topics st ON st.statement_id = s.id
-         WHERE s.actor_id = ?1 AND s.kind != 'term' GROUP BY st.topic_id",
-        [actor_id],
-        "the stance count",
-        |r| Ok((r.get(0)?, r.get::<_, i64>(1)?.max(0) as usize)),
-    )?;
-    Ok(counts.into_iter().collect())
-}
