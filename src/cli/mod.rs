@@ -6,6 +6,7 @@ mod actors;
 mod compare;
 mod export;
 mod ingest;
+mod network;
 pub mod output;
 mod parse;
 mod quotes;
@@ -65,6 +66,8 @@ enum Command {
     Stance(stance::StanceArgs),
     /// Actors side by side: stances by topic
     Compare(compare::CompareArgs),
+    /// The actor-topic or actor-actor agreement network, for Gephi and visone
+    Network(network::NetworkArgs),
     /// List the topics with statement counts
     Topics(topics::TopicsArgs),
     /// Show how a source is read (posts, paragraphs, page furniture) without storing it
@@ -268,6 +271,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Actors(args) => actors::run(&conn, &args, &mut out),
         Command::Stance(args) => stance::run(&conn, &args, &mut out),
         Command::Compare(args) => compare::run(&conn, &args, &mut out),
+        Command::Network(args) => network::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
         Command::Parse(_) => unreachable!("handled before the database is opened"),
     }?;
