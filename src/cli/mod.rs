@@ -10,6 +10,7 @@ mod network;
 pub mod output;
 mod parse;
 mod quotes;
+mod report;
 mod search;
 mod show;
 mod stance;
@@ -68,6 +69,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// The actor-topic or actor-actor agreement network, for Gephi and visone
     Network(network::NetworkArgs),
+    /// A self-contained HTML page: stance heatmap, timelines, the evidence behind each
+    Report(report::ReportArgs),
     /// List the topics with statement counts
     Topics(topics::TopicsArgs),
     /// Show how a source is read (posts, paragraphs, page furniture) without storing it
@@ -272,6 +275,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Stance(args) => stance::run(&conn, &args, &mut out),
         Command::Compare(args) => compare::run(&conn, &args, &mut out),
         Command::Network(args) => network::run(&conn, &args, &mut out),
+        Command::Report(args) => report::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
         Command::Parse(_) => unreachable!("handled before the database is opened"),
     }?;
