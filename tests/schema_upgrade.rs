@@ -44,7 +44,7 @@ fn assert_upgraded(w: &Workspace) {
     let rows = w.json(&["quotes", "--format", "json"]);
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["actor"], "Ana Lind");
-    assert_eq!(rows[0]["stance"], "support");
+    assert_eq!(rows[0]["stance"], serde_json::json!(["support"]));
     // Kept as seconds now, given back as it was.
     assert_eq!(rows[0]["published_at"], "2025-03-01T00:00:00Z");
     assert_eq!(

@@ -21,7 +21,15 @@ fn topics_of(w: &Workspace) -> Vec<(String, String)> {
                 .map(|r| {
                     (
                         r["quote"].as_str().unwrap_or("").to_string(),
-                        r["topics"].as_str().unwrap_or("").to_string(),
+                        r["topics"]
+                            .as_array()
+                            .map(|t| {
+                                t.iter()
+                                    .filter_map(|t| t.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(";")
+                            })
+                            .unwrap_or_default(),
                     )
                 })
                 .collect()

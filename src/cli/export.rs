@@ -1,4 +1,5 @@
-//! `whosaid export`: statements as CSV, to a file or stdout.
+//! `whosaid export`: every column of the statements as CSV, JSON or JSON Lines, to a file
+//! (written whole or not at all) or stdout.
 
 use std::io::Write;
 
@@ -17,6 +18,16 @@ pub struct ExportArgs {
     /// Write here instead of stdout
     #[arg(long, short, value_name = "FILE")]
     output: Option<String>,
+    /// csv (lists joined with ';'), json or jsonl (lists as arrays, numbers as numbers)
+    #[arg(long, value_enum, default_value = "csv")]
+    format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+    Jsonl,
 }
 
 /// Writes a file through `write`. A regular file (or a new one) is written beside itself and
@@ -68,10 +79,19 @@ fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> R
 pub fn run(conn: &Connection, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let filter = args.filter.filter(conn)?;
     let export = |w: &mut dyn Write| -> Result<usize> {
-        let mut rows = RowWriter::new(OutputFormat::Csv, &quotes::FULL_COLUMNS, w);
+        let format = match args.format {
+            ExportFormat::Csv => OutputFormat::Csv,
+            ExportFormat::Json => OutputFormat::Json,
+            ExportFormat::Jsonl => OutputFormat::Jsonl,
+        };
+        let mut rows = RowWriter::new(format, &quotes::FULL_COLUMNS, w);
         let mut joined: [String; 4] = Default::default();
         store::each_statement(conn, &filter, |s| {
-            rows.push_fields(&quotes::full_fields(&s, &mut joined))
+            if args.format == ExportFormat::Csv {
+                rows.push_fields(&quotes::full_fields(&s, &mut joined))
+            } else {
+                rows.push(quotes::full_values(&s))
+            }
         })?;
         rows.finish()
     };

@@ -25,12 +25,10 @@ pub fn run(conn: &Connection, args: &QuotesArgs, out: &mut dyn Write) -> Result<
     let columns: &[&'static str] = if table { &TABLE_COLUMNS } else { &FULL_COLUMNS };
     let mut w = RowWriter::new(args.format, columns, out);
     let mut joined: [String; 4] = Default::default();
-    store::each_statement(conn, &filter, |s| {
-        if table {
-            w.push(table_row(&s))
-        } else {
-            w.push_fields(&full_fields(&s, &mut joined))
-        }
+    store::each_statement(conn, &filter, |s| match args.format {
+        OutputFormat::Table => w.push(table_row(&s)),
+        OutputFormat::Csv => w.push_fields(&full_fields(&s, &mut joined)),
+        OutputFormat::Json | OutputFormat::Jsonl => w.push(full_values(&s)),
     })?;
     Ok(if w.finish()? == 0 {
         Outcome::Nothing
@@ -76,6 +74,34 @@ pub const FULL_COLUMNS: [&str; 16] = [
     "stance_confidence",
     "stance_cue",
 ];
+
+/// A statement as JSON, in the export's columns: numbers as numbers, and the topics with
+/// their stances, confidences and cues as arrays, index for index.
+pub fn full_values(s: &StatementRow) -> Vec<Value> {
+    vec![
+        json!(s.id),
+        json!(s.published_at),
+        json!(s.actor),
+        json!(s.kind),
+        json!(s.quote),
+        json!(s.context),
+        json!(s.topics),
+        json!(s.stances),
+        json!(s.source),
+        json!(s.start),
+        json!(s.end),
+        json!(s.post_title),
+        json!(s.speaker_mention),
+        json!(s.cue),
+        json!(s.confidences),
+        json!(
+            s.stance_cues
+                .iter()
+                .map(|c| (!c.is_empty()).then_some(c.as_str()))
+                .collect::<Vec<_>>()
+        ),
+    ]
+}
 
 /// The export's cells of a statement; lists are joined with ';'.
 pub fn full_fields<'a>(s: &'a StatementRow, joined: &'a mut [String; 4]) -> [Field<'a>; 16] {

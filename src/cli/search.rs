@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use serde_json::{Value, json};
 
 use super::output::{Field, OutputFormat, RowWriter};
-use super::quotes::{FULL_COLUMNS, full_fields};
+use super::quotes::{FULL_COLUMNS, full_fields, full_values};
 use super::{FilterArgs, Outcome};
 use crate::error::{Error, Result};
 use crate::store::{self, StatementRow};
@@ -89,9 +89,15 @@ pub fn run(conn: &Connection, args: &SearchArgs, out: &mut dyn Write) -> Result<
             // An index query whose terms cannot be told apart in the text (a NOT alone).
             (true, true) => "",
         };
-        let mut fields: Vec<Field<'_>> = Vec::from(full_fields(&s, &mut joined));
-        fields.push(Field::Text(matched_in));
-        w.push_fields(&fields).map(|()| more)
+        if args.format == OutputFormat::Csv {
+            let mut fields: Vec<Field<'_>> = Vec::from(full_fields(&s, &mut joined));
+            fields.push(Field::Text(matched_in));
+            w.push_fields(&fields).map(|()| more)
+        } else {
+            let mut values = full_values(&s);
+            values.push(json!(matched_in));
+            w.push(values).map(|()| more)
+        }
     })?;
     Ok(if w.finish()? == 0 {
         Outcome::Nothing
