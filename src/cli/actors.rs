@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::store;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  whosaid actors\n  whosaid actors --format csv > actors.csv")]
 pub struct ActorsArgs {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,

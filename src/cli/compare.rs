@@ -14,6 +14,9 @@ use crate::stance::Verdict;
 use crate::store;
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  whosaid compare\n  whosaid compare Starmer Zelensky Putin --topic ceasefire --format csv"
+)]
 pub struct CompareArgs {
     /// Actors to compare [default: every actor with a statement]
     #[arg(value_name = "ACTOR")]

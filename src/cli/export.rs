@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 use crate::store;
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  whosaid export --output quotes.csv\n  whosaid export --actor Starmer --format jsonl | jq .quote"
+)]
 pub struct ExportArgs {
     #[command(flatten)]
     filter: FilterArgs,

@@ -19,6 +19,9 @@ use crate::pipeline::{Pipeline, Processed};
 use crate::store::{self, SourceMeta, SourceWriter};
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  whosaid ingest data/samples/bbc-live-2025-03-15.txt\n  whosaid ingest pages/ --jobs 2\n  curl -s https://example.org/live | whosaid ingest - --input-format html --url https://example.org/live"
+)]
 pub struct IngestArgs {
     /// Files or directories (read recursively) to ingest; '-' reads stdin
     #[arg(required = true, value_name = "FILE")]

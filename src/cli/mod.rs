@@ -75,6 +75,13 @@ enum Command {
     Topics(topics::TopicsArgs),
     /// Show how a source is read (posts, paragraphs, page furniture) without storing it
     Parse(parse::ParseArgs),
+    /// Print a shell's completion script: whosaid completions bash > ~/.local/share/bash-completion/completions/whosaid
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): whosaid man > ~/.local/share/man/man1/whosaid.1
+    Man,
 }
 
 /// How to read a source: shared by ingest and parse.
@@ -245,6 +252,22 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         .unwrap_or_else(DataFiles::embedded);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    // Completions and the manual are the command line's own.
+    match &cli.command {
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "whosaid", &mut out);
+            out.flush()?;
+            return Ok(Outcome::Found);
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            out.flush()?;
+            return Ok(Outcome::Found);
+        }
+        _ => {}
+    }
     // Reading a source needs no database.
     if let Command::Parse(args) = &cli.command {
         let outcome = parse::run(&data, args, &mut out)?;
@@ -277,7 +300,9 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Network(args) => network::run(&conn, &args, &mut out),
         Command::Report(args) => report::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
-        Command::Parse(_) => unreachable!("handled before the database is opened"),
+        Command::Parse(_) | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled before the database is opened")
+        }
     }?;
     out.flush()?;
     Ok(outcome)

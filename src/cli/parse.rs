@@ -17,6 +17,9 @@ use crate::parse::SourceInfo;
 use crate::pipeline::{Pipeline, Processed};
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  whosaid parse page.html\n  whosaid parse live.txt --year 2025 --format csv"
+)]
 pub struct ParseArgs {
     /// The file to read ('-' reads stdin)
     #[arg(value_name = "FILE")]

@@ -12,6 +12,9 @@ use crate::error::Result;
 use crate::store::{self, StatementRow};
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  whosaid quotes --actor zelensky --limit 10\n  whosaid quotes --topic ceasefire --since 2025-03-01 --kind direct --format csv"
+)]
 pub struct QuotesArgs {
     #[command(flatten)]
     filter: FilterArgs,

@@ -14,6 +14,9 @@ use crate::stance::{Evidence, aggregate};
 use crate::store::{self, Filter, StatementRow};
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  whosaid stance Starmer ceasefire\n  whosaid stance zelensky \"frozen assets\" --since 2025-03-01 --limit 20"
+)]
 pub struct StanceArgs {
     /// The actor: a name, alias or close spelling
     actor: String,

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::store;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  whosaid topics\n  whosaid topics --format json")]
 pub struct TopicsArgs {
     #[arg(long, value_enum, default_value = "table")]
     format: OutputFormat,
