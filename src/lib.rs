@@ -24,6 +24,7 @@ pub mod attribute;
 pub mod cli;
 pub mod data;
 pub mod error;
+pub mod eval;
 pub mod extract;
 pub mod model;
 pub mod parse;

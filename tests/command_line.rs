@@ -5,7 +5,7 @@ mod common;
 
 use common::Workspace;
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "ingest",
     "quotes",
     "search",

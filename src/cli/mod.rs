@@ -4,6 +4,7 @@
 
 mod actors;
 mod compare;
+mod eval;
 mod export;
 mod ingest;
 mod network;
@@ -75,6 +76,8 @@ enum Command {
     Topics(topics::TopicsArgs),
     /// Show how a source is read (posts, paragraphs, page furniture) without storing it
     Parse(parse::ParseArgs),
+    /// Score whosaid against your own annotated texts (no database needed)
+    Eval(eval::EvalArgs),
     /// Print a shell's completion script: whosaid completions bash > ~/.local/share/bash-completion/completions/whosaid
     Completions {
         #[arg(value_enum)]
@@ -268,6 +271,12 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         }
         _ => {}
     }
+    // Scoring reads into databases of its own, in memory.
+    if let Command::Eval(args) = &cli.command {
+        let outcome = eval::run(&data, args, &mut out)?;
+        out.flush()?;
+        return Ok(outcome);
+    }
     // Reading a source needs no database.
     if let Command::Parse(args) = &cli.command {
         let outcome = parse::run(&data, args, &mut out)?;
@@ -300,7 +309,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Network(args) => network::run(&conn, &args, &mut out),
         Command::Report(args) => report::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
-        Command::Parse(_) | Command::Completions { .. } | Command::Man => {
+        Command::Parse(_) | Command::Eval(_) | Command::Completions { .. } | Command::Man => {
             unreachable!("handled before the database is opened")
         }
     }?;
