@@ -231,3 +231,18 @@ SELECT a.name AS actor,
 FROM stance_verdicts v
 JOIN actors a ON a.id = v.actor_id
 JOIN topics t ON t.id = v.topic_id;
+
+-- Actors and aliases kept by hand (`whosaid actors add`, `alias`, `merge`), beside the
+-- built-in list: every ingest and reprocess reads them with data/actors.csv.
+CREATE TABLE kept_actors (
+    name          TEXT PRIMARY KEY COLLATE NOCASE,
+    kind          TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'organisation')),
+    gender        TEXT,
+    country       TEXT,
+    added_at      TEXT NOT NULL
+);
+CREATE TABLE kept_aliases (
+    name          TEXT NOT NULL COLLATE NOCASE,  -- the actor, built-in or kept
+    alias         TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (name, alias)
+) WITHOUT ROWID;

@@ -374,3 +374,27 @@ pub struct Topic {
     pub description: String,
     pub cues: Vec<String>,
 }
+
+/// Actors a user keeps by hand in the database, beside the built-in list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptActor {
+    pub name: String,
+    /// `person` or `organisation`.
+    pub kind: String,
+    pub gender: Option<String>,
+    pub country: Option<String>,
+}
+
+/// What the user keeps: actors of their own, and aliases of any actor (built-in or kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Kept {
+    pub actors: Vec<KeptActor>,
+    /// (actor name, alias)
+    pub aliases: Vec<(String, String)>,
+}
+
+impl Kept {
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty() && self.aliases.is_empty()
+    }
+}

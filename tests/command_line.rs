@@ -5,7 +5,7 @@ mod common;
 
 use common::Workspace;
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "ingest",
     "quotes",
     "search",
@@ -18,6 +18,8 @@ const COMMANDS: [&str; 14] = [
     "report",
     "network",
     "parse",
+    "eval",
+    "reprocess",
     "completions",
 ];
 

@@ -82,7 +82,7 @@ fn assert_upgraded(w: &Workspace) {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let body_end: i64 = conn
         .query_row("SELECT body_end FROM posts", [], |r| r.get(0))
         .unwrap();

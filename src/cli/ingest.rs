@@ -41,7 +41,7 @@ pub struct IngestArgs {
 }
 
 /// Worker threads: the user's number, else one a core.
-fn jobs(asked: Option<u16>) -> usize {
+pub(super) fn jobs(asked: Option<u16>) -> usize {
     asked
         .map(usize::from)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
@@ -393,7 +393,7 @@ pub(crate) fn piece_size() -> usize {
         .unwrap_or(512 << 10)
 }
 
-fn hash_file(path: &Path) -> std::io::Result<String> {
+pub(super) fn hash_file(path: &Path) -> std::io::Result<String> {
     let mut file = File::open(path)?;
     let mut hasher = store::Hasher::default();
     let mut buf = vec![0u8; 1 << 20];

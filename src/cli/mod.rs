@@ -12,6 +12,7 @@ pub mod output;
 mod parse;
 mod quotes;
 mod report;
+mod reprocess;
 mod search;
 mod show;
 mod stance;
@@ -70,6 +71,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// The actor-topic or actor-actor agreement network, for Gephi and visone
     Network(network::NetworkArgs),
+    /// Run the pipeline again over stored sources (after an actor, topic or data change)
+    Reprocess(reprocess::ReprocessArgs),
     /// A self-contained HTML page: stance heatmap, timelines, the evidence behind each
     Report(report::ReportArgs),
     /// List the topics with statement counts
@@ -297,16 +300,19 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         )));
     }
     let mut conn = store::open(&db)?;
+    // The actors the user keeps in the database join the built-in list.
+    let data = data.with_kept(&store::kept(&conn)?)?;
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
         Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
         Command::Search(args) => search::run(&conn, &args, &mut out),
         Command::Show(args) => show::run(&conn, &data, &args, &mut out),
         Command::Export(args) => export::run(&conn, &args, &mut out),
-        Command::Actors(args) => actors::run(&conn, &args, &mut out),
+        Command::Actors(args) => actors::run(&mut conn, &args, &mut out),
         Command::Stance(args) => stance::run(&conn, &args, &mut out),
         Command::Compare(args) => compare::run(&conn, &args, &mut out),
         Command::Network(args) => network::run(&conn, &args, &mut out),
+        Command::Reprocess(args) => reprocess::run(&mut conn, &data, &args, &mut out),
         Command::Report(args) => report::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
         Command::Parse(_) | Command::Eval(_) | Command::Completions { .. } | Command::Man => {

@@ -4,9 +4,13 @@
 //! (a piece at a time for huge ones) and a source already stored (same content hash) adds
 //! nothing.
 
+mod kept;
 mod provenance;
 mod query;
 
+pub use kept::{
+    StoredSource, StoredText, keep_actor, keep_alias, kept, merge_actors, stored_sources,
+};
 pub use provenance::{
     Provenance, ProvenanceActor, ProvenancePost, ProvenanceSource, ProvenanceTopic, provenance,
 };
@@ -23,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
@@ -161,6 +165,10 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                 )))?;
                 String::new()
             }
+            // 4 -> 5: actors and aliases kept by hand.
+            4 => ["CREATE TABLE kept_actors", "CREATE TABLE kept_aliases"]
+                .map(schema_statement)
+                .join("\n"),
             _ => {
                 return Err(Error::Usage(format!(
                     "{path} has schema version {version}, which no whosaid wrote"
@@ -463,6 +471,9 @@ pub struct SourceWriter<'c> {
     first_day: Option<chrono::NaiveDate>,
     /// What the source adds to the summaries, tallied as its statements are stored.
     tally: Box<SummaryTally>,
+    /// Read again (`reopen`): the text is stored already, and these actors had statements
+    /// of the source before, whose first and last dates are counted again at the end.
+    reread: Option<Vec<i64>>,
 }
 
 /// A source's statements per actor (with their first and last time, in seconds) and per
@@ -529,7 +540,96 @@ impl<'c> SourceWriter<'c> {
             actor_ids: std::collections::HashMap::new(),
             first_day: None,
             tally,
+            reread: None,
         }))
+    }
+
+    /// Starts reading a stored source again: in one transaction, its posts and statements
+    /// go (their counts taken out of the summaries, their stances marked for computing
+    /// again), and the pieces `add` gives are stored in their place under the same source
+    /// id. The text is stored already: `add` only counts it.
+    pub fn reopen(
+        conn: &'c mut Connection,
+        source_id: i64,
+        actors: &[Actor],
+        topics: &[Topic],
+    ) -> Result<SourceWriter<'c>> {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::db("starting a transaction"))?;
+        sync_actors(&tx, actors)?;
+        sync_topics(&tx, topics)?;
+        let failed = || Error::db("taking out the source's old statements");
+        let mut tally = Box::<SummaryTally>::default();
+        {
+            let mut stmt = tx
+                .prepare("SELECT name, id, parent_id FROM topics")
+                .map_err(Error::db("reading the topics"))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+                .map_err(Error::db("reading the topics"))?;
+            for row in rows {
+                let (name, ids) = row.map_err(Error::db("reading the topics"))?;
+                tally.topic_ids.insert(name, ids);
+            }
+        }
+        let mut affected: Vec<i64> = Vec::new();
+        {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT s.actor_id, count(*) FROM statements s JOIN posts p ON p.id = s.post_id
+                     WHERE p.source_id = ?1 AND s.actor_id IS NOT NULL GROUP BY s.actor_id",
+                )
+                .map_err(failed())?;
+            let rows = stmt
+                .query_map([source_id], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })
+                .map_err(failed())?;
+            for row in rows {
+                let (actor, n) = row.map_err(failed())?;
+                tx.execute(
+                    "UPDATE actor_summaries SET statements = statements - ?2 WHERE actor_id = ?1",
+                    params![actor, n],
+                )
+                .map_err(failed())?;
+                affected.push(actor);
+            }
+        }
+        tx.execute_batch(&format!(
+            "UPDATE topic_summaries SET statements = statements - coalesce((
+                 SELECT n FROM (
+                     SELECT topic_id, count(DISTINCT statement_id) AS n FROM (
+                         SELECT st.statement_id, st.topic_id FROM statement_topics st
+                           JOIN statements s ON s.id = st.statement_id
+                           JOIN posts p ON p.id = s.post_id WHERE p.source_id = {source_id}
+                         UNION
+                         SELECT st.statement_id, t.parent_id FROM statement_topics st
+                           JOIN topics t ON t.id = st.topic_id
+                           JOIN statements s ON s.id = st.statement_id
+                           JOIN posts p ON p.id = s.post_id
+                          WHERE p.source_id = {source_id} AND t.parent_id IS NOT NULL)
+                     GROUP BY topic_id) old
+                 WHERE old.topic_id = topic_summaries.topic_id), 0);
+             INSERT OR IGNORE INTO stale_verdicts
+                 SELECT DISTINCT s.actor_id, st.topic_id FROM statements s
+                   JOIN statement_topics st ON st.statement_id = s.id
+                   JOIN posts p ON p.id = s.post_id
+                  WHERE p.source_id = {source_id} AND s.actor_id IS NOT NULL AND s.kind != 'term';
+             DELETE FROM statements WHERE post_id IN (SELECT id FROM posts WHERE source_id = {source_id});
+             DELETE FROM posts WHERE source_id = {source_id};"
+        ))
+        .map_err(failed())?;
+        Ok(SourceWriter {
+            tx,
+            source_id,
+            written: 0,
+            report: IngestReport::default(),
+            actor_ids: std::collections::HashMap::new(),
+            first_day: None,
+            tally,
+            reread: Some(affected),
+        })
     }
 
     /// Where the next piece of text will start in the source's whole text.
@@ -547,7 +647,12 @@ impl<'c> SourceWriter<'c> {
                 "INSERT INTO source_texts (source_id, start, end, text) VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(Error::db("preparing the source text"))?;
-        let mut rest = text;
+        let mut rest = if self.reread.is_some() {
+            self.written += text.len();
+            ""
+        } else {
+            text
+        };
         while !rest.is_empty() {
             let mut cut = rest.len().min(TEXT_CHUNK);
             while !rest.is_char_boundary(cut) {
@@ -739,6 +844,31 @@ impl<'c> SourceWriter<'c> {
     /// Commits the source; `url` is what the source itself gave, if the user gave none.
     pub fn finish(self, url: Option<&str>) -> Result<IngestReport> {
         self.summarise()?;
+        if let Some(before) = &self.reread {
+            // Counts were taken out and added back; the first and last dates of the actors
+            // the source had or has are read again, and what is left of nothing goes.
+            let failed = || Error::db("summarising the source");
+            let mut date = self
+                .tx
+                .prepare_cached(
+                    "UPDATE actor_summaries SET
+                         first_said = (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', min(published_at), 'unixepoch')
+                                         FROM statements WHERE actor_id = ?1),
+                         last_said = (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(published_at), 'unixepoch')
+                                        FROM statements WHERE actor_id = ?1)
+                     WHERE actor_id = ?1",
+                )
+                .map_err(failed())?;
+            for actor in before.iter().chain(self.tally.actors.keys()) {
+                date.execute([actor]).map_err(failed())?;
+            }
+            self.tx
+                .execute_batch(
+                    "DELETE FROM actor_summaries WHERE statements <= 0;
+                     DELETE FROM topic_summaries WHERE statements <= 0;",
+                )
+                .map_err(failed())?;
+        }
         self.tx
             .execute(
                 "UPDATE sources SET published_on = ?2, url = coalesce(url, ?3) WHERE id = ?1",
