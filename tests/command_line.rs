@@ -97,3 +97,39 @@ fn export_writes_json_and_jsonl_with_lists_as_arrays() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), jsonl.stdout);
 }
+
+#[test]
+fn the_progress_bar_is_drawn_on_a_terminal_only() {
+    let w = Workspace::new();
+    let sample = common::repo_file(common::SAMPLE);
+    let r = w.run(&["ingest", sample.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.is_empty(),
+        "nothing but errors on a pipe: {}",
+        r.stderr
+    );
+    // On a terminal (util-linux's `script` gives the command one), the bytes read.
+    let has_script = std::process::Command::new("sh")
+        .args(["-c", "command -v script"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        eprintln!("skipped the terminal half: no `script`");
+        return;
+    }
+    let db = w.path("tty.db");
+    let command = format!(
+        "{} --db {} ingest {}",
+        env!("CARGO_BIN_EXE_whosaid"),
+        db.display(),
+        sample.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("KiB"), "{shown}");
+    assert!(shown.contains("bbc-live-2025-03-15.txt"), "{shown}");
+}

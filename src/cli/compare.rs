@@ -6,7 +6,7 @@ use clap::Args;
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::output::{OutputFormat, Records, terminal_width};
+use super::output::{OutputFormat, Records, cut, terminal_width};
 use super::{Outcome, time};
 use crate::error::Result;
 use crate::model::Stance;
@@ -110,7 +110,7 @@ fn table(cells: &[(String, String, Verdict)], out: &mut dyn Write) -> Result<()>
     topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let name_width = actors
         .iter()
-        .map(|(a, _)| a.chars().count())
+        .map(|(a, _)| unicode_width::UnicodeWidthStr::width(*a))
         .max()
         .unwrap_or(5)
         .min(20);
@@ -145,14 +145,4 @@ fn table(cells: &[(String, String, Verdict)], out: &mut dyn Write) -> Result<()>
         "\nsup/opp/mix/neu: support, oppose, mixed, neutral; ?: no stance; n: statements"
     )?;
     Ok(())
-}
-
-fn cut(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
 }

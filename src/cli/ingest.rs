@@ -64,6 +64,17 @@ pub fn run(
     } else {
         None
     };
+    // A bar of the bytes read, on a terminal only (hidden when stderr is not one).
+    let size: u64 = args
+        .files
+        .iter()
+        .filter_map(|a| expand(a).ok())
+        .flatten()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    let progress = super::progress_bar(size);
     for arg in &args.files {
         let sources = match expand(arg) {
             Ok(s) => s,
@@ -82,13 +93,16 @@ pub fn run(
             // line of defence, it costs its source (whose transaction unwinds, storing nothing)
             // and not the rest of the batch.
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                ingest_one(conn, &pipeline, &source, args, date)
+                progress.set_message(name.clone());
+                ingest_one(conn, &pipeline, &source, args, date, &progress)
             }));
             if let Some(c) = &checkpoints {
                 c.nudge();
             }
             match caught {
-                Ok(Ok(line)) => writeln!(out, "{line}")?,
+                Ok(Ok(line)) => {
+                    progress.suspend(|| writeln!(out, "{line}").and_then(|()| out.flush()))?
+                }
                 Ok(Err(e)) => {
                     out.flush()?;
                     eprintln!("whosaid: {e}");
@@ -109,6 +123,7 @@ pub fn run(
             }
         }
     }
+    progress.finish_and_clear();
     // The stances the new statements bear on, computed once for the whole batch (a reader
     // computes any left stale by a failure here itself).
     let summarised = crate::pipeline::refresh_stances(conn, jobs(args.jobs)).map_err(|e| {
@@ -184,6 +199,7 @@ fn ingest_one(
     path: &Path,
     args: &IngestArgs,
     date: Option<chrono::NaiveDate>,
+    progress: &indicatif::ProgressBar,
 ) -> Result<String> {
     let stdin = path.as_os_str() == "-";
     let name = if stdin {
@@ -300,6 +316,7 @@ fn ingest_one(
             &processed.statements,
         )?;
         tally.count(&processed);
+        progress.inc(processed.document.text.len() as u64);
         // Tests reach the batch's last line of defence through this (debug builds only).
         #[cfg(debug_assertions)]
         if std::env::var("WHOSAID_DEBUG_PANIC_ON").is_ok_and(|p| !p.is_empty() && name.contains(&p))

@@ -220,6 +220,23 @@ fn bound(s: &str, end: bool) -> Result<String> {
     ))
 }
 
+/// A bar of the bytes read by a long ingest or reprocess, drawn on stderr when it is a
+/// terminal and nowhere otherwise; a spinner when the size is not known.
+pub(crate) fn progress_bar(bytes: u64) -> indicatif::ProgressBar {
+    let bar = if bytes > 0 {
+        indicatif::ProgressBar::new(bytes)
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {bytes}/{total_bytes} {wide_bar} {bytes_per_sec} {eta} {msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
 /// Whether a command found anything: decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

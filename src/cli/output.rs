@@ -5,6 +5,7 @@ use std::io::Write;
 
 use clap::ValueEnum;
 use serde_json::Value;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::error::Result;
 
@@ -292,7 +293,7 @@ fn fit_widths<'a>(
     let mut widths: Vec<usize> = vec![0; columns];
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(c.width());
         }
     }
     let gap = 2 * widths.len().saturating_sub(1);
@@ -326,25 +327,46 @@ pub fn plain(v: &Value) -> String {
     }
 }
 
-fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
+/// `s` in at most `width` columns of a terminal (wide characters take two), cut with '…':
+/// at the end of a word when one ends in the last part of the room, so a name is not cut
+/// in the middle when it need not be.
+pub fn cut(s: &str, width: usize) -> String {
+    if s.width() <= width {
         return s.to_string();
     }
-    let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-    t.push('…');
-    t
+    if width == 0 {
+        return String::new();
+    }
+    let room = width - 1;
+    let (mut end, mut used) = (0, 0);
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    let mut head = &s[..end];
+    if let Some(space) = head.rfind(' ')
+        && head[..space].trim_end().width() * 5 >= room * 3
+    {
+        head = head[..space].trim_end();
+    }
+    format!("{head}…")
 }
 
 fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.width())))
 }
 
-/// $COLUMNS when the shell exports it, else a width that suits a terminal and a pager.
+/// $COLUMNS when the shell exports it, else the terminal's width when stdout is one, else a
+/// width that suits a pager.
 pub fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
         .filter(|&c: &usize| c >= 40)
         .unwrap_or(120)
 }
@@ -353,6 +375,22 @@ pub fn terminal_width() -> usize {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_cut_keeps_whole_words_and_counts_wide_characters_twice() {
+        // The name ends at a word, not inside the next.
+        assert_eq!(
+            cut("Volodymyr Zelensky Foundation", 22),
+            "Volodymyr Zelensky…"
+        );
+        // With no word end near, the word is cut.
+        assert_eq!(cut("Supercalifragilistic", 8), "Superca…");
+        assert_eq!(cut("short", 8), "short");
+        // Each of these takes two columns of a terminal.
+        assert_eq!(cut("習近平主席が述べた", 7), "習近平…");
+        assert_eq!(UnicodeWidthStr::width(pad("習近平", 8).as_str()), 8);
+        assert_eq!(cut("anything", 0), "");
+    }
 
     fn sample() -> Records {
         let mut r = Records::new(&["id", "quote"]);

@@ -72,9 +72,22 @@ pub fn run(
     let pipeline = Pipeline::load(data)?;
     let jobs = jobs(args.jobs);
     let mut failed = 0;
+    let mut size = 0u64;
+    for source in &chosen {
+        size += conn
+            .query_row(
+                "SELECT coalesce(max(end), 0) FROM source_texts WHERE source_id = ?1",
+                [source.id],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap_or(0)
+            .max(0) as u64;
+    }
+    let progress = super::progress_bar(size);
     for source in chosen {
-        match reprocess_one(conn, &db, &pipeline, source, jobs) {
-            Ok(line) => writeln!(out, "{line}")?,
+        progress.set_message(source.path.clone());
+        match reprocess_one(conn, &db, &pipeline, source, jobs, &progress) {
+            Ok(line) => progress.suspend(|| writeln!(out, "{line}").and_then(|()| out.flush()))?,
             Err(e) => {
                 out.flush()?;
                 eprintln!("whosaid: {}: {e}", source.path);
@@ -82,6 +95,7 @@ pub fn run(
             }
         }
     }
+    progress.finish_and_clear();
     crate::pipeline::refresh_stances(conn, jobs)?;
     if failed > 0 {
         return Err(Error::Usage(format!(
@@ -97,6 +111,7 @@ fn reprocess_one(
     pipeline: &Pipeline,
     source: &StoredSource,
     jobs: usize,
+    progress: &indicatif::ProgressBar,
 ) -> Result<String> {
     let reader: Box<dyn BufRead> = if TEXT_FORMATS.contains(&source.format.as_str()) {
         Box::new(BufReader::with_capacity(
@@ -138,6 +153,7 @@ fn reprocess_one(
     let mut writer = SourceWriter::reopen(conn, source.id, pipeline.actors(), pipeline.topics())?;
     stream.rest(jobs, |mut processed: Processed| {
         processed.shift(writer.offset());
+        progress.inc(processed.document.text.len() as u64);
         writer.add(
             &processed.document.text,
             &processed.document.posts,
