@@ -814,3 +814,21 @@ fn a_phrase_of_time_between_doer_and_verb_keeps_the_action_theirs() {
     assert_eq!(kind_of(&said, "opposed any pause"), "action");
     assert_eq!(speaker_of(&said, "opposed any pause"), "Kremlin");
 }
+
+#[test]
+fn a_full_name_sharing_a_known_surname_is_another_person() {
+    // Antonio Costa is in the actor list; Greta Costa, a minister of our own, is not.
+    let said = read(
+        "\"We will not send troops this winter,\" said Greta Costa, the defence minister.\n\
+         \"The summit agreed on the plan,\" President Costa told reporters.",
+    );
+    assert_eq!(speaker_of(&said, "We will not send troops"), "Greta Costa");
+    assert_eq!(speaker_of(&said, "The summit agreed"), "Antonio Costa");
+}
+
+#[test]
+fn a_first_name_close_to_a_known_surname_is_not_that_actor() {
+    // "Dmitri" is a close spelling of Kirill Dmitriev's surname, but here a first name.
+    let said = read("\"The port stays open,\" said Dmitri Abara, the harbour master.");
+    assert_eq!(speaker_of(&said, "The port stays open"), "Dmitri Abara");
+}

@@ -389,7 +389,9 @@ impl Gazetteer {
                         })
                     })
                 });
-                if let Some((form, idx)) = hit {
+                if let Some((form, idx)) = hit
+                    && !self.another_bearer(tokens, i, form, *idx)
+                {
                     out.push((i, form.len(), *idx));
                     i += form.len();
                     continue;
@@ -398,6 +400,32 @@ impl Gazetteer {
             i += 1;
         }
         out
+    }
+
+    /// Whether a surname standing alone for an actor is here someone else's: it follows a
+    /// capitalised word that is not a title, a place, a body or a sentence opener, and not a
+    /// word of the actor's own name ("Greta Costa" is not "Antonio Costa"; "President
+    /// Costa", "Lisbon's Costa" and "Meanwhile Costa" are).
+    fn another_bearer(&self, tokens: &[Token], i: usize, form: &[String], idx: usize) -> bool {
+        let name = words(&self.actors[idx].name);
+        if form.len() != 1 || name.len() < 2 || name.last() != form.first() {
+            return false;
+        }
+        let Some(prev) = i.checked_sub(1).map(|p| &tokens[p]) else {
+            return false;
+        };
+        let lower = prev.base().to_lowercase();
+        prev.kind == TokenKind::Word
+            && prev.cap
+            && !prev.is_possessive()
+            && lower.chars().count() >= 2
+            && !name.contains(&lower)
+            && !self.is_title_word(&lower)
+            && !self.is_place(&lower)
+            && !self.is_organisation_word(&lower)
+            && !self.is_description_word(&lower)
+            && !crate::text::words::SENTENCE_OPENERS.contains(&lower.as_str())
+            && !crate::text::words::is_calendar_word(&lower)
     }
 
     /// Titles that name one actor ("the Russian president", "Ukraine's leader", "the

@@ -997,7 +997,19 @@ impl Attributor {
         tokens: &[crate::text::Token],
         dc: &mut DocumentContext,
     ) -> Referent {
-        for t in tokens.iter().filter(|t| t.cap) {
+        // A close spelling stands for a surname: the last of a run of capitalised words
+        // ("Zelenskiy", "Volodymyr Zelenskiy"), not a first name before another ("Dmitri
+        // Abara" is not "Kirill Dmitriev").
+        let surname_place = |k: usize| {
+            !tokens
+                .get(k + 1)
+                .is_some_and(|n| n.cap && n.kind == TokenKind::Word)
+        };
+        for (_, t) in tokens
+            .iter()
+            .enumerate()
+            .filter(|(k, t)| t.cap && surname_place(*k))
+        {
             let hit = *self
                 .fuzzy_cache
                 .lock()
