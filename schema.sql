@@ -148,7 +148,8 @@ CREATE TABLE stale_verdicts (
 -- for `whosaid search` and any SQL user: `SELECT rowid FROM statement_search WHERE
 -- statement_search MATCH 'frozen AND assets'` gives statement ids. Contentless: the words
 -- are the source text's, stored once; and it keeps which words a statement has, not where
--- (a third of the size; `whosaid search` checks the order itself). The writer indexes a
+-- (a third of the size; `whosaid search` checks the order itself), nor how many words each
+-- has (no ranking is asked of it). The writer indexes a
 -- statement as it stores it (it holds the words; a trigger would cut them out of the stored
 -- text again); the trigger below takes a statement deleted by SQL out, with the words the
 -- view gives (one deleted with its post, whose text is gone, stays in the index, but a
@@ -156,7 +157,7 @@ CREATE TABLE stale_verdicts (
 -- so Python's sqlite3 and Datasette open the file.
 CREATE VIRTUAL TABLE statement_search USING fts5(
     words, context,
-    content = '', detail = none,
+    content = '', detail = none, columnsize = 0,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER statement_search_delete BEFORE DELETE ON statements
