@@ -11,7 +11,6 @@ use super::{Outcome, time};
 use crate::error::Result;
 use crate::model::Stance;
 use crate::stance::Verdict;
-use crate::store;
 
 #[derive(Debug, Args)]
 #[command(
@@ -29,15 +28,7 @@ pub struct CompareArgs {
 }
 
 pub fn run(conn: &Connection, args: &CompareArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let mut actor_ids = Vec::new();
-    for a in &args.actors {
-        actor_ids.extend(store::resolve_actor(conn, a)?);
-    }
-    let topics = args
-        .topic
-        .iter()
-        .map(|t| store::resolve_topic(conn, t))
-        .collect::<Result<Vec<_>>>()?;
+    let (actor_ids, topics) = super::actors_and_topics(conn, &args.actors, &args.topic)?;
     let cells = crate::pipeline::stance_table(conn, &actor_ids, &topics)?;
     match args.format {
         OutputFormat::Table => table(&cells, out)?,

@@ -205,6 +205,24 @@ pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
+/// The actors and topics a user names, as the store knows them: actor ids (a name may stand
+/// for more than one) and topic names; an unknown one is an error with a suggestion.
+fn actors_and_topics(
+    conn: &Connection,
+    actors: &[String],
+    topics: &[String],
+) -> Result<(Vec<i64>, Vec<String>)> {
+    let mut actor_ids = Vec::new();
+    for a in actors {
+        actor_ids.extend(store::resolve_actor(conn, a)?);
+    }
+    let topics = topics
+        .iter()
+        .map(|t| store::resolve_topic(conn, t))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((actor_ids, topics))
+}
+
 /// A user's date as an inclusive RFC 3339 bound: a bare day covers the whole day.
 fn bound(s: &str, end: bool) -> Result<String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {

@@ -89,15 +89,7 @@ struct Graph {
 }
 
 pub fn run(conn: &Connection, args: &NetworkArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let mut actor_ids = Vec::new();
-    for a in &args.actor {
-        actor_ids.extend(store::resolve_actor(conn, a)?);
-    }
-    let topics = args
-        .topic
-        .iter()
-        .map(|t| store::resolve_topic(conn, t))
-        .collect::<Result<Vec<_>>>()?;
+    let (actor_ids, topics) = super::actors_and_topics(conn, &args.actor, &args.topic)?;
     let cells = crate::pipeline::stance_table(conn, &actor_ids, &topics)?;
     let actors: HashMap<String, store::ActorRow> = store::actors(conn)?
         .into_iter()

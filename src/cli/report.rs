@@ -47,15 +47,7 @@ pub struct ReportArgs {
 const TEMPLATE: &str = include_str!("report.html");
 
 pub fn run(conn: &Connection, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let mut actor_ids = Vec::new();
-    for a in &args.actor {
-        actor_ids.extend(store::resolve_actor(conn, a)?);
-    }
-    let topics = args
-        .topic
-        .iter()
-        .map(|t| store::resolve_topic(conn, t))
-        .collect::<Result<Vec<_>>>()?;
+    let (actor_ids, topics) = super::actors_and_topics(conn, &args.actor, &args.topic)?;
     let filter = Filter {
         actor_ids: actor_ids.clone(),
         since: args.since.as_deref().map(|d| bound(d, false)).transpose()?,

@@ -111,17 +111,10 @@ pub fn merge_actors(conn: &mut Connection, from: i64, into: i64) -> Result<usize
     .map_err(failed())?;
     // A topic's count is of statements, each once: a merge that dropped duplicates
     // changes them.
-    tx.execute_batch(
-        "DELETE FROM topic_summaries;
-         INSERT INTO topic_summaries
-             SELECT topic_id, count(DISTINCT statement_id) FROM (
-                 SELECT statement_id, topic_id FROM statement_topics
-                 UNION
-                 SELECT st.statement_id, t.parent_id FROM statement_topics st
-                   JOIN topics t ON t.id = st.topic_id
-                  WHERE t.parent_id IS NOT NULL)
-             GROUP BY topic_id;",
-    )
+    tx.execute_batch(&format!(
+        "DELETE FROM topic_summaries; {}",
+        super::TOPIC_SUMMARIES
+    ))
     .map_err(failed())?;
     let into_name: Option<String> = tx
         .query_row("SELECT name FROM actors WHERE id = ?1", [into], |r| {

@@ -42,6 +42,17 @@ fn schema_statement(head: &str) -> &'static str {
     &SCHEMA[from..from + len]
 }
 
+/// Every topic's count of statements, from the statements (a parent counts its children's,
+/// each statement once): built by an upgrade, and again when a merge drops duplicates.
+const TOPIC_SUMMARIES: &str = "INSERT INTO topic_summaries
+    SELECT topic_id, count(DISTINCT statement_id) FROM (
+        SELECT statement_id, topic_id FROM statement_topics
+        UNION
+        SELECT st.statement_id, t.parent_id FROM statement_topics st
+          JOIN topics t ON t.id = st.topic_id
+         WHERE t.parent_id IS NOT NULL)
+    GROUP BY topic_id;";
+
 /// The statements table of schema version 2, which the 1 -> 2 step builds (later steps
 /// change it again, so it cannot be read from `schema.sql`).
 const STATEMENTS_V2: &str = "CREATE TABLE statements_next (
@@ -131,15 +142,7 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                                 strftime('%Y-%m-%dT%H:%M:%SZ', min(published_at), 'unixepoch'),
                                 strftime('%Y-%m-%dT%H:%M:%SZ', max(published_at), 'unixepoch')
                          FROM statements WHERE actor_id IS NOT NULL GROUP BY actor_id;
-                     -- A parent counts its children's statements, each once.
-                     INSERT INTO topic_summaries
-                         SELECT topic_id, count(DISTINCT statement_id) FROM (
-                             SELECT statement_id, topic_id FROM statement_topics
-                             UNION
-                             SELECT st.statement_id, t.parent_id FROM statement_topics st
-                               JOIN topics t ON t.id = st.topic_id
-                              WHERE t.parent_id IS NOT NULL)
-                         GROUP BY topic_id;
+                     {TOPIC_SUMMARIES}
                      -- Every stance is computed again by the next ingest or a reader.
                      INSERT INTO stale_verdicts
                          SELECT DISTINCT s.actor_id, st.topic_id
@@ -520,18 +523,7 @@ impl<'c> SourceWriter<'c> {
         .map_err(Error::db("storing the source"))?;
         let source_id = tx.last_insert_rowid();
         let mut tally = Box::<SummaryTally>::default();
-        {
-            let mut stmt = tx
-                .prepare("SELECT name, id, parent_id FROM topics")
-                .map_err(Error::db("reading the topics"))?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
-                .map_err(Error::db("reading the topics"))?;
-            for row in rows {
-                let (name, ids) = row.map_err(Error::db("reading the topics"))?;
-                tally.topic_ids.insert(name, ids);
-            }
-        }
+        tally.topic_ids = topic_ids(&tx)?;
         Ok(Begun::Writer(SourceWriter {
             tx,
             source_id,
@@ -561,18 +553,7 @@ impl<'c> SourceWriter<'c> {
         sync_topics(&tx, topics)?;
         let failed = || Error::db("taking out the source's old statements");
         let mut tally = Box::<SummaryTally>::default();
-        {
-            let mut stmt = tx
-                .prepare("SELECT name, id, parent_id FROM topics")
-                .map_err(Error::db("reading the topics"))?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
-                .map_err(Error::db("reading the topics"))?;
-            for row in rows {
-                let (name, ids) = row.map_err(Error::db("reading the topics"))?;
-                tally.topic_ids.insert(name, ids);
-            }
-        }
+        tally.topic_ids = topic_ids(&tx)?;
         let mut affected: Vec<i64> = Vec::new();
         {
             let mut stmt = tx
@@ -999,6 +980,20 @@ fn sync_actors(tx: &rusqlite::Transaction<'_>, actors: &[Actor]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Topic ids by name, with each topic's parent's id.
+fn topic_ids(
+    tx: &rusqlite::Transaction<'_>,
+) -> Result<std::collections::HashMap<String, (i64, Option<i64>)>> {
+    let failed = || Error::db("reading the topics");
+    let mut stmt = tx
+        .prepare("SELECT name, id, parent_id FROM topics")
+        .map_err(failed())?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+        .map_err(failed())?;
+    rows.collect::<rusqlite::Result<_>>().map_err(failed())
 }
 
 fn sync_topics(tx: &rusqlite::Transaction<'_>, topics: &[Topic]) -> Result<()> {
