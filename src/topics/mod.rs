@@ -137,22 +137,8 @@ impl Tagger {
         })
     }
 
-    /// Topics named in `text`, with the byte offset (from `base`) of each naming.
-    pub fn named(&self, text: &str, base: usize) -> Vec<(usize, usize)> {
-        let tokens = tokenize(text, &[]);
-        let words = stems(&tokens);
-        self.cues
-            .find_all(&words)
-            .into_iter()
-            .flat_map(|f| {
-                let at = base + tokens[f.start].start;
-                f.key.iter().map(move |&t| (t, at))
-            })
-            .collect()
-    }
-
-    /// The words in `text` that name each topic: (topic name, byte range in `text`).
-    pub fn naming_words(&self, text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+    /// Each naming of a topic in `text`: (topic, byte range of the words in `text`).
+    fn namings(&self, text: &str) -> Vec<(usize, std::ops::Range<usize>)> {
         let tokens = tokenize(text, &[]);
         let words = stems(&tokens);
         self.cues
@@ -160,10 +146,24 @@ impl Tagger {
             .into_iter()
             .flat_map(|f| {
                 let span = tokens[f.start].start..tokens[f.start + f.len - 1].end;
-                f.key
-                    .iter()
-                    .map(move |&t| (self.topics[t].name.as_str(), span.clone()))
+                f.key.iter().map(move |&t| (t, span.clone()))
             })
+            .collect()
+    }
+
+    /// Topics named in `text`, with the byte offset (from `base`) of each naming.
+    pub fn named(&self, text: &str, base: usize) -> Vec<(usize, usize)> {
+        self.namings(text)
+            .into_iter()
+            .map(|(t, span)| (t, base + span.start))
+            .collect()
+    }
+
+    /// The words in `text` that name each topic: (topic name, byte range in `text`).
+    pub fn naming_words(&self, text: &str) -> Vec<(&str, std::ops::Range<usize>)> {
+        self.namings(text)
+            .into_iter()
+            .map(|(t, span)| (self.topics[t].name.as_str(), span))
             .collect()
     }
 
