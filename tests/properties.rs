@@ -241,3 +241,33 @@ proptest! {
         check_pipeline(pipeline(), doc);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300)
+    ))]
+
+    /// Whatever a user searches for and whatever the stored words are, `search` finds
+    /// ranges on the words' characters, in order, and marks and cuts them without a panic.
+    #[test]
+    fn searching_any_text_for_any_words_never_panics(
+        text in soup(),
+        query in "[a-zA-Z’'\"«» -]{0,20}|\\PC{0,12}",
+        reach in 0usize..60,
+    ) {
+        use whosaid::text::search::{WordSearch, mark, snippet};
+        for words in [WordSearch::phrase(&query), WordSearch::terms(&query)].into_iter().flatten() {
+            let found = words.find(&text);
+            let mut last = 0;
+            for r in &found {
+                prop_assert!(r.start >= last && r.start <= r.end && r.end <= text.len());
+                prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                last = r.end;
+            }
+            let marked = mark(&text, &found);
+            prop_assert_eq!(marked.replace(['«', '»'], "").len(), text.replace(['«', '»'], "").len());
+            let _ = snippet(&text, &found, reach);
+            let _ = words.index_query();
+        }
+    }
+}
