@@ -132,4 +132,20 @@ fn the_progress_bar_is_drawn_on_a_terminal_only() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("KiB"), "{shown}");
     assert!(shown.contains("bbc-live-2025-03-15.txt"), "{shown}");
+    // Unless asked not to.
+    let quiet = format!(
+        "{} --db {} ingest --no-progress {}",
+        env!("CARGO_BIN_EXE_whosaid"),
+        w.path("quiet.db").display(),
+        sample.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &quiet, "/dev/null"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("statements added") && !shown.contains("KiB"),
+        "{shown}"
+    );
 }

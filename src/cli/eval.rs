@@ -192,6 +192,7 @@ fn run_text(data: &DataFiles, text: &Path) -> Result<(Vec<Found>, Vec<FoundStanc
     let cli = Cli::try_parse_from([
         std::ffi::OsStr::new("whosaid"),
         std::ffi::OsStr::new("ingest"),
+        std::ffi::OsStr::new("--no-progress"),
         text.as_os_str(),
     ])
     .map_err(|e| Error::Usage(e.to_string()))?;

@@ -38,6 +38,9 @@ pub struct IngestArgs {
     /// [default: the machine's cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// No progress bar, even on a terminal
+    #[arg(long)]
+    no_progress: bool,
 }
 
 /// Worker threads: the user's number, else one a core.
@@ -74,7 +77,7 @@ pub fn run(
         .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum();
-    let progress = super::progress_bar(size);
+    let progress = super::progress_bar(if args.no_progress { None } else { Some(size) });
     for arg in &args.files {
         let sources = match expand(arg) {
             Ok(s) => s,

@@ -239,8 +239,12 @@ fn bound(s: &str, end: bool) -> Result<String> {
 }
 
 /// A bar of the bytes read by a long ingest or reprocess, drawn on stderr when it is a
-/// terminal and nowhere otherwise; a spinner when the size is not known.
-pub(crate) fn progress_bar(bytes: u64) -> indicatif::ProgressBar {
+/// terminal and nowhere otherwise; a spinner when the size is not known; none asked for
+/// (`None`): hidden.
+pub(crate) fn progress_bar(bytes: Option<u64>) -> indicatif::ProgressBar {
+    let Some(bytes) = bytes else {
+        return indicatif::ProgressBar::hidden();
+    };
     let bar = if bytes > 0 {
         indicatif::ProgressBar::new(bytes)
     } else {

@@ -31,6 +31,9 @@ pub struct ReprocessArgs {
     /// Threads that analyse a source's pieces [default: the machine's cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// No progress bar, even on a terminal
+    #[arg(long)]
+    no_progress: bool,
 }
 
 /// Formats whose stored text is the file itself, to be parsed again as it is.
@@ -83,7 +86,7 @@ pub fn run(
             .unwrap_or(0)
             .max(0) as u64;
     }
-    let progress = super::progress_bar(size);
+    let progress = super::progress_bar(if args.no_progress { None } else { Some(size) });
     for source in chosen {
         progress.set_message(source.path.clone());
         match reprocess_one(conn, &db, &pipeline, source, jobs, &progress) {
