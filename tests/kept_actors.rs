@@ -122,6 +122,12 @@ fn an_alias_is_asked_for_at_once() {
     assert_eq!(rows.as_array().unwrap().len(), 2);
     let r = w.run(&["actors", "alias", "Ilse Navaro-Puig-Smith", "Navarro"]);
     assert_eq!(r.code, 2);
+    // An empty name is no alias.
+    let r = w.run(&["actors", "alias", "Ilse Navarro", " "]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("needs a name"), "{}", r.stderr);
+    let r = w.run(&["actors", "add", "Ana Ruiz", "--alias", ""]);
+    assert_eq!(r.code, 2);
 }
 
 #[test]

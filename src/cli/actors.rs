@@ -68,8 +68,8 @@ pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Res
             gender,
         }) => {
             let name = name.trim();
-            if name.is_empty() {
-                return Err(Error::Usage("an actor needs a name".into()));
+            if name.is_empty() || aliases.iter().any(|a| a.trim().is_empty()) {
+                return Err(Error::Usage("an actor, and each alias, needs a name".into()));
             }
             // A listed actor is known already; one found in the text is taken in.
             let listed: Option<bool> = conn
@@ -109,6 +109,9 @@ pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Res
             Ok(Outcome::Found)
         }
         Some(ActorsAction::Alias { name, alias }) => {
+            if alias.trim().is_empty() {
+                return Err(Error::Usage("an alias needs a name".into()));
+            }
             let canonical = canonical(conn, name)?;
             let discovered: bool = conn
                 .query_row(
