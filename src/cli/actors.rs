@@ -69,7 +69,9 @@ pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Res
         }) => {
             let name = name.trim();
             if name.is_empty() || aliases.iter().any(|a| a.trim().is_empty()) {
-                return Err(Error::Usage("an actor, and each alias, needs a name".into()));
+                return Err(Error::Usage(
+                    "an actor, and each alias, needs a name".into(),
+                ));
             }
             // A listed actor is known already; one found in the text is taken in.
             let listed: Option<bool> = conn
