@@ -469,8 +469,8 @@ fn actor_stances(
     // Two passes over the actor's statements in time order, so memory holds a few numbers a
     // day and topic, not the evidence: an actor's evidence grows with the corpus.
     let mut cues: HashMap<String, std::sync::Arc<str>> = HashMap::new();
-    let mut read = |each: &mut dyn FnMut(usize, &Evidence)| {
-        store::each_stance_row(conn, actor, |topic_id, mut row| {
+    let mut read = |whole: bool, each: &mut dyn FnMut(usize, &Evidence)| {
+        store::each_stance_row(conn, actor, whole, |topic_id, mut row| {
             if let Some(i) = topics.iter().position(|(id, _)| *id == topic_id) {
                 let cue = row.cue.take().map(|c| match cues.get(&c) {
                     Some(shared) => shared.clone(),
@@ -487,12 +487,12 @@ fn actor_stances(
         })
     };
     let mut timelines: Vec<Timeline> = topics.iter().map(|_| Timeline::default()).collect();
-    read(&mut |i, e| timelines[i].add(e))?;
+    read(false, &mut |i, e| timelines[i].add(e))?;
     let mut weighers: Vec<Option<Weigher>> = timelines
         .into_iter()
         .map(|t| (t.statements() > 0).then(|| t.weigher()))
         .collect();
-    read(&mut |i, e| {
+    read(true, &mut |i, e| {
         if let Some(w) = &mut weighers[i] {
             w.add(e);
         }

@@ -692,22 +692,31 @@ pub fn clear_stale(conn: &Connection, actor_id: i64, topics: &[i64]) -> Result<(
 
 /// Every stance of an actor's statements (words, not scare-quoted terms), in time order,
 /// handed to `f` with its topic id.
+/// `whole`: with the words' length and the cue; without, only what a timeline needs (time,
+/// stance, confidence), read faster.
 pub fn each_stance_row(
     conn: &Connection,
     actor_id: i64,
+    whole: bool,
     mut f: impl FnMut(i64, StanceRow),
 ) -> Result<()> {
     let what = "the stance query";
     let mut stmt = conn
-        .prepare_cached(
+        .prepare_cached(if whole {
             "SELECT st.topic_id, s.id, s.published_at, st.stance, st.confidence,
                     coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
                     coalesce(st.cue, '') != '', st.cue
              FROM statements s
              JOIN statement_topics st ON st.statement_id = s.id
              WHERE s.actor_id = ?1 AND s.kind != 'term'
-             ORDER BY s.published_at, s.id",
-        )
+             ORDER BY s.published_at, s.id"
+        } else {
+            "SELECT st.topic_id, s.id, s.published_at, st.stance, st.confidence, 0, 0, NULL
+             FROM statements s
+             JOIN statement_topics st ON st.statement_id = s.id
+             WHERE s.actor_id = ?1 AND s.kind != 'term'
+             ORDER BY s.published_at, s.id"
+        })
         .map_err(Error::db(format!("preparing {what}")))?;
     let mut rows = stmt
         .query([actor_id])
