@@ -824,6 +824,9 @@ fn a_full_name_sharing_a_known_surname_is_another_person() {
     );
     assert_eq!(speaker_of(&said, "We will not send troops"), "Greta Costa");
     assert_eq!(speaker_of(&said, "The summit agreed"), "Antonio Costa");
+    // An abbreviation before the surname is no first name.
+    let said = read("\"We stand firm,\" said Labour MP Lammy.");
+    assert_eq!(speaker_of(&said, "We stand firm"), "David Lammy");
 }
 
 #[test]

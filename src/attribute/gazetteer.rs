@@ -374,7 +374,8 @@ impl Gazetteer {
 
     /// Known names in the tokens, as (first token, token count, actor); a name written in the
     /// possessive ("Putin's") counts.
-    pub fn names_in(&self, tokens: &[Token]) -> Vec<(usize, usize, usize)> {
+    /// `text`: what the tokens' offsets point into.
+    pub fn names_in(&self, text: &str, tokens: &[Token]) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -390,7 +391,7 @@ impl Gazetteer {
                     })
                 });
                 if let Some((form, idx)) = hit
-                    && !self.another_bearer(tokens, i, form, *idx)
+                    && !self.another_bearer(text, tokens, i, form, *idx)
                 {
                     out.push((i, form.len(), *idx));
                     i += form.len();
@@ -403,10 +404,17 @@ impl Gazetteer {
     }
 
     /// Whether a surname standing alone for an actor is here someone else's: it follows a
-    /// capitalised word that is not a title, a place, a body or a sentence opener, and not a
-    /// word of the actor's own name ("Greta Costa" is not "Antonio Costa"; "President
-    /// Costa", "Lisbon's Costa" and "Meanwhile Costa" are).
-    fn another_bearer(&self, tokens: &[Token], i: usize, form: &[String], idx: usize) -> bool {
+    /// capitalised word that is not a title, a place, a body, a sentence opener or an
+    /// abbreviation, and not a word of the actor's own name ("Greta Costa" is not "Antonio
+    /// Costa"; "President Costa", "Lisbon's Costa", "Meanwhile Costa", "EU Costa" are).
+    fn another_bearer(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        i: usize,
+        form: &[String],
+        idx: usize,
+    ) -> bool {
         let name = words(&self.actors[idx].name);
         if form.len() != 1 || name.len() < 2 || name.last() != form.first() {
             return false;
@@ -415,9 +423,13 @@ impl Gazetteer {
             return false;
         };
         let lower = prev.base().to_lowercase();
+        // A given name has lower-case letters: "MP", "EU" and "US" are not one.
         prev.kind == TokenKind::Word
             && prev.cap
             && !prev.is_possessive()
+            && text
+                .get(prev.start..prev.end)
+                .is_some_and(|w| w.chars().any(char::is_lowercase))
             && lower.chars().count() >= 2
             && !name.contains(&lower)
             && !self.is_title_word(&lower)

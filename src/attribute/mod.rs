@@ -190,7 +190,7 @@ impl Attributor {
                         tokens[r.start].kind != TokenKind::QuoteOpen,
                     )
                 }));
-                let mut found = self.gazetteer.names_in(tokens);
+                let mut found = self.gazetteer.names_in(&para.text, tokens);
                 // "The Russian president", "the Kremlin": titles that name one
                 // holder on the post's day are antecedents as much as names are.
                 for (i, len, holders) in self.gazetteer.titles_in(tokens) {
@@ -876,7 +876,7 @@ impl Attributor {
         // ("Donald Trump's envoy Steve Witkoff"). A body's name is the head only where the
         // phrase ends with it: "Kremlin spokesman Dmitry Peskov" and "a White House
         // official" are people, not the body.
-        let names = self.gazetteer.names_in(&tokens);
+        let names = self.gazetteer.names_in(mention, &tokens);
         let title = normalise_title(mention);
         // "Macron and Starmer": of two subjects, the first.
         let paired = tokens.iter().any(|t| t.lower == "and");
