@@ -208,9 +208,7 @@ fn run_text(data: &DataFiles, text: &Path) -> Result<(Vec<Found>, Vec<FoundStanc
         ));
     }
     let filter = Filter {
-        kinds: ["direct", "partial", "indirect", "action"]
-            .map(String::from)
-            .to_vec(),
+        kinds: super::said_kinds(),
         ..Filter::default()
     };
     let mut found = Vec::new();

@@ -175,9 +175,7 @@ impl FilterArgs {
             kinds.push(kind.as_str().to_string());
         }
         if kinds.is_empty() {
-            kinds = ["direct", "partial", "indirect", "action"]
-                .map(String::from)
-                .to_vec();
+            kinds = said_kinds();
         }
         let topics = self
             .topic
@@ -203,6 +201,14 @@ pub use crate::pipeline::parse_time;
 pub fn time(t: Option<chrono::DateTime<chrono::Utc>>) -> serde_json::Value {
     t.map(|t| serde_json::Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
         .unwrap_or(serde_json::Value::Null)
+}
+
+/// Every kind of statement but scare-quoted terms: what a speaker said, the read commands'
+/// default and the evidence of a stance.
+fn said_kinds() -> Vec<String> {
+    ["direct", "partial", "indirect", "action"]
+        .map(String::from)
+        .to_vec()
 }
 
 /// The actors and topics a user names, as the store knows them: actor ids (a name may stand

@@ -69,9 +69,7 @@ pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<
         actor_ids: actor_ids.clone(),
         since: args.since.as_deref().map(|d| bound(d, false)).transpose()?,
         until: args.until.as_deref().map(|d| bound(d, true)).transpose()?,
-        kinds: ["direct", "partial", "indirect", "action"]
-            .map(String::from)
-            .to_vec(),
+        kinds: super::said_kinds(),
         topics: vec![topic.clone()],
         exact_topics: true,
         ..Filter::default()

@@ -522,9 +522,17 @@ impl<'c> SourceWriter<'c> {
         )
         .map_err(Error::db("storing the source"))?;
         let source_id = tx.last_insert_rowid();
+        Ok(Begun::Writer(SourceWriter::new(tx, source_id, None)?))
+    }
+
+    fn new(
+        tx: rusqlite::Transaction<'c>,
+        source_id: i64,
+        reread: Option<Vec<i64>>,
+    ) -> Result<SourceWriter<'c>> {
         let mut tally = Box::<SummaryTally>::default();
         tally.topic_ids = topic_ids(&tx)?;
-        Ok(Begun::Writer(SourceWriter {
+        Ok(SourceWriter {
             tx,
             source_id,
             written: 0,
@@ -532,8 +540,8 @@ impl<'c> SourceWriter<'c> {
             actor_ids: std::collections::HashMap::new(),
             first_day: None,
             tally,
-            reread: None,
-        }))
+            reread,
+        })
     }
 
     /// Starts reading a stored source again: in one transaction, its posts and statements
@@ -552,8 +560,6 @@ impl<'c> SourceWriter<'c> {
         sync_actors(&tx, actors)?;
         sync_topics(&tx, topics)?;
         let failed = || Error::db("taking out the source's old statements");
-        let mut tally = Box::<SummaryTally>::default();
-        tally.topic_ids = topic_ids(&tx)?;
         let mut affected: Vec<i64> = Vec::new();
         {
             let mut stmt = tx
@@ -601,16 +607,7 @@ impl<'c> SourceWriter<'c> {
              DELETE FROM posts WHERE source_id = {source_id};"
         ))
         .map_err(failed())?;
-        Ok(SourceWriter {
-            tx,
-            source_id,
-            written: 0,
-            report: IngestReport::default(),
-            actor_ids: std::collections::HashMap::new(),
-            first_day: None,
-            tally,
-            reread: Some(affected),
-        })
+        SourceWriter::new(tx, source_id, Some(affected))
     }
 
     /// Where the next piece of text will start in the source's whole text.
