@@ -2,7 +2,8 @@
 //!
 //! Layers, top to bottom: `cli` -> `pipeline` -> the stages (`parse`, `extract`, `attribute`,
 //! `topics`, `stance`, `store`) -> `model`, `text`, `data` and `error`. A stage uses the layer below, never a
-//! sibling; nothing uses `cli`.
+//! sibling; nothing uses `cli`. `interchange` (the JSON Lines of `extract` and `load`) and
+//! `eval` stand beside `pipeline`.
 //!
 //! The library works without the command line:
 //!
@@ -26,6 +27,7 @@ pub mod data;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod interchange;
 pub mod model;
 pub mod parse;
 pub mod pipeline;

@@ -2,7 +2,7 @@
 //! Takes nothing; gives the types every stage speaks. No behaviour beyond small helpers.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A piece of a source's text kept with the byte offset where it starts, so every
 /// statement found inside it can point back at the exact bytes it came from.
@@ -127,7 +127,7 @@ impl Document {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StatementKind {
     /// A quoted sentence or more: `"...," he says`.
@@ -239,7 +239,7 @@ pub struct Speaker {
     pub discovered: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Stance {
     Support,

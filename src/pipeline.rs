@@ -251,6 +251,64 @@ impl<R: BufRead> Stream<'_, R> {
     }
 }
 
+/// A line of a JSON Lines source, read as a source of its own: its number in the input, and
+/// its content hash (of the line's bytes, without the newline) with what it held, or why it
+/// could not be read.
+pub struct Line {
+    pub number: usize,
+    pub read: Result<(String, Processed)>,
+}
+
+/// A line's bytes as read, numbered from 1; an input error ends the lines.
+type ReadLine = std::result::Result<(usize, Vec<u8>), Error>;
+
+/// The next non-blank line of `reader` without its line end (and the first's byte order
+/// mark), or `None` at the end.
+fn next_line(reader: &mut dyn BufRead, number: &mut usize, path: &str) -> Option<ReadLine> {
+    loop {
+        let mut bytes = Vec::new();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(source) => {
+                return Some(Err(Error::Io {
+                    path: path.to_string(),
+                    source,
+                }));
+            }
+        }
+        *number += 1;
+        while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            bytes.pop();
+        }
+        if *number == 1 && bytes.starts_with("\u{feff}".as_bytes()) {
+            bytes.drain(..3);
+        }
+        if !bytes.iter().all(u8::is_ascii_whitespace) {
+            return Some(Ok((*number, bytes)));
+        }
+    }
+}
+
+/// One line (numbered `number` in its input) as a document of its own.
+fn read_line(
+    pipeline: &Pipeline,
+    number: usize,
+    bytes: &[u8],
+    info: &SourceInfo,
+    lossy: bool,
+) -> Result<(String, Processed)> {
+    let hash = store::content_hash(bytes);
+    let at = parse::Position {
+        byte: 0,
+        lines: number - 1,
+    };
+    let text = parse::decode_at(bytes, &info.path, lossy, at)?;
+    let document =
+        parse::parse(&text, info, Some("jsonl")).map_err(|e| e.at_line_offset(number - 1))?;
+    Ok((hash, pipeline.process(document)))
+}
+
 /// One piece of a source decoded and parsed, its offsets its own.
 fn parse_piece(
     piece: Piece,
@@ -314,6 +372,96 @@ impl Pipeline {
         })
     }
 
+    /// A JSON Lines source read a line at a time, each line (a post or an article) a
+    /// document of its own, so what is found in one never depends on the lines around it:
+    /// any split of the input between processes gives the same statements. Lines go to
+    /// `each` in their order; with `jobs` > 1 a thread reads ahead (a few lines a worker)
+    /// while workers process them, so memory holds a few lines, however long the input.
+    pub fn each_line(
+        &self,
+        mut reader: impl BufRead + Send,
+        info: &SourceInfo,
+        lossy: bool,
+        jobs: usize,
+        mut each: impl FnMut(Line) -> Result<()>,
+    ) -> Result<()> {
+        let info = &SourceInfo {
+            skip_bad: false,
+            continuation: false,
+            ..info.clone()
+        };
+        let mut number = 0;
+        if jobs <= 1 {
+            while let Some(line) = next_line(&mut reader, &mut number, &info.path) {
+                let (number, bytes) = line?;
+                let read = read_line(self, number, &bytes, info, lossy);
+                each(Line { number, read })?;
+            }
+            return Ok(());
+        }
+        /// A line processed (its number, and what came of it, a panic included), or the
+        /// input failing.
+        enum Done {
+            Line(usize, std::thread::Result<Result<(String, Processed)>>),
+            Failed(Error),
+        }
+        let (work, lines) = std::sync::mpsc::sync_channel::<(usize, ReadLine)>(2 * jobs);
+        let lines = std::sync::Mutex::new(lines);
+        let (done_tx, done) = std::sync::mpsc::channel::<(usize, Done)>();
+        std::thread::scope(|scope| {
+            // Reading on a thread of its own: a line is processed and given to `each` while
+            // the next is awaited, so a pipe that sends a line and waits gets its answer.
+            scope.spawn(move || {
+                let mut seq = 0;
+                while let Some(line) = next_line(&mut reader, &mut number, &info.path) {
+                    let failed = line.is_err();
+                    if work.send((seq, line)).is_err() || failed {
+                        break;
+                    }
+                    seq += 1;
+                }
+            });
+            for _ in 0..jobs {
+                let (lines, done_tx) = (&lines, done_tx.clone());
+                scope.spawn(move || {
+                    loop {
+                        let next = lines.lock().map(|rx| rx.recv());
+                        let Ok(Ok((seq, line))) = next else { break };
+                        let result = match line {
+                            Ok((number, bytes)) => Done::Line(
+                                number,
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                    read_line(self, number, &bytes, info, lossy)
+                                })),
+                            ),
+                            Err(e) => Done::Failed(e),
+                        };
+                        if done_tx.send((seq, result)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done_tx);
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            // Ends when every worker has (the reader closed the lines, or `each` failed and
+            // this returns, dropping `done`, which stops them at their next line).
+            for (seq, result) in done.iter() {
+                waiting.insert(seq, result);
+                while let Some(result) = waiting.remove(&next) {
+                    next += 1;
+                    match result {
+                        Done::Line(number, Ok(read)) => each(Line { number, read })?,
+                        Done::Line(_, Err(panic)) => std::panic::resume_unwind(panic),
+                        Done::Failed(e) => return Err(e),
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// Decodes, parses and processes one source.
     pub fn read(
         &self,
@@ -328,6 +476,39 @@ impl Pipeline {
     }
 
     pub fn process(&self, document: Document) -> Processed {
+        // A feed's lines are articles (or posts) of their own: what one says of a speaker or
+        // a story is no context for the next, and the statements of a line must not depend
+        // on which lines share its piece (or, in `extract`, its process).
+        let statements = if document.format == "jsonl" && document.posts.len() > 1 {
+            document
+                .posts
+                .iter()
+                .map(|post| {
+                    let line = Document {
+                        published_on: post.published_at.map(|t| t.date_naive()),
+                        text: String::new(),
+                        posts: vec![post.clone()],
+                        furniture: Vec::new(),
+                        path: String::new(),
+                        format: String::new(),
+                        url: None,
+                        skipped: 0,
+                    };
+                    self.statements(&line).pop().unwrap_or_default()
+                })
+                .collect()
+        } else {
+            self.statements(&document)
+        };
+        Processed {
+            document,
+            statements,
+        }
+    }
+
+    /// Every post's statements, `[i]` for `document.posts[i]`, read with the whole document
+    /// as their context.
+    fn statements(&self, document: &Document) -> Vec<Vec<Statement>> {
         // One analysis per post, read by every stage that needs the words, then dropped:
         // what the document-wide passes need of it is small (names, topic sentences).
         let mut statements = Vec::with_capacity(document.posts.len());
@@ -344,14 +525,10 @@ impl Pipeline {
             sentences.push(self.tagger.sentences(post, &analysis, &mut story));
         }
         propagate_terms(&mut statements);
-        self.attributor
-            .attribute(&document, &names, &mut statements);
+        self.attributor.attribute(document, &names, &mut statements);
         self.tagger.tag(&sentences, &story, &mut statements);
         self.scorer.score_all(&mut statements);
-        Processed {
-            document,
-            statements,
-        }
+        statements
     }
 }
 

@@ -155,7 +155,7 @@ pub fn run(
 }
 
 /// A file, stdin ('-'), or every file under a directory in name order.
-fn expand(arg: &str) -> Result<Vec<PathBuf>> {
+pub(super) fn expand(arg: &str) -> Result<Vec<PathBuf>> {
     let path = PathBuf::from(arg);
     if arg == "-" || !path.is_dir() {
         return Ok(vec![path]);
@@ -426,7 +426,7 @@ pub(super) fn hash_file(path: &Path) -> std::io::Result<String> {
     }
 }
 
-fn starts_utf16(path: &Path) -> std::io::Result<bool> {
+pub(super) fn starts_utf16(path: &Path) -> std::io::Result<bool> {
     let mut head = [0u8; 2];
     let n = File::open(path)?.read(&mut head)?;
     Ok(n == 2 && (head == [0xFF, 0xFE] || head == [0xFE, 0xFF]))

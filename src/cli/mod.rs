@@ -6,7 +6,9 @@ mod actors;
 mod compare;
 mod eval;
 mod export;
+mod extract;
 mod ingest;
+mod load;
 mod network;
 pub mod output;
 mod parse;
@@ -55,6 +57,11 @@ pub struct Cli {
 enum Command {
     /// Read sources into the database ('-' reads stdin)
     Ingest(ingest::IngestArgs),
+    /// Read sources with no database: their statements as JSON Lines on stdout, for Spark,
+    /// a pipe or a data lake
+    Extract(extract::ExtractArgs),
+    /// Store `whosaid extract`'s output in the database, as ingest would have
+    Load(load::LoadArgs),
     /// List statements
     Quotes(quotes::QuotesArgs),
     /// Statements whose words or sentence hold the words searched for (full-text index)
@@ -325,6 +332,21 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         out.flush()?;
         return Ok(outcome);
     }
+    // Extracting needs no database; the actors a user keeps in one (named with --db) join
+    // the built-in list.
+    if let Command::Extract(args) = &cli.command {
+        let data = match cli
+            .db
+            .as_deref()
+            .filter(|db| std::path::Path::new(db).exists())
+        {
+            Some(db) => data.with_kept(&store::kept(&store::open(db)?)?)?,
+            None => data,
+        };
+        let outcome = extract::run(&data, args, &mut out)?;
+        out.flush()?;
+        return Ok(outcome);
+    }
     // Reading a source needs no database.
     if let Command::Parse(args) = &cli.command {
         let outcome = parse::run(&data, args, &mut out)?;
@@ -336,7 +358,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         .or_else(|| std::env::var("WHOSAID_DB").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "whosaid.db".to_string());
     // A read command on a path that holds nothing is a typo, not an empty knowledge base.
-    if !matches!(cli.command, Command::Ingest(_))
+    if !matches!(cli.command, Command::Ingest(_) | Command::Load(_))
         && db != ":memory:"
         && !std::path::Path::new(&db).exists()
     {
@@ -349,6 +371,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
     let data = data.with_kept(&store::kept(&conn)?)?;
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
+        Command::Load(args) => load::run(&mut conn, &data, &args, &mut out),
         Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
         Command::Search(args) => search::run(&conn, &args, &mut out),
         Command::Show(args) => show::run(&conn, &data, &args, &mut out),
@@ -360,7 +383,11 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Reprocess(args) => reprocess::run(&mut conn, &data, &args, &mut out),
         Command::Report(args) => report::run(&conn, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
-        Command::Parse(_) | Command::Eval(_) | Command::Completions { .. } | Command::Man => {
+        Command::Parse(_)
+        | Command::Eval(_)
+        | Command::Extract(_)
+        | Command::Completions { .. }
+        | Command::Man => {
             unreachable!("handled before the database is opened")
         }
     }?;

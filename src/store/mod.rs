@@ -462,6 +462,35 @@ pub struct SourceMeta {
     pub url: Option<String>,
 }
 
+/// A post as the store keeps it: its title's words and offset, its body's byte range in the
+/// source's text, and what the source said of it.
+#[derive(Debug, Clone, Default)]
+pub struct PostRow<'a> {
+    pub title: Option<(&'a str, usize)>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub author: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub url: Option<&'a str>,
+    /// From the first paragraph's start, as long as the paragraphs joined by newlines.
+    pub body: std::ops::Range<usize>,
+}
+
+impl<'a> PostRow<'a> {
+    pub fn of(post: &'a Post) -> Self {
+        let start = post.body_start();
+        let joined = post.paragraphs.iter().map(|p| p.text.len()).sum::<usize>()
+            + post.paragraphs.len().saturating_sub(1);
+        PostRow {
+            title: post.title.as_ref().map(|t| (t.text.as_str(), t.offset)),
+            published_at: post.published_at,
+            author: post.author.as_deref(),
+            role: post.role.as_deref(),
+            url: post.url.as_deref(),
+            body: start..start + joined,
+        }
+    }
+}
+
 /// One source written in one transaction, a piece of text (with its posts and statements)
 /// at a time. Dropped without `finish`, it rolls back: nothing of the source is stored.
 pub struct SourceWriter<'c> {
@@ -618,6 +647,17 @@ impl<'c> SourceWriter<'c> {
     /// Writes a piece of the source's text with its posts and their statements, whose
     /// offsets already count from the start of the whole text.
     pub fn add(&mut self, text: &str, posts: &[Post], statements: &[Vec<Statement>]) -> Result<()> {
+        let rows: Vec<PostRow<'_>> = posts.iter().map(PostRow::of).collect();
+        self.add_rows(text, &rows, statements)
+    }
+
+    /// `add` for posts as they are stored (what `load` reads back from `extract`).
+    pub fn add_rows(
+        &mut self,
+        text: &str,
+        posts: &[PostRow<'_>],
+        statements: &[Vec<Statement>],
+    ) -> Result<()> {
         let tx = &self.tx;
         let piece_start = self.written;
         let mut insert_text = tx
@@ -667,11 +707,16 @@ impl<'c> SourceWriter<'c> {
         let mut actor_id = tx
             .prepare_cached("SELECT id FROM actors WHERE name = ?1")
             .map_err(Error::db("preparing actors"))?;
-        let mut add_discovered = tx
-            .prepare_cached("INSERT OR IGNORE INTO actors (name, discovered) VALUES (?1, 1)")
+        // A speaker the data files do not list: found in the text (discovered), or listed in
+        // the data `extract` read for `load`, which these files may not be.
+        let mut add_actor = tx
+            .prepare_cached("INSERT OR IGNORE INTO actors (name, discovered) VALUES (?1, ?2)")
             .map_err(Error::db("preparing actors"))?;
         let mut topic_id = tx
             .prepare_cached("SELECT id FROM topics WHERE name = ?1")
+            .map_err(Error::db("preparing topics"))?;
+        let mut add_topic = tx
+            .prepare_cached("INSERT OR IGNORE INTO topics (name) VALUES (?1)")
             .map_err(Error::db("preparing topics"))?;
         let mut index = tx
             .prepare_cached(
@@ -695,26 +740,24 @@ impl<'c> SourceWriter<'c> {
                 self.first_day = Some(self.first_day.map_or(day, |d| d.min(day)));
             }
             // A title is the text at its offsets, kept once; its words only when not.
-            let title_words = post.title.as_ref().and_then(|t| {
-                let at = t.offset.checked_sub(piece_start)?;
-                (text.get(at..at + t.text.len()) != Some(t.text.as_str()))
-                    .then_some(t.text.as_str())
+            let title_words = post.title.and_then(|(words, offset)| {
+                let at = offset.checked_sub(piece_start)?;
+                (text.get(at..at + words.len()) != Some(words)).then_some(words)
             });
             insert_post
                 .execute(params![
                     self.source_id,
                     self.report.posts as i64,
                     title_words,
-                    post.title.as_ref().map(|t| t.offset as i64),
+                    post.title.map(|(_, offset)| offset as i64),
                     post.title
-                        .as_ref()
-                        .map(|t| (t.offset + t.text.len()) as i64),
+                        .map(|(words, offset)| (offset + words.len()) as i64),
                     published,
                     post.author,
                     post.role,
                     post.url,
-                    post.body_start() as i64,
-                    (post.body_start() + post.body().len()) as i64,
+                    post.body.start as i64,
+                    post.body.end as i64,
                 ])
                 .map_err(Error::db("storing a post"))?;
             self.report.posts += 1;
@@ -725,11 +768,9 @@ impl<'c> SourceWriter<'c> {
                     Some(sp) => match self.actor_ids.get(&sp.name) {
                         Some(id) => Some(*id),
                         None => {
-                            if sp.discovered {
-                                add_discovered
-                                    .execute([&sp.name])
-                                    .map_err(Error::db("storing a discovered actor"))?;
-                            }
+                            add_actor
+                                .execute(params![&sp.name, sp.discovered])
+                                .map_err(Error::db("storing a discovered actor"))?;
                             let id: i64 = actor_id
                                 .query_row([&sp.name], |r| r.get(0))
                                 .map_err(Error::db(format!("finding actor {}", sp.name)))?;
@@ -786,9 +827,15 @@ impl<'c> SourceWriter<'c> {
                     let (tid, parent) = match self.tally.topic_ids.get(&t.topic) {
                         Some(&ids) => ids,
                         None => {
+                            // Not in these data files (`load` of another's extract): kept
+                            // by name, without a parent or description.
+                            add_topic
+                                .execute([&t.topic])
+                                .map_err(Error::db(format!("storing topic {}", t.topic)))?;
                             let tid: i64 = topic_id
                                 .query_row([&t.topic], |r| r.get(0))
                                 .map_err(Error::db(format!("finding topic {}", t.topic)))?;
+                            self.tally.topic_ids.insert(t.topic.clone(), (tid, None));
                             (tid, None)
                         }
                     };
