@@ -387,6 +387,8 @@ struct RecordLines<'r> {
     reader: &'r mut dyn BufRead,
     path: &'r str,
     number: usize,
+    /// Bytes read so far.
+    bytes: usize,
     line: String,
     back: Option<(usize, Record)>,
 }
@@ -411,6 +413,7 @@ impl RecordLines<'_> {
             if read == 0 {
                 return Ok(None);
             }
+            self.bytes += read;
             self.number += 1;
             if self.line.trim().is_empty() {
                 continue;
@@ -422,10 +425,16 @@ impl RecordLines<'_> {
     }
 }
 
-/// Loads `extract`'s records from `reader` (named `path` in errors), each source in one
-/// transaction, committed when its `end` record comes; a source stored already (the same
-/// id) is passed over. A bad record fails its source (nothing of it is stored), and the
-/// records go on from the next source; a failure of the database ends the load.
+/// Loads `extract`'s records from `reader` (named `path` in errors), each source whole or
+/// not at all, stored when its `end` record comes; a source stored already (the same id)
+/// is passed over. A bad record fails its source (nothing of it is stored), and the records
+/// go on from the next source; a failure of the database ends the load (what was committed
+/// stays, and loading again adds the rest).
+///
+/// A small source's records are held until its `end` record, checked, then written in a
+/// transaction shared with the sources around it, committed every few megabytes: a commit
+/// per source (its log frames and search-index flush) was most of the time of a feed's
+/// one-line sources. A larger source is written as it comes, in a transaction of its own.
 pub fn load(
     conn: &mut Connection,
     reader: &mut dyn BufRead,
@@ -433,16 +442,23 @@ pub fn load(
     actors: &[Actor],
     topics: &[Topic],
 ) -> Result<LoadReport> {
+    let conn: &Connection = conn;
     let mut report = LoadReport::default();
     let mut lines = RecordLines {
         reader,
         path,
         number: 0,
+        bytes: 0,
         line: String::new(),
         back: None,
     };
-    // The data files' actors and topics are stored with the first source written; a load
-    // of many small sources (a feed's lines) does not write them again for each.
+    let mut batch = Batch {
+        conn,
+        open: None,
+        since: 0,
+    };
+    // The data files' actors and topics are stored with the first source written, not again
+    // for each of a feed's thousand sources.
     let mut synced = false;
     // After a bad record outside a source, what follows up to the next source is passed
     // over without a word each.
@@ -456,7 +472,12 @@ pub fn load(
                 } else {
                     (actors, topics)
                 };
-                match load_source(conn, source, number, &mut lines, data, &mut report)? {
+                let loading = Loading {
+                    source,
+                    at: number,
+                    data,
+                };
+                match loading.run(&mut batch, &mut lines, &mut report)? {
                     Loaded::Written => synced = true,
                     Loaded::Stored => {}
                     // What is left of it, up to the next source, is passed over.
@@ -476,8 +497,48 @@ pub fn load(
                 passing = true;
             }
         }
+        if lines.bytes - batch.since >= BATCH_BYTES {
+            batch.commit()?;
+            batch.since = lines.bytes;
+        }
     }
+    batch.commit()?;
     Ok(report)
+}
+
+/// Bytes of records after which the shared transaction is committed.
+const BATCH_BYTES: usize = 32 << 20;
+/// Bytes of records a source may hold before it is written as it comes instead.
+const HELD_BYTES: usize = 4 << 20;
+
+/// The transaction small sources share, begun when the first needs it.
+struct Batch<'c> {
+    conn: &'c Connection,
+    open: Option<rusqlite::Transaction<'c>>,
+    /// The records' bytes read when it was last committed.
+    since: usize,
+}
+
+impl<'c> Batch<'c> {
+    fn conn(&mut self) -> Result<&'c Connection> {
+        if self.open.is_none() {
+            self.open = Some(own_transaction(self.conn)?);
+        }
+        Ok(self.conn)
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        match self.open.take() {
+            Some(tx) => tx.commit().map_err(Error::db("committing the sources")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A transaction on a connection held shared (the write lock taken at once, as ingest's).
+fn own_transaction(conn: &Connection) -> Result<rusqlite::Transaction<'_>> {
+    rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+        .map_err(Error::db("starting a transaction"))
 }
 
 impl Record {
@@ -509,169 +570,238 @@ enum Loaded {
     Failed,
 }
 
-/// One source's records, from its `source` record (read, at line `at`) to its `end`, in
-/// one transaction.
-fn load_source(
-    conn: &mut Connection,
-    source: SourceRecord,
-    at: usize,
-    lines: &mut RecordLines<'_>,
-    (actors, topics): (&[Actor], &[Topic]),
-    report: &mut LoadReport,
-) -> Result<Loaded> {
-    let path = lines.path.to_string();
-    let id = source.source.clone();
-    let stored = crate::store::stored_posts(conn, &id)?.is_some();
-    let meta = SourceMeta {
-        path: source.path,
-        hash: source.source,
-        format: source.format,
-        url: source.url,
-    };
-    let mut writer = if stored {
-        None
-    } else {
-        match SourceWriter::begin(conn, &meta, actors, topics)? {
-            Begun::Writer(w) => Some(w),
-            Begun::Stored(_) => None,
-        }
-    };
-    // The piece not yet written: its text, its posts and their statements.
-    let mut text: Option<String> = None;
-    let mut posts: Vec<PostRecord> = Vec::new();
-    let mut statements: Vec<Vec<Statement>> = Vec::new();
-    let (mut seen_posts, mut seen_statements) = (0usize, 0usize);
-    let flush = |writer: &mut Option<SourceWriter<'_>>,
-                 text: &mut Option<String>,
-                 posts: &mut Vec<PostRecord>,
-                 statements: &mut Vec<Vec<Statement>>|
-     -> Result<()> {
-        if let Some(w) = writer {
-            let rows: Vec<crate::store::PostRow<'_>> = posts.iter().map(PostRecord::row).collect();
-            w.add_rows(text.as_deref().unwrap_or(""), &rows, statements)?;
-        }
-        *text = None;
-        posts.clear();
-        statements.clear();
-        Ok(())
-    };
-    let fail = |report: &mut LoadReport, number: usize, why: &str| {
-        report.failed.push(format!(
-            "{path}:{number}: {why}: source {id} (from line {at}) not loaded, nothing of it stored"
-        ));
-    };
-    loop {
-        let Some((number, record)) = lines.next()? else {
-            fail(
-                report,
-                lines.number,
-                "the input ends before the source's end record (did its extract stop?)",
-            );
-            return Ok(Loaded::Failed);
-        };
-        let record = match record {
-            Ok(r) => r,
-            Err(why) => {
-                fail(report, number, &why);
-                return Ok(Loaded::Failed);
-            }
-        };
-        if let Record::Source(_) = record {
-            lines.back = Some((number, record));
-            fail(
-                report,
-                number,
-                "another source starts before this one's end record",
-            );
-            return Ok(Loaded::Failed);
-        }
-        if record.source() != id {
-            fail(
-                report,
-                number,
-                &format!(
-                    "a {} record of another source ({})",
-                    record.name(),
-                    record.source()
-                ),
-            );
-            return Ok(Loaded::Failed);
-        }
+/// The order a source's records must keep: text where the last ended, posts numbered in
+/// turn, each statement after its post, and an `end` record that counts what came.
+#[derive(Default)]
+struct Order {
+    bytes: usize,
+    posts: usize,
+    statements: usize,
+    /// The post the statements that follow belong to.
+    post: Option<usize>,
+}
+
+impl Order {
+    /// Whether `record` may come next; `Ok(true)` for the `end` record.
+    fn check(&mut self, record: &Record) -> std::result::Result<bool, String> {
         match record {
-            Record::Source(_) => unreachable!("put back above"),
+            Record::Source(_) => {
+                return Err("another source starts before this one's end record".into());
+            }
             Record::Text(t) => {
-                flush(&mut writer, &mut text, &mut posts, &mut statements)?;
-                let expected = writer.as_ref().map_or(t.start, SourceWriter::offset);
-                if t.start != expected {
-                    fail(
-                        report,
-                        number,
-                        &format!("text at byte {}, where {expected} was expected", t.start),
-                    );
-                    return Ok(Loaded::Failed);
+                if t.start != self.bytes {
+                    return Err(format!(
+                        "text at byte {}, where {} was expected",
+                        t.start, self.bytes
+                    ));
                 }
-                text = Some(t.text);
+                self.bytes += t.text.len();
             }
             Record::Post(p) => {
-                if p.post != seen_posts {
-                    fail(
-                        report,
-                        number,
-                        &format!("post {} where post {seen_posts} was expected", p.post),
-                    );
-                    return Ok(Loaded::Failed);
+                if p.post != self.posts {
+                    return Err(format!(
+                        "post {} where post {} was expected",
+                        p.post, self.posts
+                    ));
                 }
-                seen_posts += 1;
-                posts.push(p);
-                statements.push(Vec::new());
+                self.post = Some(p.post);
+                self.posts += 1;
             }
-            Record::Statement(s) => {
-                let Some(list) = statements
-                    .last_mut()
-                    .filter(|_| posts.last().is_some_and(|p| p.post == s.post))
-                else {
-                    fail(
-                        report,
-                        number,
-                        &format!(
-                            "a statement of post {}, which is not the post before it",
-                            s.post
-                        ),
-                    );
-                    return Ok(Loaded::Failed);
-                };
-                list.push(s.statement());
-                seen_statements += 1;
+            Record::Statement(st) => {
+                if self.post != Some(st.post) {
+                    return Err(format!(
+                        "a statement of post {}, which is not the post before it",
+                        st.post
+                    ));
+                }
+                self.statements += 1;
             }
             Record::End(end) => {
-                flush(&mut writer, &mut text, &mut posts, &mut statements)?;
-                let Some(writer) = writer else {
-                    report.already_stored += 1;
-                    return Ok(Loaded::Stored);
-                };
                 if (end.posts, end.statements, end.bytes)
-                    != (seen_posts, seen_statements, writer.offset())
+                    != (self.posts, self.statements, self.bytes)
                 {
-                    fail(
-                        report,
-                        number,
-                        &format!(
-                            "the end record counts {} posts, {} statements and {} bytes; the records held {seen_posts}, {seen_statements} and {}",
-                            end.posts,
-                            end.statements,
-                            end.bytes,
-                            writer.offset()
-                        ),
-                    );
-                    return Ok(Loaded::Failed);
+                    return Err(format!(
+                        "the end record counts {} posts, {} statements and {} bytes; the records held {}, {} and {}",
+                        end.posts,
+                        end.statements,
+                        end.bytes,
+                        self.posts,
+                        self.statements,
+                        self.bytes
+                    ));
                 }
-                let stored = writer.finish(None)?;
-                report.sources += 1;
-                report.posts += stored.posts;
-                report.statements += stored.statements;
-                return Ok(Loaded::Written);
+                return Ok(true);
             }
         }
+        Ok(false)
+    }
+}
+
+/// A piece of a source not yet written: its text, posts and their statements.
+#[derive(Default)]
+struct Piece {
+    text: String,
+    posts: Vec<PostRecord>,
+    statements: Vec<Vec<Statement>>,
+}
+
+impl Piece {
+    /// Takes a checked record; a text record first writes the piece held.
+    fn take(&mut self, record: Record, writer: &mut SourceWriter<'_>) -> Result<()> {
+        match record {
+            Record::Text(t) => {
+                self.write(writer)?;
+                self.text = t.text;
+            }
+            Record::Post(p) => {
+                self.posts.push(p);
+                self.statements.push(Vec::new());
+            }
+            Record::Statement(st) => {
+                if let Some(list) = self.statements.last_mut() {
+                    list.push(st.statement());
+                }
+            }
+            Record::End(_) => self.write(writer)?,
+            Record::Source(_) => {}
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, writer: &mut SourceWriter<'_>) -> Result<()> {
+        if self.text.is_empty() && self.posts.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<crate::store::PostRow<'_>> = self.posts.iter().map(PostRecord::row).collect();
+        writer.add_rows(&self.text, &rows, &self.statements)?;
+        *self = Piece::default();
+        Ok(())
+    }
+}
+
+/// One source's records, from its `source` record (read at line `at`) to its `end`.
+struct Loading<'d> {
+    source: SourceRecord,
+    at: usize,
+    data: (&'d [Actor], &'d [Topic]),
+}
+
+impl Loading<'_> {
+    fn run(
+        self,
+        batch: &mut Batch<'_>,
+        lines: &mut RecordLines<'_>,
+        report: &mut LoadReport,
+    ) -> Result<Loaded> {
+        let path = lines.path.to_string();
+        let id = self.source.source.clone();
+        let at = self.at;
+        let fail = |report: &mut LoadReport, number: usize, why: &str| {
+            report.failed.push(format!(
+                "{path}:{number}: {why}: source {id} (from line {at}) not loaded, nothing of it stored"
+            ));
+            Loaded::Failed
+        };
+        // The next record of this source, checked, with `Ok(None)` after its end record.
+        let mut order = Order::default();
+        let mut ended = false;
+        let mut next = |lines: &mut RecordLines<'_>| -> Result<std::result::Result<Option<Record>, (usize, String)>> {
+            if ended {
+                return Ok(Ok(None));
+            }
+            let Some((number, record)) = lines.next()? else {
+                return Ok(Err((
+                    lines.number,
+                    "the input ends before the source's end record (did its extract stop?)".into(),
+                )));
+            };
+            let record = match record {
+                Ok(r) => r,
+                Err(why) => return Ok(Err((number, why))),
+            };
+            if record.source() != id && !matches!(record, Record::Source(_)) {
+                let why = format!("a {} record of another source ({})", record.name(), record.source());
+                return Ok(Err((number, why)));
+            }
+            match order.check(&record) {
+                Ok(end) => ended = end,
+                Err(why) => {
+                    if let Record::Source(_) = record {
+                        lines.back = Some((number, record));
+                    }
+                    return Ok(Err((number, why)));
+                }
+            }
+            Ok(Ok(Some(record)))
+        };
+        // Held until the end record, or until there is too much to hold.
+        let start = lines.bytes;
+        let mut held = Vec::new();
+        while lines.bytes - start < HELD_BYTES {
+            match next(lines)? {
+                Ok(Some(record)) => held.push(record),
+                Ok(None) => break,
+                Err((number, why)) => return Ok(fail(report, number, &why)),
+            }
+        }
+        let whole = matches!(held.last(), Some(Record::End(_)));
+        if crate::store::stored_posts(batch.conn, &self.source.source)?.is_some() {
+            // Passed over, to its end.
+            loop {
+                match next(lines)? {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err((number, why)) => return Ok(fail(report, number, &why)),
+                }
+            }
+            report.already_stored += 1;
+            return Ok(Loaded::Stored);
+        }
+        let meta = SourceMeta {
+            path: self.source.path,
+            hash: self.source.source,
+            format: self.source.format,
+            url: self.source.url,
+        };
+        let (actors, topics) = self.data;
+        // A whole source goes in the shared transaction; a larger one in its own, after
+        // the shared one is committed, so that its failure takes nothing else with it.
+        let own = if whole {
+            None
+        } else {
+            batch.commit()?;
+            Some(own_transaction(batch.conn)?)
+        };
+        let conn = match &own {
+            Some(tx) => tx,
+            None => batch.conn()?,
+        };
+        let Begun::Writer(mut writer) = SourceWriter::begin_within(conn, &meta, actors, topics)?
+        else {
+            report.already_stored += 1;
+            return Ok(Loaded::Stored);
+        };
+        let mut piece = Piece::default();
+        for record in held {
+            piece.take(record, &mut writer)?;
+        }
+        loop {
+            match next(lines)? {
+                Ok(Some(record)) => piece.take(record, &mut writer)?,
+                Ok(None) => break,
+                // Only a source written as it comes fails here: its transaction, dropped,
+                // takes back what it wrote.
+                Err((number, why)) => return Ok(fail(report, number, &why)),
+            }
+        }
+        let stored = writer.finish(None)?;
+        if let Some(tx) = own {
+            tx.commit().map_err(Error::db("committing the source"))?;
+        }
+        report.sources += 1;
+        report.posts += stored.posts;
+        report.statements += stored.statements;
+        Ok(Loaded::Written)
     }
 }
 
