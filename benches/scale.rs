@@ -6,6 +6,10 @@
 //! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes,
 //! `WHOSAID_SCALE_RUNS=5` the runs of each ingest (median; 3 by default),
 //! `WHOSAID_SCALE_STATEMENTS=0` skips the million-statement database. Needs `/usr/bin/time`.
+//!
+//! Then `extract` of a JSON Lines feed of the same sizes (`WHOSAID_SCALE_FEED_MB`, `0`
+//! skips), read a line at a time: MB per CPU-second, posts a second, peak memory (which must
+//! not grow with the feed), the records' size; and `load` of those records.
 
 #[path = "corpus/mod.rs"]
 mod corpus;
@@ -23,11 +27,20 @@ struct Run {
 }
 
 fn timed(args: &[&str]) -> Run {
+    timed_into(args, None)
+}
+
+/// `timed`, with stdout written to `into` (else thrown away).
+fn timed_into(args: &[&str], into: Option<&Path>) -> Run {
     let started = std::time::Instant::now();
+    let stdout = match into {
+        Some(path) => std::process::Stdio::from(std::fs::File::create(path).unwrap()),
+        None => std::process::Stdio::null(),
+    };
     let out = Command::new("/usr/bin/time")
         .args(["-f", "%e %U %S %M", BIN])
         .args(args)
-        .stdout(std::process::Stdio::null())
+        .stdout(stdout)
         .output()
         .expect("/usr/bin/time");
     let wall = started.elapsed().as_secs_f64();
@@ -127,6 +140,7 @@ fn main() {
             db_bytes as f64 / text.len() as f64,
         );
     }
+    stream(dir.path());
     let want: usize = std::env::var("WHOSAID_SCALE_STATEMENTS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -201,5 +215,89 @@ fn main() {
             wall * 1000.0,
             peak
         );
+    }
+}
+
+/// `extract` over feeds of growing size, and `load` of what it wrote.
+fn stream(dir: &Path) {
+    let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_FEED_MB")
+        .unwrap_or_else(|_| "1,10,100".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|&mb| mb > 0)
+        .collect();
+    if sizes.is_empty() {
+        return;
+    }
+    let runs: usize = std::env::var("WHOSAID_SCALE_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(3);
+    println!(
+        "\nextract of a JSON Lines feed, one line at a time (median of {runs}), and load of its records:"
+    );
+    println!(
+        "{:>6}  {:>8}  {:>12}  {:>10}  {:>8}  {:>9}  {:>13}  {:>10}  {:>8}",
+        "MB", "posts", "MB/CPU-s", "posts/s", "peak", "records", "load rows/s", "load MB/s", "peak"
+    );
+    for mb in sizes {
+        let feed = corpus::feed(mb * 1024 * 1024);
+        let posts = feed.lines().count() as f64;
+        let path = dir.join(format!("feed-{mb}mb.jsonl"));
+        std::fs::write(&path, &feed).unwrap();
+        let records = dir.join(format!("feed-{mb}mb.records.jsonl"));
+        let size = feed.len() as f64 / (1024.0 * 1024.0);
+        drop(feed);
+        let all: Vec<Run> = (0..runs)
+            .map(|_| {
+                timed_into(
+                    &["extract", "--quiet", path.to_str().unwrap()],
+                    Some(&records),
+                )
+            })
+            .collect();
+        let cpu = median(all.iter().map(|r| r.cpu).collect());
+        let wall = median(all.iter().map(|r| r.wall).collect());
+        let peak = median(all.iter().map(|r| r.peak_mib).collect());
+        let written = std::fs::metadata(&records).unwrap().len() as f64;
+        let statements = std::io::BufRead::lines(std::io::BufReader::new(
+            std::fs::File::open(&records).unwrap(),
+        ))
+        .filter(|l| {
+            l.as_ref()
+                .is_ok_and(|l| l.starts_with("{\"type\":\"statement\""))
+        })
+        .count() as f64;
+        let loads: Vec<Run> = (0..runs)
+            .map(|_| {
+                let db = dir.join("load.db");
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
+                timed(&[
+                    "--db",
+                    db.to_str().unwrap(),
+                    "load",
+                    records.to_str().unwrap(),
+                ])
+            })
+            .collect();
+        let load_wall = median(loads.iter().map(|r| r.wall).collect());
+        let load_peak = median(loads.iter().map(|r| r.peak_mib).collect());
+        println!(
+            "{:>6}  {:>8}  {:>12.2}  {:>10.0}  {:>5.0} MB  {:>8.1}x  {:>13.0}  {:>10.1}  {:>5.0} MB",
+            mb,
+            posts,
+            size / cpu,
+            posts / wall,
+            peak,
+            written / (size * 1024.0 * 1024.0),
+            statements / load_wall,
+            written / (1024.0 * 1024.0) / load_wall,
+            load_peak,
+        );
+        let _ = std::fs::remove_file(&records);
+        let _ = std::fs::remove_file(&path);
     }
 }

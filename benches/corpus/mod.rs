@@ -46,3 +46,45 @@ pub fn corpus(target: usize) -> String {
     }
     out
 }
+
+/// The sample's posts as a feed: one JSON object a line (`published_at`, `title`, `body`),
+/// copied to later days with speakers rotated as `corpus` does, until `target` bytes.
+#[allow(dead_code)]
+pub fn feed(target: usize) -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/samples/bbc-live-2025-03-15.txt"
+    );
+    let sample = std::fs::read_to_string(path).expect("the bundled sample");
+    let info = whosaid::parse::SourceInfo {
+        path: path.into(),
+        ..Default::default()
+    };
+    let doc = whosaid::parse::parse(&sample, &info, None).expect("the sample parses");
+    let speakers = [
+        "Starmer", "Zelensky", "Putin", "Trump", "Macron", "Meloni", "Stubb", "Albanese",
+    ];
+    let mut out = String::with_capacity(target + 4096);
+    let mut copy = 0usize;
+    while out.len() < target {
+        let (a, b) = (
+            speakers[copy % speakers.len()],
+            speakers[(copy + 3) % speakers.len()],
+        );
+        let rotate = |t: &str| t.replace(a, "\u{0}").replace(b, a).replace('\u{0}', b);
+        for post in &doc.posts {
+            let when = post
+                .published_at
+                .map(|t| t + chrono::Duration::days(copy as i64));
+            let line = serde_json::json!({
+                "published_at": when.map(|t| t.to_rfc3339()),
+                "title": post.title.as_ref().map(|t| rotate(&t.text)),
+                "body": rotate(&post.body()),
+            });
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+        copy += 1;
+    }
+    out
+}
