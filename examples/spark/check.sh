@@ -25,7 +25,7 @@ if ! command -v java >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless
 fi
-if ! python3 -m venv --help >/dev/null 2>&1; then
+if ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
 fi
@@ -45,12 +45,13 @@ lines=$(cat "$work"/posts/*.jsonl | wc -l)
 echo "check: $lines posts in $(ls "$work/posts" | wc -l) files, $(du -sh "$work/posts" | cut -f1)"
 
 seconds() { date +%s.%N; }
-rate() { python3 -c "import sys; n, t = float(sys.argv[1]), float(sys.argv[2]); print(f'{t:.1f} s, {n / t:.0f} posts/s')" "$1" "$2"; }
+# Posts, start and end times: seconds and posts a second.
+rate() { python3 -c "import sys; n, a, b = map(float, sys.argv[1:]); print(f'{b - a:.1f} s, {n / (b - a):.0f} posts/s')" "$1" "$2" "$3"; }
 
 t0=$(seconds)
 cat "$work"/posts/*.jsonl | "$whosaid" extract - --quiet > "$work/single.jsonl"
 t1=$(seconds)
-echo "check: one whosaid extract: $(rate "$lines" "$(echo "$t1 - $t0" | bc)")"
+echo "check: one whosaid extract: $(rate "$lines" "$t0" "$t1")"
 
 submit() {
     "$work/venv/bin/spark-submit" --master 'local[2]' --conf spark.ui.enabled=false \
@@ -60,7 +61,7 @@ submit() {
 t0=$(seconds)
 submit "$here/whosaid_spark.py" "$work/posts" "$work/out-path" --whosaid "$whosaid" --partitions 4
 t1=$(seconds)
-echo "check: Spark, local[2], binary by path: $(rate "$lines" "$(echo "$t1 - $t0" | bc)") (with Spark's start)"
+echo "check: Spark, local[2], binary by path: $(rate "$lines" "$t0" "$t1") (with Spark's start)"
 submit --files "$whosaid" "$here/whosaid_spark.py" "$work/posts" "$work/out-shipped" --whosaid whosaid --partitions 3
 
 sort "$work/single.jsonl" > "$work/single.sorted.jsonl"
@@ -98,16 +99,17 @@ for command in actors topics; do
         exit 1
     fi
 done
-# compare's evidence is a statement id: named by its source and place instead.
+# compare's evidence is a statement id, which follows the order of loading: named by its
+# words instead (of statements that weigh the same, the first loaded is the evidence, and
+# the corpus repeats words on the same day).
 stances() { "$whosaid" --db "$1" compare --format jsonl | python3 -c '
 import json, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 for line in sys.stdin:
     row = json.loads(line)
     row["evidence"] = db.execute(
-        "SELECT src.content_hash, s.start, s.end, s.kind FROM statements s"
-        " JOIN posts p ON p.id = s.post_id JOIN sources src ON src.id = p.source_id"
-        " WHERE s.id = ?", (row["evidence"],)).fetchone()
+        "SELECT published_at, actor, kind, words FROM statements_view WHERE id = ?",
+        (row["evidence"],)).fetchone()
     print(json.dumps(row, sort_keys=True))' "$1"; }
 if ! cmp -s <(stances "$work/single.db") <(stances "$work/spark.db"); then
     echo "check: FAILED: 'compare' differs between the two databases" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a corpus of JSON Lines posts for the Spark check: the posts of the bundled sample
-(read by `whosaid parse`), copied to other days with their speakers rotated, so that no
+(read by `whosaid parse`), copied to earlier days with their speakers rotated, so that no
 post repeats another, in several files of a directory.
 
     make_posts.py WHOSAID SAMPLE OUT_DIR [--posts N] [--files K]
@@ -56,7 +56,9 @@ def main():
         copy, post = divmod(n, len(posts))
         source = posts[post]
         when = datetime.datetime.fromisoformat(source["time"].replace("Z", "+00:00"))
-        when += datetime.timedelta(days=copy)
+        # Each copy a day earlier than the last: no post is in the future, and no two
+        # copies share a day.
+        when -= datetime.timedelta(days=copy)
         line = {
             "id": f"post-{n}",
             "url": f"https://news.example.org/live/{copy}#post-{post}",
