@@ -521,3 +521,23 @@ fn an_actor_or_topic_these_data_files_do_not_list_is_stored_by_name() {
     let stance = w.json(&["stance", "Maria Keller", "port strikes", "--format", "json"]);
     assert_eq!(stance["stance"], "oppose", "{stance}");
 }
+
+#[test]
+fn load_reads_gzipped_records_as_spark_writes_them() {
+    let w = Workspace::new();
+    let r = w.run_stdin(&["extract", "-", "--quiet"], feed(0..4).as_bytes());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(r.stdout.as_bytes()).unwrap();
+    // Spark writes a directory of parts (and a _SUCCESS file, empty).
+    std::fs::create_dir(w.path("out")).unwrap();
+    w.write("out/part-00000.gz", &gz.finish().unwrap());
+    w.write("out/_SUCCESS", b"");
+    let r = w.run(&["load", w.path("out").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("part-00000.gz: 4 sources"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(w.counts()[..2], [4, 4]);
+}

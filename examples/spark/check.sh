@@ -62,11 +62,11 @@ t0=$(seconds)
 submit "$here/whosaid_spark.py" "$work/posts" "$work/out-path" --whosaid "$whosaid" --partitions 4
 t1=$(seconds)
 echo "check: Spark, local[2], binary by path: $(rate "$lines" "$t0" "$t1") (with Spark's start)"
-submit --files "$whosaid" "$here/whosaid_spark.py" "$work/posts" "$work/out-shipped" --whosaid whosaid --partitions 3
+submit --files "$whosaid" "$here/whosaid_spark.py" "$work/posts" "$work/out-shipped" --whosaid whosaid --partitions 3 --compress
 
 sort "$work/single.jsonl" > "$work/single.sorted.jsonl"
 for out in out-path out-shipped; do
-    cat "$work/$out"/part-* | sort > "$work/$out.sorted.jsonl"
+    gzip -dcf "$work/$out"/part-* | sort > "$work/$out.sorted.jsonl"
     if ! cmp -s "$work/single.sorted.jsonl" "$work/$out.sorted.jsonl"; then
         echo "check: FAILED: Spark's records ($out) differ from one extract's:" >&2
         diff "$work/single.sorted.jsonl" "$work/$out.sorted.jsonl" | head -5 >&2
@@ -75,10 +75,10 @@ for out in out-path out-shipped; do
 done
 statements=$(grep -c '"type":"statement"' "$work/single.jsonl")
 sources=$(grep -c '"type":"source"' "$work/single.jsonl")
-echo "check: Spark's records are one extract's: $sources sources, $statements statements, $(wc -l < "$work/single.jsonl") records (both ways of finding the binary)"
+echo "check: Spark's records are one extract's: $sources sources, $statements statements, $(wc -l < "$work/single.jsonl") records (the binary by path, and shipped with --files writing gzip)"
 
 "$whosaid" --db "$work/single.db" load "$work/single.jsonl" > /dev/null
-"$whosaid" --db "$work/spark.db" load "$work/out-path" > /dev/null
+"$whosaid" --db "$work/spark.db" load "$work/out-shipped" > /dev/null
 # The statements' ids follow the order of loading (Spark lists the files in an order of its
 # own): compared without them.
 without_ids() { "$whosaid" --db "$1" export --format jsonl | python3 -c '

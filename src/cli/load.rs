@@ -22,8 +22,8 @@ whosaid load spark-out/          (every part file of a Spark job's output)\n  \
 whosaid extract feed.jsonl | whosaid load -"
 )]
 pub struct LoadArgs {
-    /// Files of `whosaid extract` output, or directories of them (read recursively); '-'
-    /// reads stdin
+    /// Files of `whosaid extract` output (gzipped or not), or directories of them (read
+    /// recursively); '-' reads stdin
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
     /// Threads that compute the stances afterwards [default: the machine's cores]
@@ -58,20 +58,24 @@ pub fn run(
             } else {
                 path.display().to_string()
             };
-            let mut reader: Box<dyn BufRead> = if stdin {
-                Box::new(BufReader::with_capacity(1 << 20, std::io::stdin()))
+            let opened: std::io::Result<Box<dyn BufRead>> = if stdin {
+                Ok(Box::new(BufReader::with_capacity(
+                    1 << 20,
+                    std::io::stdin(),
+                )))
             } else {
-                match File::open(&path) {
-                    Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
-                    Err(source) => {
-                        let e = Error::Io {
-                            path: name.clone(),
-                            source,
-                        };
-                        eprintln!("whosaid: {e}");
-                        failed.push(e.to_string());
-                        continue;
-                    }
+                File::open(&path).map(|f| Box::new(BufReader::with_capacity(1 << 20, f)) as _)
+            };
+            let mut reader = match opened.and_then(ungzip) {
+                Ok(r) => r,
+                Err(source) => {
+                    let e = Error::Io {
+                        path: name.clone(),
+                        source,
+                    };
+                    eprintln!("whosaid: {e}");
+                    failed.push(e.to_string());
+                    continue;
                 }
             };
             let report = interchange::load(
@@ -120,4 +124,14 @@ pub fn run(
     } else {
         Outcome::Nothing
     })
+}
+
+/// The records as written, or gunzipped when they are gzip (as Spark writes them with a
+/// compression codec, and `gzip` does): JSON records are some ten times their gzip.
+fn ungzip(mut reader: Box<dyn BufRead>) -> std::io::Result<Box<dyn BufRead>> {
+    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        let gz = flate2::bufread::MultiGzDecoder::new(reader);
+        return Ok(Box::new(BufReader::with_capacity(1 << 20, gz)));
+    }
+    Ok(reader)
 }
