@@ -541,3 +541,37 @@ fn load_reads_gzipped_records_as_spark_writes_them() {
     );
     assert_eq!(w.counts()[..2], [4, 4]);
 }
+
+#[test]
+fn extract_with_a_database_reads_the_actors_kept_in_it() {
+    let w = Workspace::new();
+    let line = serde_json::json!({
+        "published_at": "2024-05-02T09:00:00Z",
+        "body": "\"The barrier will hold,\" harbour master Grace Okonkwo said on Thursday.",
+    })
+    .to_string();
+    let actor = |args: &[&str]| {
+        let r = w.run_stdin(args, line.as_bytes());
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let all = records(&r.stdout);
+        of_type(&all, "statement")[0]["actor"].clone()
+    };
+    // Not kept anywhere: a name found in the text.
+    let found = actor(&["extract", "-", "--quiet"]);
+    assert_eq!(found["discovered"], true, "{found}");
+    w.ingest_sample();
+    let r = w.run(&[
+        "actors",
+        "add",
+        "Grace Okonkwo",
+        "--kind",
+        "person",
+        "--country",
+        "NG",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let kept = actor(&["extract", "-", "--quiet"]);
+    assert_eq!(kept["name"], "Grace Okonkwo", "{kept}");
+    assert_eq!(kept["kind"], "person");
+    assert_eq!(kept["discovered"], false);
+}
