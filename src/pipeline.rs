@@ -405,10 +405,13 @@ impl Pipeline {
             Line(usize, std::thread::Result<Result<(String, Processed)>>),
             Failed(Error),
         }
-        let (work, lines) = std::sync::mpsc::sync_channel::<(usize, ReadLine)>(2 * jobs);
-        let lines = std::sync::Mutex::new(lines);
-        let (done_tx, done) = std::sync::mpsc::channel::<(usize, Done)>();
         std::thread::scope(|scope| {
+            // All made here, so that when this returns (on an error of `each`, or a closed
+            // output) the channels close: the workers stop at their next line, and the
+            // reader at its next send once the last worker has dropped the lines.
+            let (work, lines) = std::sync::mpsc::sync_channel::<(usize, ReadLine)>(2 * jobs);
+            let lines = std::sync::Arc::new(std::sync::Mutex::new(lines));
+            let (done_tx, done) = std::sync::mpsc::channel::<(usize, Done)>();
             // Reading on a thread of its own: a line is processed and given to `each` while
             // the next is awaited, so a pipe that sends a line and waits gets its answer.
             scope.spawn(move || {
@@ -422,7 +425,7 @@ impl Pipeline {
                 }
             });
             for _ in 0..jobs {
-                let (lines, done_tx) = (&lines, done_tx.clone());
+                let (lines, done_tx) = (lines.clone(), done_tx.clone());
                 scope.spawn(move || {
                     loop {
                         let next = lines.lock().map(|rx| rx.recv());
@@ -442,7 +445,7 @@ impl Pipeline {
                     }
                 });
             }
-            drop(done_tx);
+            drop((done_tx, lines));
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0;
             // Ends when every worker has (the reader closed the lines, or `each` failed and
