@@ -57,7 +57,9 @@ CREATE INDEX aliases_alias ON aliases(alias);
 CREATE TABLE statements (
     id              INTEGER PRIMARY KEY,
     post_id         INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
-    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term', 'action')),
+    -- 0 direct, 1 partial, 2 indirect, 3 term, 4 action: a byte, where the word took eight
+    -- in the table and again in its key (`kind` gives the word)
+    kind_code       INTEGER NOT NULL CHECK (kind_code BETWEEN 0 AND 4),
     quote           TEXT,                    -- the words said; NULL when they are the source
     start           INTEGER NOT NULL,        -- text between these byte offsets
     end             INTEGER NOT NULL,
@@ -67,12 +69,14 @@ CREATE TABLE statements (
     speaker_mention TEXT,                    -- the speaker as written: 'he', 'the prime minister'
     cue             TEXT,                    -- the reporting verb or phrase
     actor_id        INTEGER REFERENCES actors(id),
-    published_at    INTEGER                  -- the post's time (seconds since 1970 UTC), kept
+    published_at    INTEGER,                 -- the post's time (seconds since 1970 UTC), kept
                                              -- here for range queries
+    kind            TEXT GENERATED ALWAYS AS (CASE kind_code WHEN 0 THEN 'direct'
+        WHEN 1 THEN 'partial' WHEN 2 THEN 'indirect' WHEN 3 THEN 'term' ELSE 'action' END) VIRTUAL
 );
 -- One statement per words, kind and speaker: "Macron and Starmer agreed to ..." is a
 -- position of each.
-CREATE UNIQUE INDEX statements_key ON statements(post_id, start, end, kind, ifnull(actor_id, 0));
+CREATE UNIQUE INDEX statements_key ON statements(post_id, start, end, kind_code, ifnull(actor_id, 0));
 CREATE INDEX statements_actor_time ON statements(actor_id, published_at);
 -- In the order the read commands give statements (a source's posts have consecutive ids,
 -- in the order of its text), so they are read in order rather than sorted.
@@ -88,9 +92,13 @@ CREATE TABLE topics (
 CREATE TABLE statement_topics (
     statement_id  INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
     topic_id      INTEGER NOT NULL REFERENCES topics(id),
-    stance        TEXT NOT NULL CHECK (stance IN ('support', 'oppose', 'mixed', 'neutral', 'unknown')),
-    confidence    REAL NOT NULL,
+    -- 0 support, 1 oppose, 2 mixed, 3 neutral, 4 unknown (`stance` gives the word)
+    stance_code   INTEGER NOT NULL CHECK (stance_code BETWEEN 0 AND 4),
+    confidence_pct INTEGER NOT NULL CHECK (confidence_pct BETWEEN 0 AND 100),  -- hundredths
     cue           TEXT,                      -- the words that decided the stance
+    stance        TEXT GENERATED ALWAYS AS (CASE stance_code WHEN 0 THEN 'support'
+        WHEN 1 THEN 'oppose' WHEN 2 THEN 'mixed' WHEN 3 THEN 'neutral' ELSE 'unknown' END) VIRTUAL,
+    confidence    REAL GENERATED ALWAYS AS (confidence_pct / 100.0) VIRTUAL,
     PRIMARY KEY (statement_id, topic_id)
 ) WITHOUT ROWID;
 

@@ -165,6 +165,17 @@ impl StatementKind {
         }
     }
 
+    /// The number the store keeps for it (schema.sql's `kind_code`).
+    pub fn code(self) -> i64 {
+        match self {
+            StatementKind::Direct => 0,
+            StatementKind::Partial => 1,
+            StatementKind::Indirect => 2,
+            StatementKind::Term => 3,
+            StatementKind::Action => 4,
+        }
+    }
+
     pub const ALL: [StatementKind; 4] = [
         StatementKind::Direct,
         StatementKind::Partial,
@@ -257,6 +268,17 @@ impl Stance {
             Stance::Mixed => "mixed",
             Stance::Neutral => "neutral",
             Stance::Unknown => "unknown",
+        }
+    }
+
+    /// The number the store keeps for it (schema.sql's `stance_code`).
+    pub fn code(self) -> i64 {
+        match self {
+            Stance::Support => 0,
+            Stance::Oppose => 1,
+            Stance::Mixed => 2,
+            Stance::Neutral => 3,
+            Stance::Unknown => 4,
         }
     }
 

@@ -82,7 +82,7 @@ fn assert_upgraded(w: &Workspace) {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, whosaid::store::SCHEMA_VERSION);
     let body_end: i64 = conn
         .query_row("SELECT body_end FROM posts", [], |r| r.get(0))
         .unwrap();
@@ -118,6 +118,58 @@ fn a_version_3_database_is_upgraded_with_its_statements_indexed_for_search() {
     assert_upgraded(&w);
 }
 
+/// The schema as version 5 wrote it (kept as it was released): kinds and stances as words,
+/// confidences as reals, a search index.
+#[test]
+fn a_version_5_database_is_upgraded_to_numbers_for_kinds_and_stances() {
+    let w = Workspace::new();
+    let schema = std::fs::read_to_string(common::repo_file("tests/data/schema-v5.sql")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        conn.execute_batch(&schema).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sources VALUES (1, 'old.txt', 'abc', 'article', NULL, '2025-03-01', '2025-03-02T00:00:00Z');
+             INSERT INTO source_texts VALUES (1, 0, 60, 'Headline\nThe minister said the truce must hold in Ukraine.\n');
+             INSERT INTO posts VALUES (1, 1, 0, NULL, 0, 8, '2025-03-01T00:00:00Z', NULL, NULL, NULL, 9, 10);
+             INSERT INTO actors VALUES (1, 'Ana Lind', 'f', NULL, NULL, 0);
+             INSERT INTO topics VALUES (1, 'ceasefire', NULL, '');
+             INSERT INTO statements VALUES (1, 1, 'indirect', NULL, 27, 57, 9, 58, NULL, 'The minister', 'said', 1, 1740787200);
+             INSERT INTO statement_topics VALUES (1, 1, 'support', 0.8, 'must');
+             INSERT INTO statement_search (rowid, words, context) VALUES (1, 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.');
+             INSERT INTO actor_summaries VALUES (1, 1, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z');
+             INSERT INTO topic_summaries VALUES (1, 1);
+             INSERT INTO stale_verdicts VALUES (1, 1);",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 5).unwrap();
+    }
+    assert_upgraded(&w);
+    let rows = w.json(&["quotes", "--format", "json"]);
+    assert_eq!(rows[0]["kind"], "indirect");
+    assert_eq!(rows[0]["stance_confidence"], serde_json::json!([0.8]));
+    let found = w.json(&["search", "truce", "--format", "json"]);
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "the search index is kept"
+    );
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let (code, pct): (i64, i64) = conn
+        .query_row(
+            "SELECT stance_code, confidence_pct FROM statement_topics",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((code, pct), (0, 80));
+    // The trigger that keeps the search index in step came back with its table.
+    conn.execute("DELETE FROM statements WHERE id = 1", [])
+        .unwrap();
+    drop(conn);
+    let r = w.run(&["search", "truce"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+}
+
 #[test]
 fn a_version_2_database_is_upgraded_with_its_rows_and_summaries() {
     let w = Workspace::new();
@@ -131,12 +183,19 @@ fn a_version_1_database_is_upgraded_with_its_rows() {
     write_version_1(&w);
     assert_upgraded(&w);
     let conn = rusqlite::Connection::open(w.db()).unwrap();
-    // The rebuilt table takes the new kind, and its topics still point at it.
+    // The rebuilt table takes the new kind (kept as a number since version 6), and its
+    // topics still point at it.
     conn.execute(
-        "INSERT INTO statements VALUES (2, 1, 'action', 'agreed to the truce', 0, 5, 0, 5, NULL, NULL, 'agreed to', 1, NULL)",
+        "INSERT INTO statements (id, post_id, kind_code, quote, start, end, context_start,
+                                 context_end, context, speaker_mention, cue, actor_id, published_at)
+         VALUES (2, 1, 4, 'agreed to the truce', 0, 5, 0, 5, NULL, NULL, 'agreed to', 1, NULL)",
         [],
     )
     .unwrap();
+    let kind: String = conn
+        .query_row("SELECT kind FROM statements WHERE id = 2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kind, "action");
     let kept: i64 = conn
         .query_row(
             "SELECT count(*) FROM statement_topics t JOIN statements s ON s.id = t.statement_id",

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
@@ -72,6 +72,27 @@ CREATE UNIQUE INDEX statements_key ON statements(post_id, start, end, kind, ifnu
 CREATE INDEX statements_actor_time ON statements(actor_id, published_at);
 CREATE INDEX statements_time ON statements(published_at);";
 
+/// The statements table of schema versions 3 to 5 and its indexes, which the 2 -> 3 step
+/// builds (version 6 keeps the kind as a number).
+const STATEMENTS_V3: &str = "CREATE TABLE statements_next (
+    id              INTEGER PRIMARY KEY,
+    post_id         INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect', 'term', 'action')),
+    quote           TEXT,
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    context_start   INTEGER NOT NULL,
+    context_end     INTEGER NOT NULL,
+    context         TEXT,
+    speaker_mention TEXT,
+    cue             TEXT,
+    actor_id        INTEGER REFERENCES actors(id),
+    published_at    INTEGER
+);
+CREATE UNIQUE INDEX statements_key ON statements(post_id, start, end, kind, ifnull(actor_id, 0));
+CREATE INDEX statements_actor_time ON statements(actor_id, published_at);
+CREATE INDEX statements_time ON statements(published_at, post_id, start);";
+
 /// Brings a database written by an older whosaid up to `SCHEMA_VERSION`, one version at a
 /// time, inside the caller's transaction (with foreign keys off, so a rebuilt table's
 /// dependants keep their rows).
@@ -99,19 +120,13 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
             // the time index follows the read order, and the summaries are built.
             2 => {
                 let posts = schema_statement("CREATE TABLE posts (");
-                let statements = schema_statement("CREATE TABLE statements (");
+                let (statements_next, indexes) =
+                    STATEMENTS_V3.split_once(";\n").unwrap_or_default();
                 let summaries = [
                     "CREATE TABLE actor_summaries",
                     "CREATE TABLE topic_summaries",
                     "CREATE TABLE stance_verdicts",
                     "CREATE TABLE stale_verdicts",
-                ]
-                .map(schema_statement)
-                .join("\n");
-                let indexes = [
-                    "CREATE UNIQUE INDEX statements_key",
-                    "CREATE INDEX statements_actor_time",
-                    "CREATE INDEX statements_time",
                 ]
                 .map(schema_statement)
                 .join("\n");
@@ -125,7 +140,7 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                          FROM posts;
                      DROP TABLE posts;
                      ALTER TABLE posts_next RENAME TO posts;
-                     {statements_next}
+                     {statements_next};
                      INSERT INTO statements_next
                          (id, post_id, kind, quote, start, end, context_start, context_end,
                           context, speaker_mention, cue, actor_id, published_at)
@@ -149,7 +164,6 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                          FROM statements s JOIN statement_topics st ON st.statement_id = s.id
                          WHERE s.actor_id IS NOT NULL AND s.kind != 'term';",
                     posts_next = posts.replacen("posts (", "posts_next (", 1),
-                    statements_next = statements.replacen("statements (", "statements_next (", 1),
                 )
             }
             // 3 -> 4: full-text search over the statements, filled from what is stored,
@@ -172,6 +186,58 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
             4 => ["CREATE TABLE kept_actors", "CREATE TABLE kept_aliases"]
                 .map(schema_statement)
                 .join("\n"),
+            // 5 -> 6: a statement's kind, and a topic's stance and confidence, kept as small
+            // numbers (words read back through generated columns): the two tables are
+            // rebuilt with their indexes, and the search index's trigger, which goes with
+            // its table, comes back.
+            5 => {
+                let statements = schema_statement("CREATE TABLE statements (").replacen(
+                    "statements (",
+                    "statements_next (",
+                    1,
+                );
+                let topics = schema_statement("CREATE TABLE statement_topics (").replacen(
+                    "statement_topics (",
+                    "statement_topics_next (",
+                    1,
+                );
+                let indexes = [
+                    "CREATE UNIQUE INDEX statements_key",
+                    "CREATE INDEX statements_actor_time",
+                    "CREATE INDEX statements_time",
+                    "CREATE TRIGGER statement_search_delete",
+                ]
+                .map(schema_statement)
+                .join("\n");
+                format!(
+                    "DROP VIEW IF EXISTS statement_spans;
+                     DROP VIEW IF EXISTS statements_view;
+                     DROP VIEW IF EXISTS stances_view;
+                     {statements}
+                     INSERT INTO statements_next
+                         (id, post_id, kind_code, quote, start, end, context_start, context_end,
+                          context, speaker_mention, cue, actor_id, published_at)
+                         SELECT id, post_id,
+                                CASE kind WHEN 'direct' THEN 0 WHEN 'partial' THEN 1
+                                     WHEN 'indirect' THEN 2 WHEN 'term' THEN 3 ELSE 4 END,
+                                quote, start, end, context_start, context_end, context,
+                                speaker_mention, cue, actor_id, published_at
+                         FROM statements;
+                     DROP TABLE statements;
+                     ALTER TABLE statements_next RENAME TO statements;
+                     {topics}
+                     INSERT INTO statement_topics_next
+                         (statement_id, topic_id, stance_code, confidence_pct, cue)
+                         SELECT statement_id, topic_id,
+                                CASE stance WHEN 'support' THEN 0 WHEN 'oppose' THEN 1
+                                     WHEN 'mixed' THEN 2 WHEN 'neutral' THEN 3 ELSE 4 END,
+                                CAST(round(confidence * 100) AS INTEGER), cue
+                         FROM statement_topics;
+                     DROP TABLE statement_topics;
+                     ALTER TABLE statement_topics_next RENAME TO statement_topics;
+                     {indexes}"
+                )
+            }
             _ => {
                 return Err(Error::Usage(format!(
                     "{path} has schema version {version}, which no whosaid wrote"
@@ -743,7 +809,7 @@ impl<'c> SourceWriter<'c> {
         let mut insert_statement = tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO statements
-                 (post_id, kind, quote, start, end, context_start, context_end, context,
+                 (post_id, kind_code, quote, start, end, context_start, context_end, context,
                   speaker_mention, cue, actor_id, published_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )
@@ -769,7 +835,7 @@ impl<'c> SourceWriter<'c> {
             .map_err(Error::db("preparing the search index"))?;
         let mut insert_topic = tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO statement_topics (statement_id, topic_id, stance, confidence, cue)
+                "INSERT OR IGNORE INTO statement_topics (statement_id, topic_id, stance_code, confidence_pct, cue)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .map_err(Error::db("preparing statement topics"))?;
@@ -837,7 +903,7 @@ impl<'c> SourceWriter<'c> {
                 let added = insert_statement
                     .execute(params![
                         post_id,
-                        s.kind.as_str(),
+                        s.kind.code(),
                         (!quote_in_text).then_some(s.quote.as_str()),
                         s.start as i64,
                         s.end as i64,
@@ -894,8 +960,9 @@ impl<'c> SourceWriter<'c> {
                         .execute(params![
                             statement_id,
                             tid,
-                            t.stance.as_str(),
-                            t.confidence,
+                            t.stance.code(),
+                            // Stances are scored to hundredths: kept as a whole number.
+                            (t.confidence * 100.0).round().clamp(0.0, 100.0) as i64,
                             t.cue
                         ])
                         .map_err(Error::db("storing a statement topic"))?;
