@@ -571,10 +571,15 @@ enum Loaded {
 }
 
 /// The order a source's records must keep: text where the last ended, posts numbered in
-/// turn, each statement after its post, and an `end` record that counts what came.
+/// turn, each statement after its post, every offset within the piece of text it follows,
+/// and an `end` record that counts what came.
 #[derive(Default)]
 struct Order {
+    /// Where the last text record started, and where the text so far ends.
+    piece: usize,
     bytes: usize,
+    /// The last text record's text, which its statements' words must be found in.
+    text: String,
     posts: usize,
     statements: usize,
     /// The post the statements that follow belong to.
@@ -582,6 +587,41 @@ struct Order {
 }
 
 impl Order {
+    /// Whether `from..to` lies in the piece of text the record follows: offsets that point
+    /// elsewhere would give wrong words to every reader.
+    fn within(&self, what: &str, from: usize, to: usize) -> std::result::Result<(), String> {
+        if from > to || from < self.piece || to > self.bytes {
+            return Err(format!(
+                "{what} at bytes {from}..{to}, outside the text before it ({}..{})",
+                self.piece, self.bytes
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the text at a statement's offsets is its words: the same, or, for words
+    /// joined over paragraphs or around their attribution, from their first word to their
+    /// last. Words that are not there would be shown as the source's when they are not.
+    fn holds(&self, st: &StatementRecord) -> std::result::Result<(), String> {
+        let span = self.text.get(st.start - self.piece..st.end - self.piece);
+        let context = self
+            .text
+            .get(st.context_start - self.piece..st.context_start - self.piece + st.context.len());
+        let fits = span.is_some_and(|span| {
+            let mut words = st.words.split_whitespace();
+            span == st.words
+                || (words.next().is_some_and(|w| span.starts_with(w))
+                    && words.next_back().is_none_or(|w| span.ends_with(w)))
+        });
+        if !fits || context.is_none() {
+            return Err(format!(
+                "the statement's words are not the text at bytes {}..{}",
+                st.start, st.end
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether `record` may come next; `Ok(true)` for the `end` record.
     fn check(&mut self, record: &Record) -> std::result::Result<bool, String> {
         match record {
@@ -595,7 +635,9 @@ impl Order {
                         t.start, self.bytes
                     ));
                 }
+                self.piece = self.bytes;
                 self.bytes += t.text.len();
+                self.text.clone_from(&t.text);
             }
             Record::Post(p) => {
                 if p.post != self.posts {
@@ -603,6 +645,16 @@ impl Order {
                         "post {} where post {} was expected",
                         p.post, self.posts
                     ));
+                }
+                let title = p.title_start.map(|at| {
+                    (
+                        at,
+                        at.saturating_add(p.title.as_ref().map_or(0, String::len)),
+                    )
+                });
+                self.within("the post's body", p.body_start, p.body_end)?;
+                if let Some((from, to)) = title {
+                    self.within("the post's title", from, to)?;
                 }
                 self.post = Some(p.post);
                 self.posts += 1;
@@ -612,6 +664,24 @@ impl Order {
                     return Err(format!(
                         "a statement of post {}, which is not the post before it",
                         st.post
+                    ));
+                }
+                self.within("the statement's words", st.start, st.end)?;
+                self.holds(st)?;
+                let context_end = st.context_start.saturating_add(st.context.len());
+                self.within("the statement's context", st.context_start, context_end)?;
+                if let Some(at) = st.speaker_start {
+                    let to = at.saturating_add(st.speaker.as_ref().map_or(0, String::len));
+                    self.within("the speaker as written", at, to)?;
+                }
+                if let Some(t) = st
+                    .topics
+                    .iter()
+                    .find(|t| !(0.0..=1.0).contains(&t.confidence))
+                {
+                    return Err(format!(
+                        "a confidence of {} on {}, outside 0 to 1",
+                        t.confidence, t.topic
                     ));
                 }
                 self.statements += 1;
