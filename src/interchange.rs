@@ -389,7 +389,7 @@ struct RecordLines<'r> {
     number: usize,
     /// Bytes read so far.
     bytes: usize,
-    line: String,
+    line: Vec<u8>,
     back: Option<(usize, Record)>,
 }
 
@@ -403,9 +403,11 @@ impl RecordLines<'_> {
         }
         loop {
             self.line.clear();
+            // Bytes, not a string: a line that is not UTF-8 is a bad record, not the end of
+            // the input.
             let read = self
                 .reader
-                .read_line(&mut self.line)
+                .read_until(b'\n', &mut self.line)
                 .map_err(|source| Error::Io {
                     path: self.path.to_string(),
                     source,
@@ -415,11 +417,14 @@ impl RecordLines<'_> {
             }
             self.bytes += read;
             self.number += 1;
-            if self.line.trim().is_empty() {
+            if self.line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let record = serde_json::from_str(self.line.trim_end())
-                .map_err(|e| format!("not a record of whosaid extract ({e})"));
+            let record = match std::str::from_utf8(&self.line) {
+                Ok(line) => serde_json::from_str(line.trim_end())
+                    .map_err(|e| format!("not a record of whosaid extract ({e})")),
+                Err(e) => Err(format!("not a record of whosaid extract (not UTF-8: {e})")),
+            };
             return Ok(Some((self.number, record)));
         }
     }
@@ -449,7 +454,7 @@ pub fn load(
         path,
         number: 0,
         bytes: 0,
-        line: String::new(),
+        line: Vec::new(),
         back: None,
     };
     let mut batch = Batch {

@@ -658,3 +658,31 @@ mod damaged_records {
         }
     }
 }
+
+#[test]
+fn a_record_line_that_is_not_utf8_fails_its_source_not_the_load() {
+    let w = Workspace::new();
+    let (lines, starts) = three_sources(&w);
+    let mut bytes = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i == starts[0] {
+            // The first source's text record, with a byte that is no UTF-8.
+            bytes.extend_from_slice(b"{\"type\":\"text\",\"text\":\"\xff\"}");
+        } else {
+            bytes.extend_from_slice(line.as_bytes());
+        }
+        bytes.push(b'\n');
+    }
+    let out = w.write("bytes.jsonl", &bytes);
+    let r = w.run(&["load", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(&format!(
+            "bytes.jsonl:{}: not a record of whosaid extract (not UTF-8",
+            starts[0] + 1
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.counts()[..2], [2, 2]);
+}
