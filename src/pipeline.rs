@@ -478,28 +478,29 @@ impl Pipeline {
         Ok(self.process(document))
     }
 
-    pub fn process(&self, document: Document) -> Processed {
+    pub fn process(&self, mut document: Document) -> Processed {
         // A feed's lines are articles (or posts) of their own: what one says of a speaker or
         // a story is no context for the next, and the statements of a line must not depend
-        // on which lines share its piece (or, in `extract`, its process).
+        // on which lines share its piece (or, in `extract`, its process). Each post is moved
+        // into a document of its own for its turn, and back.
         let statements = if document.format == "jsonl" && document.posts.len() > 1 {
-            document
-                .posts
-                .iter()
-                .map(|post| {
-                    let line = Document {
-                        published_on: post.published_at.map(|t| t.date_naive()),
-                        text: String::new(),
-                        posts: vec![post.clone()],
-                        furniture: Vec::new(),
-                        path: String::new(),
-                        format: String::new(),
-                        url: None,
-                        skipped: 0,
-                    };
-                    self.statements(&line).pop().unwrap_or_default()
-                })
-                .collect()
+            let posts = std::mem::take(&mut document.posts);
+            let mut statements = Vec::with_capacity(posts.len());
+            for post in posts {
+                let mut line = Document {
+                    published_on: post.published_at.map(|t| t.date_naive()),
+                    text: String::new(),
+                    posts: vec![post],
+                    furniture: Vec::new(),
+                    path: String::new(),
+                    format: String::new(),
+                    url: None,
+                    skipped: 0,
+                };
+                statements.push(self.statements(&line).pop().unwrap_or_default());
+                document.posts.append(&mut line.posts);
+            }
+            statements
         } else {
             self.statements(&document)
         };
