@@ -686,3 +686,31 @@ fn a_record_line_that_is_not_utf8_fails_its_source_not_the_load() {
     );
     assert_eq!(w.counts()[..2], [2, 2]);
 }
+
+/// An engine's empty partition, or posts that quote nobody, are no failure of the stage:
+/// Spark fails the job on any exit code but 0.
+#[test]
+fn extract_of_nothing_or_of_posts_without_statements_exits_zero() {
+    let w = Workspace::new();
+    let r = w.run_stdin(&["extract", "-", "--quiet"], b"");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let quiet = serde_json::json!({"published_at": "2024-05-02T09:00:00Z", "body": "The harbour was calm on Thursday."});
+    let r = w.run_stdin(
+        &["extract", "-", "--quiet"],
+        format!("{quiet}\n").as_bytes(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let all = records(&r.stdout);
+    assert_eq!(of_type(&all, "source").len(), 1);
+    assert_eq!(of_type(&all, "statement").len(), 0);
+    // A file named with nothing in it is still a mistake.
+    let empty = w.write("empty.jsonl", b"");
+    let r = w.run(&["extract", empty.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("empty.jsonl: the file is empty"),
+        "{}",
+        r.stderr
+    );
+}

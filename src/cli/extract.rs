@@ -109,11 +109,9 @@ pub fn run(data: &DataFiles, args: &ExtractArgs, out: &mut dyn Write) -> Result<
             failed.join(", ")
         )));
     }
-    Ok(if tally.statements > 0 {
-        Outcome::Found
-    } else {
-        Outcome::Nothing
-    })
+    // Every source read has its records, statements or none: a pipe stage that read all it
+    // was given succeeded (an engine fails the job on any other exit code).
+    Ok(Outcome::Found)
 }
 
 struct Extract<'a> {
@@ -180,6 +178,11 @@ impl Extract<'_> {
             }
         };
         let Some(braced) = first else {
+            // A stream with nothing in it (an engine's empty partition) has nothing to
+            // extract; a file named with nothing in it is a mistake.
+            if stdin {
+                return Ok(());
+            }
             return Err(Error::input(&name, None, "the file is empty"));
         };
         let format = self.args.read.input_format.as_str();
