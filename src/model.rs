@@ -93,6 +93,10 @@ pub struct Document {
     /// Lines of `text` (byte ranges) that belong to no post: menus, share buttons, the page
     /// header, captions. Counted and shown, so no text of a source disappears without a word.
     pub furniture: Vec<std::ops::Range<usize>>,
+    /// Each post an article of its own (a feed's lines): what one says of a speaker or a
+    /// story is no context for another, and a post's statements do not depend on its
+    /// neighbours.
+    pub posts_apart: bool,
 }
 
 impl Document {
@@ -123,6 +127,7 @@ impl Document {
             posts,
             skipped: 0,
             furniture: Vec::new(),
+            posts_apart: false,
         }
     }
 }

@@ -479,11 +479,10 @@ impl Pipeline {
     }
 
     pub fn process(&self, mut document: Document) -> Processed {
-        // A feed's lines are articles (or posts) of their own: what one says of a speaker or
-        // a story is no context for the next, and the statements of a line must not depend
-        // on which lines share its piece (or, in `extract`, its process). Each post is moved
-        // into a document of its own for its turn, and back.
-        let statements = if document.format == "jsonl" && document.posts.len() > 1 {
+        // Posts that stand apart (a feed's lines) are read each in a document of its own:
+        // their statements must not depend on which lines share a piece (or, in `extract`,
+        // a process). Each post is moved into its document for its turn, and back.
+        let statements = if document.posts_apart && document.posts.len() > 1 {
             let posts = std::mem::take(&mut document.posts);
             let mut statements = Vec::with_capacity(posts.len());
             for post in posts {
@@ -496,6 +495,7 @@ impl Pipeline {
                     format: String::new(),
                     url: None,
                     skipped: 0,
+                    posts_apart: true,
                 };
                 statements.push(self.statements(&line).pop().unwrap_or_default());
                 document.posts.append(&mut line.posts);

@@ -237,6 +237,7 @@ proptest! {
             posts: vec![Post { paragraphs: paras, ..Post::default() }],
             skipped: 0,
             furniture: Vec::new(),
+            posts_apart: false,
         };
         check_pipeline(pipeline(), doc);
     }

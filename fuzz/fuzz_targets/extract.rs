@@ -35,6 +35,7 @@ fuzz_target!(|bytes: &[u8]| {
         }],
         skipped: 0,
         furniture: Vec::new(),
+        posts_apart: false,
     };
     let processed = pipeline().process(doc);
     for s in processed.statements.iter().flatten() {

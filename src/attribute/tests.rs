@@ -48,6 +48,7 @@ impl Fixture {
                 text,
                 skipped: 0,
                 furniture: Vec::new(),
+                posts_apart: false,
                 posts: vec![post],
             },
         }

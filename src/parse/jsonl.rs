@@ -104,6 +104,7 @@ impl Format for Jsonl {
             .or_else(|| posts.iter().find_map(|p: &Post| p.url.clone()));
         Ok(Document {
             skipped,
+            posts_apart: true,
             ..Document::new(&info.path, self.name(), url, derived.text, posts)
         })
     }

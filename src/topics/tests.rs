@@ -82,6 +82,7 @@ fn statement_without_topic_words_borrows_the_recent_sentence() {
         }],
         skipped: 0,
         furniture: Vec::new(),
+        posts_apart: false,
     };
     let mut lists = vec![vec![
         statement(&doc, "workable", 2),
