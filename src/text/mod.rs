@@ -134,18 +134,26 @@ fn unaccented(c: char) -> char {
 /// the quote scanner decided are quote marks, with whether each opens or closes; any other
 /// apostrophe is part of a word.
 pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
-    let mut sorted = quote_marks.to_vec();
-    sorted.sort_unstable();
-    let marks = Marks(&sorted);
-    let bytes: Vec<(usize, char)> = text.char_indices().collect();
-    let mut tokens = Vec::with_capacity(bytes.len() / 5 + 1);
-    let mut i = 0;
-    while i < bytes.len() {
-        let (pos, c) = bytes[i];
+    // Marks come sorted from `quote_marks`; only others are copied to sort.
+    let sorted;
+    let marks = if quote_marks.is_sorted() {
+        Marks(quote_marks)
+    } else {
+        let mut copy = quote_marks.to_vec();
+        copy.sort_unstable();
+        sorted = copy;
+        Marks(&sorted)
+    };
+    // Characters are decoded where they are read (no table of them: that was an allocation
+    // of sixteen bytes a character, for every paragraph).
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    let mut pos = 0;
+    while let Some(c) = char_at(text, pos) {
+        let width = c.len_utf8();
         if let Some(&open) = marks.get(&pos) {
             tokens.push(Token {
                 start: pos,
-                end: pos + c.len_utf8(),
+                end: pos + width,
                 kind: if open {
                     TokenKind::QuoteOpen
                 } else {
@@ -154,55 +162,53 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
                 lower: CompactString::new(c.encode_utf8(&mut [0; 4])),
                 cap: false,
             });
-            i += 1;
+            pos += width;
             continue;
         }
         if c.is_whitespace() {
-            i += 1;
+            pos += width;
             continue;
         }
         if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < bytes.len() {
-                let (p, d) = bytes[j];
-                if marks.contains_key(&p) {
+            // `end`: the character being read; `last`: the one before it.
+            let mut end = pos + width;
+            let mut last = c;
+            while let Some(d) = char_at(text, end) {
+                if marks.contains_key(&end) {
                     break;
                 }
                 if d.is_alphanumeric() {
-                    j += 1;
+                    last = d;
+                    end += d.len_utf8();
                     continue;
                 }
                 // Joiners inside a word: it's, so-called, U.S., 1.5bn, 1,000.
-                let next_alnum = bytes.get(j + 1).is_some_and(|(_, n)| n.is_alphanumeric());
-                let joins = match d {
-                    '\'' | '’' | '-' => next_alnum,
+                let next = char_at(text, end + d.len_utf8()).filter(|n| n.is_alphanumeric());
+                let joins = next.is_some_and(|n| match d {
+                    '\'' | '’' | '-' => true,
                     '.' => {
-                        next_alnum
-                            && (bytes[j - 1].1.is_ascii_digit() && bytes[j + 1].1.is_ascii_digit()
-                                || bytes[j - 1].1.is_uppercase() && bytes[j + 1].1.is_uppercase())
+                        last.is_ascii_digit() && n.is_ascii_digit()
+                            || last.is_uppercase() && n.is_uppercase()
                     }
-                    ',' => {
-                        next_alnum
-                            && bytes[j - 1].1.is_ascii_digit()
-                            && bytes[j + 1].1.is_ascii_digit()
-                    }
+                    ',' => last.is_ascii_digit() && n.is_ascii_digit(),
                     _ => false,
-                };
-                if joins {
-                    j += 2;
-                } else {
-                    break;
+                });
+                match next {
+                    Some(n) if joins => {
+                        end += d.len_utf8() + n.len_utf8();
+                        last = n;
+                    }
+                    _ => break,
                 }
             }
             // Possessive of a plural: "leaders' meeting".
-            if j < bytes.len()
-                && is_apostrophe(bytes[j].1)
-                && !marks.contains_key(&bytes[j].0)
-                && bytes[j - 1].1 == 's'
+            if let Some(a) = char_at(text, end)
+                && is_apostrophe(a)
+                && !marks.contains_key(&end)
+                && last == 's'
             {
-                j += 1;
+                end += a.len_utf8();
             }
-            let end = bytes.get(j).map_or(text.len(), |(p, _)| *p);
             let word = &text[pos..end];
             tokens.push(Token {
                 start: pos,
@@ -215,16 +221,14 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
                 lower: fold_compact(word),
                 cap: c.is_uppercase(),
             });
-            i = j;
+            pos = end;
             continue;
         }
         // "..." and "…" are one token; other punctuation one character each.
-        let mut end = pos + c.len_utf8();
-        let mut j = i + 1;
+        let mut end = pos + width;
         if c == '.' {
-            while j < bytes.len() && bytes[j].1 == '.' {
-                end = bytes[j].0 + 1;
-                j += 1;
+            while text.as_bytes().get(end) == Some(&b'.') {
+                end += 1;
             }
         }
         tokens.push(Token {
@@ -238,9 +242,19 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
             },
             cap: false,
         });
-        i = j;
+        pos = end;
     }
     tokens
+}
+
+/// The character starting at byte `pos` of `text` (a boundary), if any.
+#[inline]
+fn char_at(text: &str, pos: usize) -> Option<char> {
+    match text.as_bytes().get(pos) {
+        None => None,
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => text[pos..].chars().next(),
+    }
 }
 
 const ABBREVIATIONS: &[&str] = &[
