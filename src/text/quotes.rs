@@ -23,7 +23,6 @@ fn opening_context(prev: Option<char>) -> bool {
 /// pair up, and one left open runs to the end of the paragraph. Single marks count only as a
 /// pair around words ('lying to everyone'), so apostrophes (it's, Russia's, leaders') never do.
 pub fn scan(text: &str) -> Vec<QuoteSpan> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut spans = Vec::new();
     let mut double: Option<(usize, char)> = None;
     // The opening single mark and which it is: a quote may open with one kind and close with
@@ -46,10 +45,20 @@ pub fn scan(text: &str) -> Vec<QuoteSpan> {
             });
         }
     };
-    for k in 0..chars.len() {
-        let (pos, c) = chars[k];
-        let prev = k.checked_sub(1).map(|j| chars[j].1);
-        let next = chars.get(k + 1).map(|x| x.1);
+    // Only marks matter, and every mark starts with one of these bytes (ASCII, or the lead
+    // byte of „“”‘’ and «»): the rest of the text is passed over without being decoded.
+    for (pos, &byte) in text.as_bytes().iter().enumerate() {
+        if !matches!(byte, b'"' | b'\'' | 0xE2 | 0xC2) {
+            continue;
+        }
+        let Some(c) = text[pos..].chars().next() else {
+            break;
+        };
+        if !matches!(c, '"' | '\'' | '“' | '”' | '„' | '«' | '»' | '‘' | '’') {
+            continue;
+        }
+        let prev = text[..pos].chars().next_back();
+        let next = text[pos + c.len_utf8()..].chars().next();
         let prev_alnum = prev.is_some_and(char::is_alphanumeric);
         let next_alnum = next.is_some_and(char::is_alphanumeric);
         match c {
@@ -166,3 +175,4 @@ mod tests {
         );
     }
 }
+
