@@ -57,9 +57,21 @@ impl Error {
         }
     }
 
+    /// The context is made into a string only on an error: these are called for every row
+    /// stored or read.
     pub fn db(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
-        let context = context.into();
-        move |source| Error::Db { context, source }
+        move |source| Error::Db {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// `db` with a context that is formatted only on an error.
+    pub fn db_with(context: impl FnOnce() -> String) -> impl FnOnce(rusqlite::Error) -> Error {
+        move |source| Error::Db {
+            context: context(),
+            source,
+        }
     }
 
     /// The same error for a piece of a source that starts after `lines` lines.

@@ -287,6 +287,19 @@ impl Stance {
         }
     }
 
+    /// The stance a stored `stance_code` stands for.
+    pub fn from_code(code: i64) -> Option<Self> {
+        [
+            Stance::Support,
+            Stance::Oppose,
+            Stance::Mixed,
+            Stance::Neutral,
+            Stance::Unknown,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {
             "support" => Some(Stance::Support),

@@ -564,7 +564,7 @@ fn evidence(row: &store::StanceRow) -> Evidence {
         published_at: row
             .published_at
             .and_then(|t| DateTime::from_timestamp(t, 0)),
-        stance: Stance::parse(&row.stance).unwrap_or(Stance::Unknown),
+        stance: row.stance,
         confidence: row.confidence,
         words: row.words,
         has_cue: row.has_cue,

@@ -1122,7 +1122,7 @@ fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
     for a in actors {
         upsert
             .execute(params![a.name, a.gender.as_str(), a.country, a.wikidata])
-            .map_err(Error::db(format!("storing actor {}", a.name)))?;
+            .map_err(Error::db_with(|| format!("storing actor {}", a.name)))?;
         let surname = a
             .name
             .split_whitespace()
@@ -1159,7 +1159,7 @@ fn sync_topics(tx: &Connection, topics: &[Topic]) -> Result<()> {
     for t in topics {
         upsert
             .execute(params![t.name, t.description])
-            .map_err(Error::db(format!("storing topic {}", t.name)))?;
+            .map_err(Error::db_with(|| format!("storing topic {}", t.name)))?;
     }
     let mut parent = tx
         .prepare_cached(
@@ -1169,7 +1169,7 @@ fn sync_topics(tx: &Connection, topics: &[Topic]) -> Result<()> {
     for t in topics {
         parent
             .execute(params![t.name, t.parent])
-            .map_err(Error::db(format!("linking topic {}", t.name)))?;
+            .map_err(Error::db_with(|| format!("linking topic {}", t.name)))?;
     }
     Ok(())
 }

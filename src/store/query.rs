@@ -4,6 +4,7 @@ use rusqlite::{Connection, params_from_iter, types::Value};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::model::{Stance, StatementKind};
 
 /// Which statements a read command wants. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
@@ -152,7 +153,7 @@ pub fn each_statement_while(
     let mut n = 0;
     let mut texts = TextCache::default();
     let mut names = Names::default();
-    while let Some(r) = rows.next().map_err(Error::db(format!("reading {what}")))? {
+    while let Some(r) = rows.next().map_err(Error::db_with(|| format!("reading {what}")))? {
         let mut read = || -> rusqlite::Result<StatementRow> {
             let context = match r.get::<_, Option<String>>(5)? {
                 Some(words) => words,
@@ -197,7 +198,7 @@ pub fn each_statement_while(
             Ok(row)
         };
         n += 1;
-        if !f(read().map_err(Error::db(format!("reading {what}")))?)? {
+        if !f(read().map_err(Error::db_with(|| format!("reading {what}")))?)? {
             break;
         }
     }
@@ -502,7 +503,7 @@ pub struct StanceRow {
     pub statement_id: i64,
     /// Seconds since 1970 UTC.
     pub published_at: Option<i64>,
-    pub stance: String,
+    pub stance: Stance,
     pub confidence: f64,
     /// Bytes in the statement's words, and whether a cue decided its stance: what makes a
     /// statement readable evidence.
@@ -547,7 +548,7 @@ fn rows<T, P: rusqlite::Params>(
         .query_map(params, f)
         .map_err(Error::db(format!("running {what}")))?;
     rows.collect::<rusqlite::Result<Vec<T>>>()
-        .map_err(Error::db(format!("reading {what}")))
+        .map_err(Error::db_with(|| format!("reading {what}")))
 }
 
 /// An actor's stance on a topic as last computed over all their statements.
@@ -703,40 +704,42 @@ pub fn each_stance_row(
     let what = "the stance query";
     let mut stmt = conn
         .prepare_cached(if whole {
-            "SELECT st.topic_id, s.id, s.published_at, st.stance, st.confidence,
+            "SELECT st.topic_id, s.id, s.published_at, st.stance_code, st.confidence_pct,
                     coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
                     coalesce(st.cue, '') != '', st.cue
              FROM statements s
              JOIN statement_topics st ON st.statement_id = s.id
-             WHERE s.actor_id = ?1 AND s.kind != 'term'
+             WHERE s.actor_id = ?1 AND s.kind_code != ?2
              ORDER BY s.published_at, s.id"
         } else {
-            "SELECT st.topic_id, s.id, s.published_at, st.stance, st.confidence, 0, 0, NULL
+            "SELECT st.topic_id, s.id, s.published_at, st.stance_code, st.confidence_pct, 0, 0, NULL
              FROM statements s
              JOIN statement_topics st ON st.statement_id = s.id
-             WHERE s.actor_id = ?1 AND s.kind != 'term'
+             WHERE s.actor_id = ?1 AND s.kind_code != ?2
              ORDER BY s.published_at, s.id"
         })
         .map_err(Error::db(format!("preparing {what}")))?;
+    // The stored numbers, not the views' words: no text made and parsed for every row.
     let mut rows = stmt
-        .query([actor_id])
+        .query([actor_id, StatementKind::Term.code()])
         .map_err(Error::db(format!("running {what}")))?;
-    while let Some(r) = rows.next().map_err(Error::db(format!("reading {what}")))? {
+    while let Some(r) = rows.next().map_err(Error::db_with(|| format!("reading {what}")))? {
         let read = || -> rusqlite::Result<(i64, StanceRow)> {
             Ok((
                 r.get(0)?,
                 StanceRow {
                     statement_id: r.get(1)?,
                     published_at: r.get(2)?,
-                    stance: r.get(3)?,
-                    confidence: r.get(4)?,
+                    stance: Stance::from_code(r.get(3)?).unwrap_or(Stance::Unknown),
+                    // As the `confidence` column computes it.
+                    confidence: r.get::<_, i64>(4)? as f64 / 100.0,
                     words: r.get::<_, i64>(5)?.max(0) as usize,
                     has_cue: r.get(6)?,
                     cue: r.get(7)?,
                 },
             ))
         };
-        let (topic, row) = read().map_err(Error::db(format!("reading {what}")))?;
+        let (topic, row) = read().map_err(Error::db_with(|| format!("reading {what}")))?;
         f(topic, row);
     }
     Ok(())
