@@ -122,6 +122,10 @@ fn is_name_line(line: &str) -> bool {
 /// into the leading part, and the body text that followed the credit or the glue, with its
 /// offset within the line.
 fn strip_credit(line: &str) -> (&str, Option<(usize, &str)>) {
+    // One search for what every credit holds, rather than one for each on every line.
+    if !line.contains(" source, ") {
+        return (line, None);
+    }
     for credit in CREDITS {
         if let Some(at) = line.find(credit) {
             let after = at + credit.len();
@@ -295,6 +299,16 @@ fn timestamp(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_credit_holds_the_words_searched_for_first() {
+        for credit in CREDITS {
+            assert!(credit.contains(" source, "), "{credit}");
+        }
+        let line = "Talks go on. Image source, Reuters";
+        assert_eq!(strip_credit(line).0, "Talks go on.");
+        assert_eq!(strip_credit("No credit here").0, "No credit here");
+    }
 
     fn info(year: Option<i32>) -> SourceInfo {
         SourceInfo {

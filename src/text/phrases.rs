@@ -118,6 +118,9 @@ impl<K> Default for PhraseSet<K> {
 }
 
 fn head(word: &str, chars: usize) -> &str {
+    if word.is_ascii() {
+        return &word[..chars.min(word.len())];
+    }
     word.char_indices()
         .nth(chars)
         .map_or(word, |(i, _)| &word[..i])
@@ -197,9 +200,9 @@ impl<K> PhraseSet<K> {
             .by_first
             .get(stems[i].as_ref())
             .and_then(|list| list.iter().find(|p| fits(p)));
-        let open = self
-            .open
-            .get(head(stems[i].as_ref(), self.open_key))
+        let open = (!self.open.is_empty())
+            .then(|| self.open.get(head(stems[i].as_ref(), self.open_key)))
+            .flatten()
             .and_then(|list| list.iter().find(|p| fits(p)));
         let best = match (exact, open) {
             (Some(a), Some(b)) => Some(if b.words.len() > a.words.len() { b } else { a }),
