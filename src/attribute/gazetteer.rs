@@ -520,10 +520,10 @@ impl Gazetteer {
             let a = *self.body_actors.get(&(b, code.clone()))?;
             Some(&self.identity[a..a + 1])
         };
-        if let Some(found) = normalised
-            .rsplit_once(" of ")
-            .and_then(|(form, country)| hit(form, country))
-        {
+        // " of " found by bytes: a substring searcher is set up at each call, and this runs
+        // for every capitalised run of words that could be a title.
+        let of = normalised.as_bytes().windows(4).rposition(|w| w == b" of ");
+        if let Some(found) = of.and_then(|at| hit(&normalised[..at], &normalised[at + 4..])) {
             return Some(found);
         }
         let mut cut = 0;

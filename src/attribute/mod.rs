@@ -1217,9 +1217,10 @@ fn headline_echoes(statements: &mut [Statement]) {
 /// "Keir Starmer", "UK Prime Minister Keir Starmer": a heading of capitalised words only.
 fn is_name_line(text: &str) -> bool {
     let t = text.trim();
-    let words: Vec<&str> = t.split_whitespace().collect();
-    is_heading(t)
-        && (1..=6).contains(&words.len())
+    // A few words at most: the rest of a long paragraph is not read.
+    let words: Vec<&str> = t.split_whitespace().take(7).collect();
+    (1..=6).contains(&words.len())
+        && is_heading(t)
         && words.iter().all(|w| {
             w.starts_with(|c: char| c.is_uppercase())
                 || matches!(*w, "of" | "de" | "von" | "van" | "der")
@@ -1229,7 +1230,7 @@ fn is_name_line(text: &str) -> bool {
 /// "UK Prime Minister Keir Starmer": a short line with no sentence punctuation.
 fn is_heading(text: &str) -> bool {
     let t = text.trim();
-    let words = t.split_whitespace().count();
+    let words = t.split_whitespace().take(9).count();
     (1..=8).contains(&words) && !t.ends_with(['.', '!', '?', ':', ',']) && !t.contains(['"', '“'])
 }
 

@@ -153,7 +153,10 @@ pub fn each_statement_while(
     let mut n = 0;
     let mut texts = TextCache::default();
     let mut names = Names::default();
-    while let Some(r) = rows.next().map_err(Error::db_with(|| format!("reading {what}")))? {
+    while let Some(r) = rows
+        .next()
+        .map_err(Error::db_with(|| format!("reading {what}")))?
+    {
         let mut read = || -> rusqlite::Result<StatementRow> {
             let context = match r.get::<_, Option<String>>(5)? {
                 Some(words) => words,
@@ -723,7 +726,10 @@ pub fn each_stance_row(
     let mut rows = stmt
         .query([actor_id, StatementKind::Term.code()])
         .map_err(Error::db(format!("running {what}")))?;
-    while let Some(r) = rows.next().map_err(Error::db_with(|| format!("reading {what}")))? {
+    while let Some(r) = rows
+        .next()
+        .map_err(Error::db_with(|| format!("reading {what}")))?
+    {
         let read = || -> rusqlite::Result<(i64, StanceRow)> {
             Ok((
                 r.get(0)?,
