@@ -591,7 +591,7 @@ pub struct SourceWriter<'c> {
     /// Length of the text written so far: where the next piece starts.
     written: usize,
     report: IngestReport,
-    actor_ids: std::collections::HashMap<String, i64>,
+    actor_ids: rustc_hash::FxHashMap<String, i64>,
     first_day: Option<chrono::NaiveDate>,
     /// What the source adds to the summaries, tallied as its statements are stored.
     tally: Box<SummaryTally>,
@@ -605,11 +605,11 @@ pub struct SourceWriter<'c> {
 /// pairs they give a stance evidence on.
 #[derive(Default)]
 struct SummaryTally {
-    actors: std::collections::HashMap<i64, (i64, Option<i64>, Option<i64>)>,
-    topics: std::collections::HashMap<i64, i64>,
-    stale: std::collections::HashSet<(i64, i64)>,
+    actors: rustc_hash::FxHashMap<i64, (i64, Option<i64>, Option<i64>)>,
+    topics: rustc_hash::FxHashMap<i64, i64>,
+    stale: rustc_hash::FxHashSet<(i64, i64)>,
     /// Topic ids by name, and each topic's parent's id.
-    topic_ids: std::collections::HashMap<String, (i64, Option<i64>)>,
+    topic_ids: rustc_hash::FxHashMap<String, (i64, Option<i64>)>,
 }
 
 impl<'c> SourceWriter<'c> {
@@ -676,7 +676,7 @@ impl<'c> SourceWriter<'c> {
             source_id,
             written: 0,
             report: IngestReport::default(),
-            actor_ids: std::collections::HashMap::new(),
+            actor_ids: rustc_hash::FxHashMap::default(),
             first_day: None,
             tally,
             reread,
@@ -1138,7 +1138,7 @@ fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
 }
 
 /// Topic ids by name, with each topic's parent's id.
-fn topic_ids(tx: &Connection) -> Result<std::collections::HashMap<String, (i64, Option<i64>)>> {
+fn topic_ids(tx: &Connection) -> Result<rustc_hash::FxHashMap<String, (i64, Option<i64>)>> {
     let failed = || Error::db("reading the topics");
     let mut stmt = tx
         .prepare("SELECT name, id, parent_id FROM topics")

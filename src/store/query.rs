@@ -212,8 +212,8 @@ pub fn each_statement_while(
 /// name a few thousand actors and sources.
 #[derive(Default)]
 struct Names {
-    actors: std::collections::HashMap<i64, String>,
-    sources: std::collections::HashMap<i64, String>,
+    actors: rustc_hash::FxHashMap<i64, String>,
+    sources: rustc_hash::FxHashMap<i64, String>,
 }
 
 impl Names {
@@ -242,7 +242,7 @@ impl Names {
     }
 
     fn cached(
-        kept: &mut std::collections::HashMap<i64, String>,
+        kept: &mut rustc_hash::FxHashMap<i64, String>,
         conn: &Connection,
         sql: &str,
         id: i64,
