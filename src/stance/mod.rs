@@ -457,33 +457,36 @@ impl Scorer {
                 && tokens[k - 1].is_word()
                 && tokens.get(k + 1).is_some_and(|t| t.is_word() && !t.cap)
         };
+        // Where clauses break, weakly and strongly, read once a sentence: every cue looks
+        // for the breaks either side of it.
+        let breaks_at = std::cell::OnceCell::new();
         let bounds = |i: usize, strong: bool| {
-            // A hyphen with space before it is a dash: "a truce - but on terms".
-            let breaks = |(k, t): (usize, &Token)| {
-                if listing(k) {
-                    return false;
-                }
-                if t.lower == "." {
-                    // "U.S." is no full stop: one ends a word of more than one letter.
-                    let word = text[..t.start]
-                        .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
-                        .next()
-                        .unwrap_or("");
-                    return !word.contains('.') && word.chars().count() != 1;
-                }
-                is_clause_break(t, strong)
-                    || (t.lower == "-" && text[..t.start].ends_with(char::is_whitespace))
-            };
-            let from = tokens[..i]
-                .iter()
-                .enumerate()
-                .rposition(breaks)
-                .map_or(0, |k| k + 1);
-            let to = tokens[i..]
-                .iter()
-                .enumerate()
-                .position(|(k, t)| breaks((i + k, t)))
-                .map_or(tokens.len(), |k| i + k);
+            let (weak, strong_breaks): &(Vec<bool>, Vec<bool>) = breaks_at.get_or_init(|| {
+                // A hyphen with space before it is a dash: "a truce - but on terms".
+                let breaks = |k: usize, t: &Token, strong: bool| {
+                    if listing(k) {
+                        return false;
+                    }
+                    if t.lower == "." {
+                        // "U.S." is no full stop: one ends a word of more than one letter.
+                        let word = text[..t.start]
+                            .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+                            .next()
+                            .unwrap_or("");
+                        return !word.contains('.') && word.chars().count() != 1;
+                    }
+                    is_clause_break(t, strong)
+                        || (t.lower == "-" && text[..t.start].ends_with(char::is_whitespace))
+                };
+                tokens
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| (breaks(k, t, false), breaks(k, t, true)))
+                    .unzip()
+            });
+            let at = if strong { strong_breaks } else { weak };
+            let from = at[..i].iter().rposition(|&b| b).map_or(0, |k| k + 1);
+            let to = at[i..].iter().position(|&b| b).map_or(tokens.len(), |k| i + k);
             (from, to)
         };
         let bytes = |(from, to): (usize, usize)| {
