@@ -101,6 +101,9 @@ pub struct Found<'a, K> {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<K> {
     by_first: HashMap<String, Vec<Phrase<K>>>,
+    /// A bit for each first word's hash: most words start no phrase, and are turned away
+    /// here without a probe of the map.
+    first_bits: Vec<u64>,
     /// Phrases opening with a prefix pattern, by the first letters of the prefix.
     open: HashMap<String, Vec<Phrase<K>>>,
     /// The shortest prefix that opens a phrase: how many letters index `open`.
@@ -111,10 +114,18 @@ impl<K> Default for PhraseSet<K> {
     fn default() -> Self {
         PhraseSet {
             by_first: HashMap::default(),
+            first_bits: vec![0; FIRST_BITS / 64],
             open: HashMap::default(),
             open_key: usize::MAX,
         }
     }
+}
+
+const FIRST_BITS: usize = 1 << 14;
+
+fn first_bit(word: &str) -> usize {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(word) as usize % FIRST_BITS
 }
 
 fn head(word: &str, chars: usize) -> &str {
@@ -153,6 +164,8 @@ impl<K> PhraseSet<K> {
         };
         match first {
             Pattern::Word(w) => {
+                let bit = first_bit(&w);
+                self.first_bits[bit / 64] |= 1 << (bit % 64);
                 let list = self.by_first.entry(w).or_default();
                 list.push(entry);
                 list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
@@ -196,9 +209,11 @@ impl<K> PhraseSet<K> {
                 .enumerate()
                 .all(|(k, w)| stems.get(i + k).is_some_and(|s| w.matches(s.as_ref())))
         };
-        let exact = self
-            .by_first
-            .get(stems[i].as_ref())
+        let stem = stems[i].as_ref();
+        let bit = first_bit(stem);
+        let exact = (self.first_bits[bit / 64] & (1 << (bit % 64)) != 0)
+            .then(|| self.by_first.get(stem))
+            .flatten()
             .and_then(|list| list.iter().find(|p| fits(p)));
         let open = (!self.open.is_empty())
             .then(|| self.open.get(head(stems[i].as_ref(), self.open_key)))
