@@ -5,6 +5,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::data::DataFiles;
 use crate::error::{Error, Result};
+use crate::text::phrases::WordBits;
 use crate::text::{Token, TokenKind, tokenize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +70,8 @@ impl CueKind {
 #[derive(Debug, Default)]
 pub struct Cues {
     by_first: HashMap<String, Vec<(Vec<String>, CueKind)>>,
+    /// The first words, asked first: most tokens start no cue.
+    firsts: WordBits,
     aux: HashSet<String>,
 }
 
@@ -94,6 +97,7 @@ impl Cues {
                 cues.aux.insert(words[0].clone());
                 continue;
             }
+            cues.firsts.insert(&words[0]);
             cues.by_first
                 .entry(words[0].clone())
                 .or_default()
@@ -128,6 +132,9 @@ impl Cues {
     pub fn at(&self, tokens: &[Token], i: usize) -> Option<(usize, CueKind)> {
         let first = tokens.get(i)?;
         if first.kind != TokenKind::Word {
+            return None;
+        }
+        if !self.firsts.may_contain(&first.lower) {
             return None;
         }
         let list = self.by_first.get(first.lower.as_str())?;

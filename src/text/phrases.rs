@@ -101,9 +101,8 @@ pub struct Found<'a, K> {
 #[derive(Debug, Clone)]
 pub struct PhraseSet<K> {
     by_first: HashMap<String, Vec<Phrase<K>>>,
-    /// A bit for each first word's hash: most words start no phrase, and are turned away
-    /// here without a probe of the map.
-    first_bits: Vec<u64>,
+    /// Most words start no phrase: they are turned away here, without a probe of the map.
+    firsts: WordBits,
     /// Phrases opening with a prefix pattern, by the first letters of the prefix.
     open: HashMap<String, Vec<Phrase<K>>>,
     /// The shortest prefix that opens a phrase: how many letters index `open`.
@@ -114,18 +113,43 @@ impl<K> Default for PhraseSet<K> {
     fn default() -> Self {
         PhraseSet {
             by_first: HashMap::default(),
-            first_bits: vec![0; FIRST_BITS / 64],
+            firsts: WordBits::default(),
             open: HashMap::default(),
             open_key: usize::MAX,
         }
     }
 }
 
-const FIRST_BITS: usize = 1 << 14;
+/// A set of words that may answer "maybe" for a word not in it, never "no" for one in it: a
+/// bit for each word's hash (16 Kbit, in the cache), asked before a map is probed for the
+/// few words that are keys among the many that are not.
+#[derive(Debug, Clone)]
+pub struct WordBits(Box<[u64; WORD_BITS / 64]>);
 
-fn first_bit(word: &str) -> usize {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(word) as usize % FIRST_BITS
+const WORD_BITS: usize = 1 << 14;
+
+impl Default for WordBits {
+    fn default() -> Self {
+        WordBits(Box::new([0; WORD_BITS / 64]))
+    }
+}
+
+impl WordBits {
+    fn bit(word: &str) -> usize {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(word) as usize % WORD_BITS
+    }
+
+    pub fn insert(&mut self, word: &str) {
+        let bit = Self::bit(word);
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// False only for a word never inserted.
+    pub fn may_contain(&self, word: &str) -> bool {
+        let bit = Self::bit(word);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
 }
 
 fn head(word: &str, chars: usize) -> &str {
@@ -164,8 +188,7 @@ impl<K> PhraseSet<K> {
         };
         match first {
             Pattern::Word(w) => {
-                let bit = first_bit(&w);
-                self.first_bits[bit / 64] |= 1 << (bit % 64);
+                self.firsts.insert(&w);
                 let list = self.by_first.entry(w).or_default();
                 list.push(entry);
                 list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
@@ -210,8 +233,9 @@ impl<K> PhraseSet<K> {
                 .all(|(k, w)| stems.get(i + k).is_some_and(|s| w.matches(s.as_ref())))
         };
         let stem = stems[i].as_ref();
-        let bit = first_bit(stem);
-        let exact = (self.first_bits[bit / 64] & (1 << (bit % 64)) != 0)
+        let exact = self
+            .firsts
+            .may_contain(stem)
             .then(|| self.by_first.get(stem))
             .flatten()
             .and_then(|list| list.iter().find(|p| fits(p)));
@@ -251,6 +275,21 @@ impl<K> PhraseSet<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_bits_never_turn_away_a_word_put_in() {
+        let mut bits = WordBits::default();
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        for w in &words {
+            bits.insert(w);
+        }
+        assert!(words.iter().all(|w| bits.may_contain(w)));
+        // Most other words are turned away (5,000 of 16,384 bits are set).
+        let others = (0..1000)
+            .filter(|i| bits.may_contain(&format!("x{i}")))
+            .count();
+        assert!(others < 500, "{others}");
+    }
 
     #[test]
     fn inline_stems_are_the_stems() {
