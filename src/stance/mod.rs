@@ -486,7 +486,10 @@ impl Scorer {
             });
             let at = if strong { strong_breaks } else { weak };
             let from = at[..i].iter().rposition(|&b| b).map_or(0, |k| k + 1);
-            let to = at[i..].iter().position(|&b| b).map_or(tokens.len(), |k| i + k);
+            let to = at[i..]
+                .iter()
+                .position(|&b| b)
+                .map_or(tokens.len(), |k| i + k);
             (from, to)
         };
         let bytes = |(from, to): (usize, usize)| {

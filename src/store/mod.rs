@@ -651,8 +651,7 @@ impl<'c> SourceWriter<'c> {
         if let Some(posts) = stored_posts(&tx, &meta.hash)? {
             return Ok(Begun::Stored(posts));
         }
-        sync_actors(&tx, actors)?;
-        sync_topics(&tx, topics)?;
+        sync_data(&tx, actors, topics)?;
         tx.execute(
             "INSERT INTO sources (path, content_hash, format, url, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -696,8 +695,7 @@ impl<'c> SourceWriter<'c> {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::db("starting a transaction"))?;
-        sync_actors(&tx, actors)?;
-        sync_topics(&tx, topics)?;
+        sync_data(&tx, actors, topics)?;
         let failed = || Error::db("taking out the source's old statements");
         let mut affected: Vec<i64> = Vec::new();
         {
@@ -1103,6 +1101,57 @@ pub fn ingest(
     };
     writer.add(&doc.text, &doc.posts, statements)?;
     writer.finish(None)
+}
+
+/// The data files' actors and topics into the database, once a connection: a directory of
+/// small sources synced them for each (thousands of actors with the countries' bodies, 85%
+/// of the time of an ingest of one-post files). What was synced is remembered in a table
+/// of the connection's own (`temp`), written in the source's transaction, so a source that
+/// fails takes the mark with it and the next syncs again; different data (a library
+/// caller's) is synced in its turn.
+fn sync_data(tx: &Connection, actors: &[Actor], topics: &[Topic]) -> Result<()> {
+    let failed = || Error::db("noting the data synced");
+    let fingerprint = data_fingerprint(actors, topics);
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS synced_data (fingerprint INTEGER PRIMARY KEY)",
+    )
+    .map_err(failed())?;
+    let synced = tx
+        .prepare_cached("SELECT 1 FROM temp.synced_data WHERE fingerprint = ?1")
+        .and_then(|mut s| s.exists([fingerprint]))
+        .map_err(failed())?;
+    if synced {
+        return Ok(());
+    }
+    sync_actors(tx, actors)?;
+    sync_topics(tx, topics)?;
+    tx.execute(
+        "INSERT OR IGNORE INTO temp.synced_data (fingerprint) VALUES (?1)",
+        [fingerprint],
+    )
+    .map_err(failed())?;
+    Ok(())
+}
+
+/// Everything of the actors and topics that `sync_actors` and `sync_topics` store.
+fn data_fingerprint(actors: &[Actor], topics: &[Topic]) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for a in actors {
+        (
+            &a.name,
+            a.gender.as_str(),
+            &a.country,
+            &a.wikidata,
+            &a.aliases,
+        )
+            .hash(&mut h);
+    }
+    for t in topics {
+        (&t.name, &t.parent, &t.description).hash(&mut h);
+    }
+    (actors.len(), topics.len()).hash(&mut h);
+    h.finish() as i64
 }
 
 /// Known actors and their aliases, so queries can find them by any name.
