@@ -3,9 +3,11 @@
 //! peak memory, database bytes per input byte), then a database of a million statements and
 //! the latency of each read command on it (medians).
 //!
-//! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes,
+//! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes (`0`: none),
 //! `WHOSAID_SCALE_RUNS=5` the runs of each ingest (median; 3 by default),
 //! `WHOSAID_SCALE_STATEMENTS=0` skips the million-statement database. Needs `/usr/bin/time`.
+//!
+//! Then `ingest` of a directory of one-post JSON files (`WHOSAID_SCALE_FILES_MB`, `0` skips).
 //!
 //! Then `extract` of a JSON Lines feed of the same sizes (`WHOSAID_SCALE_FEED_MB`, `0`
 //! skips), read a line at a time: MB per CPU-second, posts a second, peak memory (which must
@@ -106,6 +108,7 @@ fn main() {
         .unwrap_or_else(|_| "1,10,100".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
+        .filter(|&mb| mb > 0)
         .collect();
     let n = cores();
     println!("machine: {n} cores; whosaid {BIN}");
@@ -140,6 +143,7 @@ fn main() {
             db_bytes as f64 / text.len() as f64,
         );
     }
+    many_files(dir.path());
     stream(dir.path());
     let want: usize = std::env::var("WHOSAID_SCALE_STATEMENTS")
         .ok()
@@ -215,6 +219,58 @@ fn main() {
             wall * 1000.0,
             peak
         );
+    }
+}
+
+/// `ingest` of a directory of one-post sources (a folder of saved articles): each file is a
+/// source of its own, stored in a transaction of its own.
+fn many_files(dir: &Path) {
+    let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_FILES_MB")
+        .unwrap_or_else(|_| "1,10".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|&mb| mb > 0)
+        .collect();
+    if sizes.is_empty() {
+        return;
+    }
+    let n = cores();
+    println!("\ningest of a directory of one-post files (JSON, one post each):");
+    println!(
+        "{:>6}  {:>7}  {:>12}  {:>10}  {:>10}  {:>8}  {:>8}",
+        "MB",
+        "files",
+        "MB/CPU-s j1",
+        "files/s j1",
+        format!("files/s j{n}"),
+        "peak j1",
+        format!("peak j{n}")
+    );
+    for mb in sizes {
+        let folder = dir.join(format!("files-{mb}mb"));
+        std::fs::create_dir_all(&folder).unwrap();
+        let feed = corpus::feed(mb * 1024 * 1024);
+        let mut files = 0usize;
+        for line in feed.lines() {
+            std::fs::write(folder.join(format!("post-{files:07}.json")), line).unwrap();
+            files += 1;
+        }
+        let size = feed.len() as f64 / (1024.0 * 1024.0);
+        drop(feed);
+        let folder_arg = vec![folder.display().to_string()];
+        let (one, _) = median_ingest(dir, &folder_arg, 1);
+        let (all, _) = median_ingest(dir, &folder_arg, n);
+        println!(
+            "{:>6}  {:>7}  {:>12.2}  {:>10.0}  {:>10.0}  {:>5.0} MB  {:>5.0} MB",
+            mb,
+            files,
+            size / one.cpu,
+            files as f64 / one.wall,
+            files as f64 / all.wall,
+            one.peak_mib,
+            all.peak_mib,
+        );
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }
 

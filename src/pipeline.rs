@@ -150,7 +150,9 @@ impl<R: BufRead> Stream<'_, R> {
         if jobs > 1 && !self.started {
             self.start()?;
         }
-        if jobs <= 1 || self.format.is_none() {
+        // A source read whole in its first piece (an article, a post a file) has nothing to
+        // share out: threads started for it would only wait.
+        if jobs <= 1 || self.format.is_none() || self.pieces.is_done() {
             while let Some(p) = self.next_piece()? {
                 each(p)?;
             }

@@ -100,7 +100,7 @@ pub fn run(
                 ingest_one(conn, &pipeline, &source, args, date, &progress)
             }));
             if let Some(c) = &checkpoints {
-                c.nudge();
+                c.nudge(std::fs::metadata(&source).map_or(0, |m| m.len()));
             }
             match caught {
                 Ok(Ok(line)) => {

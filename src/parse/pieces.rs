@@ -23,6 +23,8 @@ pub struct Pieces<R> {
     taken: usize,
     at: Position,
     size: usize,
+    /// The source has been read to its end: no piece is left but the carried line's.
+    ended: bool,
 }
 
 impl<R: BufRead> Pieces<R> {
@@ -45,6 +47,7 @@ impl<R: BufRead> Pieces<R> {
             taken: 0,
             at: Position::default(),
             size: size.max(1),
+            ended: false,
         })
     }
 
@@ -53,6 +56,7 @@ impl<R: BufRead> Pieces<R> {
         loop {
             let line = self.next_line()?;
             if line.is_empty() {
+                self.ended = true;
                 break;
             }
             if buf.len() >= self.size {
@@ -82,6 +86,11 @@ impl<R: BufRead> Pieces<R> {
         self.at.byte += buf.len();
         self.at.lines += buf.iter().filter(|&&b| b == b'\n').count();
         Ok(Some(Piece { bytes: buf, at }))
+    }
+
+    /// Whether every piece has been given out.
+    pub fn is_done(&self) -> bool {
+        self.ended && self.carry.is_none()
     }
 
     /// The next line with its newline; a line longer than a piece is given out in parts
