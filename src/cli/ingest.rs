@@ -416,7 +416,8 @@ pub(crate) fn piece_size() -> usize {
 pub(super) fn hash_file(path: &Path) -> std::io::Result<String> {
     let mut file = File::open(path)?;
     let mut hasher = store::Hasher::default();
-    let mut buf = vec![0u8; 1 << 20];
+    // Small enough to make for each of many small files, large enough for few reads.
+    let mut buf = vec![0u8; 64 << 10];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {

@@ -519,12 +519,11 @@ pub struct IngestReport {
 
 /// How many posts a source with this content hash has, if it is stored.
 pub fn stored_posts(conn: &Connection, hash: &str) -> Result<Option<usize>> {
-    conn.query_row(
+    // Asked once a source: prepared once a connection.
+    conn.prepare_cached(
         "SELECT (SELECT count(*) FROM posts WHERE source_id = s.id) FROM sources s WHERE content_hash = ?1",
-        [hash],
-        |r| r.get::<_, i64>(0),
     )
-    .optional()
+    .and_then(|mut stmt| stmt.query_row([hash], |r| r.get::<_, i64>(0)).optional())
     .map(|n| n.map(|n| n as usize))
     .map_err(Error::db("looking up the source"))
 }
