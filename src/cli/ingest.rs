@@ -214,14 +214,7 @@ fn ingest_one(
         path: name.clone(),
         source,
     };
-    let info = SourceInfo {
-        path: name.clone(),
-        year: args.read.year,
-        date,
-        url: args.url.clone(),
-        skip_bad: args.skip_bad,
-        continuation: false,
-    };
+    let info = source_info(&name, args, date);
     // A FIFO or a device can be read once only: it is read whole, like stdin, and the hash
     // taken from what was read.
     let once = !stdin
@@ -252,9 +245,7 @@ fn ingest_one(
     if let Hash::Known(hash) = &hash
         && let Some(posts) = store::stored_posts(conn, hash)?
     {
-        return Ok(format!(
-            "{name}: already ingested ({posts} posts); nothing added"
-        ));
+        return Ok(already_ingested(&name, posts));
     }
     if buffered.is_none() && starts_utf16(path).map_err(io)? {
         buffered = Some(std::fs::read(path).map_err(io)?);
@@ -289,9 +280,7 @@ fn ingest_one(
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 .map_err(io)?;
             if let Some(posts) = store::stored_posts(conn, &hash)? {
-                return Ok(format!(
-                    "{name}: already ingested ({posts} posts); nothing added"
-                ));
+                return Ok(already_ingested(&name, posts));
             }
             hash
         }
@@ -302,16 +291,45 @@ fn ingest_one(
         format,
         url: info.url.clone(),
     };
-    let mut writer = match SourceWriter::begin(conn, &meta, pipeline.actors(), pipeline.topics())? {
+    // The pieces are read and processed on worker threads while this one stores them, in
+    // the order of the text, in the source's one transaction.
+    store_source(conn, pipeline, &meta, progress, |store| {
+        stream.rest(jobs(args.jobs), store)
+    })
+}
+
+/// What every reading of a source sets: its name, the user's year, date and URL.
+fn source_info(name: &str, args: &IngestArgs, date: Option<chrono::NaiveDate>) -> SourceInfo {
+    SourceInfo {
+        path: name.to_string(),
+        year: args.read.year,
+        date,
+        url: args.url.clone(),
+        skip_bad: args.skip_bad,
+        continuation: false,
+    }
+}
+
+fn already_ingested(name: &str, posts: usize) -> String {
+    format!("{name}: already ingested ({posts} posts); nothing added")
+}
+
+/// Stores a source in its one transaction: `pieces` hands each processed piece, in the order
+/// of the text, to the function it is given. Gives the source's report line.
+fn store_source(
+    conn: &mut Connection,
+    pipeline: &Pipeline,
+    meta: &SourceMeta,
+    progress: &indicatif::ProgressBar,
+    pieces: impl FnOnce(&mut dyn FnMut(Processed) -> Result<()>) -> Result<()>,
+) -> Result<String> {
+    let name = &meta.path;
+    let mut writer = match SourceWriter::begin(conn, meta, pipeline.actors(), pipeline.topics())? {
         store::Begun::Writer(w) => w,
-        store::Begun::Stored(posts) => {
-            return Ok(format!(
-                "{name}: already ingested ({posts} posts); nothing added"
-            ));
-        }
+        store::Begun::Stored(posts) => return Ok(already_ingested(name, posts)),
     };
     let mut tally = Tally::default();
-    let store_piece = |mut processed: Processed| -> Result<()> {
+    let mut store_piece = |mut processed: Processed| -> Result<()> {
         processed.shift(writer.offset());
         writer.add(
             &processed.document.text,
@@ -328,9 +346,7 @@ fn ingest_one(
         }
         Ok(())
     };
-    // The pieces are read and processed on worker threads while this one stores them, in
-    // the order of the text, in the source's one transaction.
-    stream.rest(jobs(args.jobs), store_piece)?;
+    pieces(&mut store_piece)?;
     let report = writer.finish(tally.url.as_deref())?;
     let mut line = format!(
         "{name}: {}, {} posts, {} statements added ({} quotes, {} reported; {} attributed to {} speakers)",
