@@ -94,3 +94,74 @@ fn a_source_that_fails_after_the_actors_were_stored_leaves_them_to_the_next() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(listed(&w), listed(&one));
 }
+
+#[test]
+fn small_sources_read_ahead_on_threads_store_and_report_what_one_thread_does() {
+    // Small files are read ahead of their turn with --jobs 2: among them one that fails, one
+    // that is stored already, one in UTF-16 and one too long for one piece; the report lines,
+    // the errors and the stored statements are those of --jobs 1.
+    let run = |jobs: &str| {
+        let w = Workspace::new();
+        small_pages(&w, "pages", 1..9);
+        std::fs::write(
+            w.path("pages/page-04b-2024-06-04.txt"),
+            b"Headline\nA broken \xff byte.\n",
+        )
+        .unwrap();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                std::fs::read_to_string(w.path("pages/page-05-2024-06-05.txt"))
+                    .unwrap()
+                    .replace("Harbour talks", "Harbour talks again")
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        std::fs::write(w.path("pages/page-05b-2024-06-05.txt"), utf16).unwrap();
+        std::fs::write(
+            w.path("pages/page-06b-2024-06-06.txt"),
+            std::fs::read(repo_file(PAGE)).unwrap().repeat(8),
+        )
+        .unwrap();
+        let first = w.run(&[
+            "ingest",
+            w.path("pages/page-02-2024-06-02.txt").to_str().unwrap(),
+        ]);
+        assert_eq!(first.code, 0, "{}", first.stderr);
+        let r = w
+            .command(&["ingest", "--jobs", jobs, w.path("pages").to_str().unwrap()])
+            .env("WHOSAID_PIECE_BYTES", "4000")
+            .output()
+            .unwrap();
+        let export = w.run(&["export", "--format", "csv"]);
+        let at = |s: &[u8]| String::from_utf8_lossy(s).replace(w.path("").to_str().unwrap(), "");
+        let same_actors = listed(&w) == listed(&one_source(jobs));
+        (
+            r.status.code(),
+            at(&r.stdout),
+            at(&r.stderr),
+            at(export.stdout.as_bytes()),
+            same_actors,
+        )
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert_eq!(one.0, Some(2));
+    assert!(one.1.contains("already ingested"), "{}", one.1);
+    assert!(one.2.contains("invalid UTF-8"), "{}", one.2);
+    assert_eq!(one.1.lines().count(), 10, "{}", one.1);
+    assert_eq!(one.0, two.0);
+    assert_eq!(one.1, two.1);
+    assert_eq!(one.2, two.2);
+    assert!(one.3 == two.3, "the exports differ");
+    assert!(one.4 && two.4, "the actors stored differ from one source's");
+}
+
+/// A workspace with one small page ingested with `--jobs jobs`.
+fn one_source(jobs: &str) -> Workspace {
+    let w = Workspace::new();
+    small_pages(&w, "pages", 1..2);
+    let r = w.run(&["ingest", "--jobs", jobs, w.path("pages").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    w
+}

@@ -78,29 +78,59 @@ pub fn run(
         .map(|m| m.len())
         .sum();
     let progress = super::progress_bar(if args.no_progress { None } else { Some(size) });
+    // Every source in order, or why an argument gave none.
+    let mut items: Vec<std::result::Result<PathBuf, (String, Error)>> = Vec::new();
     for arg in &args.files {
-        let sources = match expand(arg) {
-            Ok(s) => s,
-            Err(e) => {
-                out.flush()?;
-                eprintln!("whosaid: {e}");
-                failed.push(arg.clone());
-                total += 1;
-                continue;
-            }
-        };
-        for source in sources {
+        match expand(arg) {
+            Ok(sources) => items.extend(sources.into_iter().map(Ok)),
+            Err(e) => items.push(Err((arg.clone(), e))),
+        }
+    }
+    let threads = jobs(args.jobs);
+    // Small files (a piece or less: an article, a post) are read and processed ahead of
+    // their turn on worker threads while this one stores the sources before them: one such
+    // source has nothing to share out among threads, a directory of them has.
+    let small = |p: &Path| {
+        threads > 1
+            && p.as_os_str() != "-"
+            && std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= piece_size() as u64)
+    };
+    let ahead: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| item.as_ref().is_ok_and(|p| small(p)))
+        .map(|(i, _)| i)
+        .collect();
+    std::thread::scope(|scope| -> Result<()> {
+        let mut prepared = Prefetch::start(scope, threads, &pipeline, args, date, &items, ahead);
+        for (i, item) in items.iter().enumerate() {
             total += 1;
+            let source = match item {
+                Ok(source) => source,
+                Err((arg, e)) => {
+                    out.flush()?;
+                    eprintln!("whosaid: {e}");
+                    failed.push(arg.clone());
+                    continue;
+                }
+            };
             let name = source.display().to_string();
+            let ready = prepared.take(i)?;
             // A panic is a bug, and must be fixed where it happens; caught here as the last
-            // line of defence, it costs its source (whose transaction unwinds, storing nothing)
-            // and not the rest of the batch.
+            // line of defence, it costs its source (whose transaction unwinds, storing
+            // nothing) and not the rest of the batch.
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 progress.set_message(name.clone());
-                ingest_one(conn, &pipeline, &source, args, date, &progress)
+                match ready {
+                    Some(Ok(ready)) => {
+                        ingest_prepared(conn, &pipeline, source, args, date, &progress, ready)
+                    }
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                    None => ingest_one(conn, &pipeline, source, args, date, &progress),
+                }
             }));
             if let Some(c) = &checkpoints {
-                c.nudge(std::fs::metadata(&source).map_or(0, |m| m.len()));
+                c.nudge(std::fs::metadata(source).map_or(0, |m| m.len()));
             }
             match caught {
                 Ok(Ok(line)) => {
@@ -125,7 +155,8 @@ pub fn run(
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     progress.finish_and_clear();
     // The stances the new statements bear on, computed once for the whole batch (a reader
     // computes any left stale by a failure here itself).
@@ -194,6 +225,204 @@ pub(super) fn expand(arg: &str) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// A small file read, hashed and processed on a worker thread ahead of its turn.
+struct Prepared {
+    hash: std::io::Result<String>,
+    /// Its format and its pieces processed; `None` when it was not read whole in its first
+    /// piece (or is UTF-16): it is read again in its turn, the usual way.
+    read: Result<Option<(String, Vec<Processed>)>>,
+}
+
+fn prepare(
+    pipeline: &Pipeline,
+    path: &Path,
+    args: &IngestArgs,
+    date: Option<chrono::NaiveDate>,
+) -> Prepared {
+    let name = path.display().to_string();
+    let hash = hash_file(path);
+    if hash.is_err() {
+        return Prepared {
+            hash,
+            read: Ok(None),
+        };
+    }
+    let read = (|| {
+        let io = |source| Error::Io {
+            path: name.clone(),
+            source,
+        };
+        if starts_utf16(path).map_err(io)? {
+            return Ok(None);
+        }
+        let info = source_info(&name, args, date);
+        let reader = BufReader::new(File::open(path).map_err(io)?);
+        let mut stream = pipeline.stream(
+            reader,
+            &info,
+            Some(&args.read.input_format),
+            args.read.lossy,
+            piece_size(),
+        )?;
+        let Some(format) = stream.start()?.map(str::to_string) else {
+            return Err(Error::input(&name, None, "no posts found"));
+        };
+        if !stream.is_whole() {
+            return Ok(None);
+        }
+        let mut pieces = Vec::new();
+        stream.rest(1, |p| {
+            pieces.push(p);
+            Ok(())
+        })?;
+        Ok(Some((format, pieces)))
+    })();
+    Prepared { hash, read }
+}
+
+/// Sources prepared on worker threads, taken in their order: at most `2 × threads` wait.
+struct Prefetch<'s> {
+    work: Option<std::sync::mpsc::SyncSender<(usize, PathBuf)>>,
+    done: std::sync::mpsc::Receiver<(usize, std::thread::Result<Prepared>)>,
+    waiting: std::collections::HashMap<usize, std::thread::Result<Prepared>>,
+    /// The items to prepare, in order, and how many were handed out.
+    queue: Vec<usize>,
+    sent: usize,
+    taken: usize,
+    paths: Vec<Option<PathBuf>>,
+    limit: usize,
+    _scope: std::marker::PhantomData<&'s ()>,
+}
+
+impl<'s> Prefetch<'s> {
+    fn start<'e>(
+        scope: &'s std::thread::Scope<'s, 'e>,
+        threads: usize,
+        pipeline: &'s Pipeline,
+        args: &'s IngestArgs,
+        date: Option<chrono::NaiveDate>,
+        items: &[std::result::Result<PathBuf, (String, Error)>],
+        queue: Vec<usize>,
+    ) -> Self {
+        let limit = 2 * threads;
+        let (work, jobs) = std::sync::mpsc::sync_channel::<(usize, PathBuf)>(limit);
+        let (done_tx, done) = std::sync::mpsc::channel();
+        if !queue.is_empty() {
+            let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
+            for _ in 0..threads {
+                let (jobs, done_tx) = (jobs.clone(), done_tx.clone());
+                scope.spawn(move || {
+                    loop {
+                        let job = jobs.lock().map(|rx| rx.recv());
+                        let Ok(Ok((i, path))) = job else { break };
+                        let prepared =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                prepare(pipeline, &path, args, date)
+                            }));
+                        if done_tx.send((i, prepared)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        }
+        let paths = items
+            .iter()
+            .map(|item| item.as_ref().ok().cloned())
+            .collect();
+        let mut prefetch = Prefetch {
+            work: Some(work),
+            done,
+            waiting: Default::default(),
+            queue,
+            sent: 0,
+            taken: 0,
+            paths,
+            limit,
+            _scope: std::marker::PhantomData,
+        };
+        prefetch.fill();
+        prefetch
+    }
+
+    /// Hands out sources until `limit` are with the workers or waiting to be taken.
+    fn fill(&mut self) {
+        while self.sent < self.queue.len() && self.sent - self.taken < self.limit {
+            let i = self.queue[self.sent];
+            let Some(path) = self.paths[i].take() else {
+                break;
+            };
+            let sent = self
+                .work
+                .as_ref()
+                .is_some_and(|w| w.send((i, path)).is_ok());
+            if !sent {
+                // The workers are gone: what is left is read in its turn.
+                self.queue.truncate(self.sent);
+                self.work = None;
+                break;
+            }
+            self.sent += 1;
+        }
+    }
+
+    /// Item `i` prepared, if it was given out; `None` to read it in its turn.
+    fn take(&mut self, i: usize) -> Result<Option<std::thread::Result<Prepared>>> {
+        if self.queue.get(self.taken) != Some(&i) || self.taken >= self.sent {
+            return Ok(None);
+        }
+        let prepared = loop {
+            if let Some(p) = self.waiting.remove(&i) {
+                break p;
+            }
+            match self.done.recv() {
+                Ok((k, p)) => {
+                    self.waiting.insert(k, p);
+                }
+                Err(_) => {
+                    return Err(Error::Usage("a worker thread stopped".into()));
+                }
+            }
+        };
+        self.taken += 1;
+        self.fill();
+        Ok(Some(prepared))
+    }
+}
+
+/// `ingest_one` for a source prepared ahead: stored as the usual reading would store it.
+fn ingest_prepared(
+    conn: &mut Connection,
+    pipeline: &Pipeline,
+    path: &Path,
+    args: &IngestArgs,
+    date: Option<chrono::NaiveDate>,
+    progress: &indicatif::ProgressBar,
+    prepared: Prepared,
+) -> Result<String> {
+    let name = path.display().to_string();
+    let hash = prepared.hash.map_err(|source| Error::Io {
+        path: name.clone(),
+        source,
+    })?;
+    // As in the usual reading, a source stored already is not read (nor its errors told).
+    if let Some(posts) = store::stored_posts(conn, &hash)? {
+        return Ok(already_ingested(&name, posts));
+    }
+    let Some((format, pieces)) = prepared.read? else {
+        return ingest_one(conn, pipeline, path, args, date, progress);
+    };
+    let meta = SourceMeta {
+        path: name,
+        hash,
+        format,
+        url: args.url.clone(),
+    };
+    store_source(conn, pipeline, &meta, progress, |store| {
+        pieces.into_iter().try_for_each(store)
+    })
 }
 
 fn ingest_one(
