@@ -95,14 +95,15 @@ pub fn run(
             && p.as_os_str() != "-"
             && std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= piece_size() as u64)
     };
-    let ahead: Vec<usize> = items
+    let small_items: Vec<usize> = items
         .iter()
         .enumerate()
         .filter(|(_, item)| item.as_ref().is_ok_and(|p| small(p)))
         .map(|(i, _)| i)
         .collect();
     std::thread::scope(|scope| -> Result<()> {
-        let mut prepared = Prefetch::start(scope, threads, &pipeline, args, date, &items, ahead);
+        let mut prepared =
+            Prefetch::start(scope, threads, &pipeline, args, date, &items, small_items);
         for (i, item) in items.iter().enumerate() {
             total += 1;
             let source = match item {
@@ -283,7 +284,7 @@ fn prepare(
 }
 
 /// Sources prepared on worker threads, taken in their order: at most `2 × threads` wait.
-struct Prefetch<'s> {
+struct Prefetch {
     work: Option<std::sync::mpsc::SyncSender<(usize, PathBuf)>>,
     done: std::sync::mpsc::Receiver<(usize, std::thread::Result<Prepared>)>,
     waiting: std::collections::HashMap<usize, std::thread::Result<Prepared>>,
@@ -293,11 +294,10 @@ struct Prefetch<'s> {
     taken: usize,
     paths: Vec<Option<PathBuf>>,
     limit: usize,
-    _scope: std::marker::PhantomData<&'s ()>,
 }
 
-impl<'s> Prefetch<'s> {
-    fn start<'e>(
+impl Prefetch {
+    fn start<'s, 'e>(
         scope: &'s std::thread::Scope<'s, 'e>,
         threads: usize,
         pipeline: &'s Pipeline,
@@ -341,7 +341,6 @@ impl<'s> Prefetch<'s> {
             taken: 0,
             paths,
             limit,
-            _scope: std::marker::PhantomData,
         };
         prefetch.fill();
         prefetch
