@@ -34,8 +34,8 @@ pub struct IngestArgs {
     /// Skip bad lines of a JSONL source (and say how many) instead of refusing the file
     #[arg(long)]
     skip_bad: bool,
-    /// Threads that read and analyse a source's pieces while another stores them
-    /// [default: the machine's cores]
+    /// Threads that read and analyse a source's pieces, or the next small files, while
+    /// another stores them [default: the machine's cores]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
     /// No progress bar, even on a terminal
