@@ -175,6 +175,10 @@ fn words_over_a_chunk_border_come_back_whole() {
 /// next ingest stores them.
 #[test]
 fn stances_left_stale_by_a_failed_summary_are_computed_by_readers() {
+    // The failure is injected only into debug builds (`cargo test --release` runs none).
+    if !cfg!(debug_assertions) {
+        return;
+    }
     let w = Workspace::new();
     let sample = common::repo_file(common::SAMPLE);
     let r: common::Run = w
