@@ -35,6 +35,9 @@ pub struct Gazetteer {
     by_name: HashMap<String, usize>,
     /// First words of the titles, so a scan for them skips every other word cheaply.
     title_starts: HashSet<String>,
+    /// Every word of a title, a body's form and a country's name: a run of capitalised
+    /// words is looked up as a title only as far as it holds none other.
+    title_key_words: HashSet<String>,
     /// A body's wordings ("foreign ministry", "ministry of foreign affairs") -> the body.
     body_forms: HashMap<String, usize>,
     /// (body, country code) -> the actor made for that country's body.
@@ -231,6 +234,7 @@ impl Gazetteer {
             description_words,
             by_name: HashMap::default(),
             title_starts: HashSet::default(),
+            title_key_words: HashSet::default(),
             body_forms,
             body_actors,
             body_holders,
@@ -315,6 +319,15 @@ impl Gazetteer {
             .keys()
             .chain(self.country_forms.keys())
             .filter_map(|t| t.split(' ').next())
+            .map(str::to_string)
+            .collect();
+        self.title_key_words = self
+            .titles
+            .keys()
+            .chain(self.country_forms.keys())
+            .chain(self.body_forms.keys())
+            .flat_map(|t| t.split(' '))
+            .chain(["of"])
             .map(str::to_string)
             .collect();
         for forms in countries.values() {
@@ -457,12 +470,17 @@ impl Gazetteer {
                 i += 1;
                 continue;
             }
+            // A title's words run as far as the words any title, body or country holds.
+            let run = tokens[i..]
+                .iter()
+                .take(4)
+                .take_while(|t| {
+                    t.kind == TokenKind::Word && self.title_key_words.contains(t.base())
+                })
+                .count();
             let mut hit = None;
-            for len in (1..=4.min(tokens.len() - i)).rev() {
+            for len in (1..=run).rev() {
                 let words = &tokens[i..i + len];
-                if words.iter().any(|t| t.kind != TokenKind::Word) {
-                    continue;
-                }
                 key.clear();
                 for (k, t) in words.iter().enumerate() {
                     if k > 0 {
