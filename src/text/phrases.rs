@@ -109,6 +109,8 @@ pub struct PhraseSet<K> {
     firsts: WordBits,
     /// Phrases opening with a prefix pattern, by the first letters of the prefix.
     open: HashMap<String, Vec<Phrase<K>>>,
+    /// The keys of `open`, asked first as `firsts` is.
+    open_heads: WordBits,
     /// The shortest prefix that opens a phrase: how many letters index `open`.
     open_key: usize,
 }
@@ -119,6 +121,7 @@ impl<K> Default for PhraseSet<K> {
             by_first: HashMap::default(),
             firsts: WordBits::default(),
             open: HashMap::default(),
+            open_heads: WordBits::default(),
             open_key: usize::MAX,
         }
     }
@@ -202,6 +205,7 @@ impl<K> PhraseSet<K> {
                 if key < self.open_key {
                     // Re-index what is there under the shorter key.
                     let all: Vec<Phrase<K>> = self.open.drain().flat_map(|(_, v)| v).collect();
+                    self.open_heads = WordBits::default();
                     self.open_key = key;
                     for phrase in all {
                         self.index_open(phrase);
@@ -216,10 +220,9 @@ impl<K> PhraseSet<K> {
         let Some(Pattern::Prefix(p)) = phrase.words.first() else {
             return;
         };
-        let list = self
-            .open
-            .entry(head(p, self.open_key).to_string())
-            .or_default();
+        let key = head(p, self.open_key).to_string();
+        self.open_heads.insert(&key);
+        let list = self.open.entry(key).or_default();
         list.push(phrase);
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
     }
@@ -244,8 +247,9 @@ impl<K> PhraseSet<K> {
             .flatten()
             .and_then(|list| list.iter().find(|p| fits(p)));
         let open = (!self.open.is_empty())
-            .then(|| self.open.get(head(stems[i].as_ref(), self.open_key)))
-            .flatten()
+            .then(|| head(stem, self.open_key))
+            .filter(|h| self.open_heads.may_contain(h))
+            .and_then(|h| self.open.get(h))
             .and_then(|list| list.iter().find(|p| fits(p)));
         let best = match (exact, open) {
             (Some(a), Some(b)) => Some(if b.words.len() > a.words.len() { b } else { a }),
