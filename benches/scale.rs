@@ -61,6 +61,16 @@ fn timed_into(args: &[&str], into: Option<&Path>) -> Run {
     }
 }
 
+/// The sizes in MB a variable names (`default` when unset), zeros left out.
+fn sizes_mb(var: &str, default: &str) -> Vec<usize> {
+    std::env::var(var)
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .filter(|&mb| mb > 0)
+        .collect()
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -104,12 +114,7 @@ fn median_ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, u64) {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_MB")
-        .unwrap_or_else(|_| "1,10,100".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .filter(|&mb| mb > 0)
-        .collect();
+    let sizes = sizes_mb("WHOSAID_SCALE_MB", "1,10,100");
     let n = cores();
     println!("machine: {n} cores; whosaid {BIN}");
     println!(
@@ -225,12 +230,7 @@ fn main() {
 /// `ingest` of a directory of one-post sources (a folder of saved articles): each file is a
 /// source of its own, stored in a transaction of its own.
 fn many_files(dir: &Path) {
-    let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_FILES_MB")
-        .unwrap_or_else(|_| "1,10".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .filter(|&mb| mb > 0)
-        .collect();
+    let sizes = sizes_mb("WHOSAID_SCALE_FILES_MB", "1,10");
     if sizes.is_empty() {
         return;
     }
@@ -276,12 +276,7 @@ fn many_files(dir: &Path) {
 
 /// `extract` over feeds of growing size, and `load` of what it wrote.
 fn stream(dir: &Path) {
-    let sizes: Vec<usize> = std::env::var("WHOSAID_SCALE_FEED_MB")
-        .unwrap_or_else(|_| "1,10,100".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .filter(|&mb| mb > 0)
-        .collect();
+    let sizes = sizes_mb("WHOSAID_SCALE_FEED_MB", "1,10,100");
     if sizes.is_empty() {
         return;
     }

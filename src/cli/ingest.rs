@@ -260,16 +260,7 @@ fn prepare(
         }
         let info = source_info(&name, args, date);
         let reader = BufReader::new(File::open(path).map_err(io)?);
-        let mut stream = pipeline.stream(
-            reader,
-            &info,
-            Some(&args.read.input_format),
-            args.read.lossy,
-            piece_size(),
-        )?;
-        let Some(format) = stream.start()?.map(str::to_string) else {
-            return Err(Error::input(&name, None, "no posts found"));
-        };
+        let (mut stream, format) = open_stream(pipeline, reader, &info, args)?;
         if !stream.is_whole() {
             return Ok(None);
         }
@@ -490,16 +481,7 @@ fn ingest_one(
             File::open(path).map_err(io)?,
         )),
     };
-    let mut stream = pipeline.stream(
-        reader,
-        &info,
-        Some(&args.read.input_format),
-        args.read.lossy,
-        piece_size(),
-    )?;
-    let Some(format) = stream.start()?.map(str::to_string) else {
-        return Err(Error::input(&name, None, "no posts found"));
-    };
+    let (mut stream, format) = open_stream(pipeline, reader, &info, args)?;
     let hash = match hash {
         Hash::Known(hash) => hash,
         Hash::Pending(hashing) => {
@@ -524,6 +506,26 @@ fn ingest_one(
     store_source(conn, pipeline, &meta, progress, |store| {
         stream.rest(jobs(args.jobs), store)
     })
+}
+
+/// A source's pieces, its first read and parsed, with the format it was read in.
+fn open_stream<'p, R: BufRead>(
+    pipeline: &'p Pipeline,
+    reader: R,
+    info: &SourceInfo,
+    args: &IngestArgs,
+) -> Result<(crate::pipeline::Stream<'p, R>, String)> {
+    let mut stream = pipeline.stream(
+        reader,
+        info,
+        Some(&args.read.input_format),
+        args.read.lossy,
+        piece_size(),
+    )?;
+    let Some(format) = stream.start()?.map(str::to_string) else {
+        return Err(Error::input(&info.path, None, "no posts found"));
+    };
+    Ok((stream, format))
 }
 
 /// What every reading of a source sets: its name, the user's year, date and URL.
