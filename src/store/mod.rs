@@ -306,14 +306,15 @@ pub fn open(path: &str) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Copies what each source committed from the write-ahead log into the database on a
-/// thread of its own, while the ingest goes on with the next source or the stances. SQLite
-/// does this itself in the commit that takes the log past 1,000 pages: measured, that is
-/// 60 of the 80 ms the commit of a 10 MB source takes, with every other thread idle.
 /// Bytes of sources stored between checkpoints: a megabyte of text writes about SQLite's
 /// own 1,000 pages (the database is 2.4 times the text, its indexes rewritten besides).
 const CHECKPOINT_TEXT: u64 = 1 << 20;
 
+/// Copies what the sources committed from the write-ahead log into the database on a
+/// thread of its own (once a megabyte of them is stored), while the ingest goes on with the
+/// next source or the stances. SQLite
+/// does this itself in the commit that takes the log past 1,000 pages: measured, that is
+/// 60 of the 80 ms the commit of a 10 MB source takes, with every other thread idle.
 pub struct Checkpointer {
     nudge: Option<std::sync::mpsc::Sender<u64>>,
     thread: Option<std::thread::JoinHandle<()>>,
