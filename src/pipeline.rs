@@ -147,9 +147,18 @@ impl<R: BufRead> Stream<'_, R> {
     /// threads and handed to `each` in the order of the text, on this thread. One piece a
     /// thread is read ahead (a second made no run faster and cost a piece's memory), so
     /// memory does not grow with the source.
-    pub fn rest(
+    pub fn rest(&mut self, jobs: usize, each: impl FnMut(Processed) -> Result<()>) -> Result<()> {
+        self.rest_meanwhile(jobs, || Ok(()), each)
+    }
+
+    /// `rest`, with `meanwhile` run once on this thread before the first piece is handed to
+    /// `each`: while the workers process the first pieces when there are threads (where
+    /// this one would only wait for them), first otherwise. Ingest starts the source's
+    /// transaction there (syncing the data files' actors is a fixed 15 ms).
+    pub fn rest_meanwhile(
         &mut self,
         jobs: usize,
+        meanwhile: impl FnOnce() -> Result<()>,
         mut each: impl FnMut(Processed) -> Result<()>,
     ) -> Result<()> {
         if jobs > 1 && !self.started {
@@ -158,6 +167,7 @@ impl<R: BufRead> Stream<'_, R> {
         // A source read whole in its first piece (an article, a post a file) has nothing to
         // share out: threads started for it would only wait.
         if jobs <= 1 || self.format.is_none() || self.pieces.is_done() {
+            meanwhile()?;
             while let Some(p) = self.next_piece()? {
                 each(p)?;
             }
@@ -211,6 +221,7 @@ impl<R: BufRead> Stream<'_, R> {
             let (mut sent, mut next) = (0usize, 0usize);
             let mut first = first;
             let mut waiting: std::collections::BTreeMap<usize, Done> = Default::default();
+            let mut meanwhile = Some(meanwhile);
             loop {
                 while reading && sent - next < ahead {
                     let job = match first.take() {
@@ -227,6 +238,9 @@ impl<R: BufRead> Stream<'_, R> {
                         }
                         None => reading = false,
                     }
+                }
+                if let Some(meanwhile) = meanwhile.take() {
+                    meanwhile()?;
                 }
                 if next == sent {
                     break;

@@ -410,7 +410,8 @@ fn ingest_prepared(
         format,
         url: args.url.clone(),
     };
-    store_source(conn, pipeline, &meta, progress, |store| {
+    store_source(conn, pipeline, &meta, progress, |begin, store| {
+        begin()?;
         pieces.into_iter().try_for_each(store)
     })
 }
@@ -503,8 +504,8 @@ fn ingest_one(
     };
     // The pieces are read and processed on worker threads while this one stores them, in
     // the order of the text, in the source's one transaction.
-    store_source(conn, pipeline, &meta, progress, |store| {
-        stream.rest(jobs(args.jobs), store)
+    store_source(conn, pipeline, &meta, progress, |begin, store| {
+        stream.rest_meanwhile(jobs(args.jobs), begin, store)
     })
 }
 
@@ -551,15 +552,39 @@ fn store_source(
     pipeline: &Pipeline,
     meta: &SourceMeta,
     progress: &indicatif::ProgressBar,
-    pieces: impl FnOnce(&mut dyn FnMut(Processed) -> Result<()>) -> Result<()>,
+    pieces: impl FnOnce(
+        &mut dyn FnMut() -> Result<()>,
+        &mut dyn FnMut(Processed) -> Result<()>,
+    ) -> Result<()>,
 ) -> Result<String> {
     let name = &meta.path;
-    let mut writer = match SourceWriter::begin(conn, meta, pipeline.actors(), pipeline.topics())? {
-        store::Begun::Writer(w) => w,
-        store::Begun::Stored(posts) => return Ok(already_ingested(name, posts)),
+    // The transaction is started by `pieces` when it says the workers are busy (or at the
+    // first piece): its start syncs the data files, a fixed cost threads can hide.
+    let state = std::cell::RefCell::new(Writing::Waiting(conn));
+    let begin = || -> Result<()> {
+        let mut state = state.borrow_mut();
+        *state = match std::mem::replace(&mut *state, Writing::Failed) {
+            Writing::Waiting(conn) => {
+                match SourceWriter::begin(conn, meta, pipeline.actors(), pipeline.topics())? {
+                    store::Begun::Writer(w) => Writing::Open(w),
+                    store::Begun::Stored(posts) => Writing::Stored(posts),
+                }
+            }
+            other => other,
+        };
+        match &*state {
+            Writing::Open(_) => Ok(()),
+            // Another whosaid stored it meanwhile: reading stops here.
+            _ => Err(Error::Usage("the source was stored meanwhile".into())),
+        }
     };
     let mut tally = Tally::default();
     let mut store_piece = |mut processed: Processed| -> Result<()> {
+        begin()?;
+        let mut state = state.borrow_mut();
+        let Writing::Open(writer) = &mut *state else {
+            return Err(Error::Usage("the source was stored meanwhile".into()));
+        };
         processed.shift(writer.offset());
         writer.add(
             &processed.document.text,
@@ -576,7 +601,17 @@ fn store_source(
         }
         Ok(())
     };
-    pieces(&mut store_piece)?;
+    let read = pieces(&mut || begin(), &mut store_piece).and_then(|()| begin());
+    let writer = match state.into_inner() {
+        Writing::Stored(posts) => return Ok(already_ingested(name, posts)),
+        Writing::Open(writer) => writer,
+        Writing::Waiting(_) | Writing::Failed => {
+            return Err(read.err().unwrap_or_else(|| {
+                Error::Usage("the source's transaction was not started".into())
+            }));
+        }
+    };
+    read?;
     let report = writer.finish(tally.url.as_deref())?;
     let mut line = format!(
         "{name}: {}, {} posts, {} statements added ({} quotes, {} reported; {} attributed to {} speakers)",
@@ -603,6 +638,16 @@ fn store_source(
         ));
     }
     Ok(line)
+}
+
+/// A source's transaction in `store_source`: not yet started, open, or not needed.
+enum Writing<'c> {
+    Waiting(&'c mut Connection),
+    Open(SourceWriter<'c>),
+    /// Another whosaid stored the same source while this one read it (its posts).
+    Stored(usize),
+    /// Starting it failed (the error is the caller's).
+    Failed,
 }
 
 /// A source's content hash, taken before it is read or on a thread while it is.
