@@ -48,6 +48,8 @@ pub struct Gazetteer {
     country_forms: HashMap<String, String>,
     /// 0..actors.len(), to lend one-actor slices.
     identity: Vec<usize>,
+    /// Each actor's name as words (lower case), tokenized once.
+    name_words: Vec<Vec<String>>,
 }
 
 /// Lower case, no determiner, no possessive: "The ECB's president" -> "ecb president".
@@ -243,6 +245,7 @@ impl Gazetteer {
                 .flat_map(|(code, forms)| forms.iter().map(move |f| (f.clone(), code.clone())))
                 .collect(),
             identity: Vec::new(),
+            name_words: Vec::new(),
         };
         g.identity = (0..g.actors.len()).collect();
         g.by_name = g
@@ -260,19 +263,21 @@ impl Gazetteer {
         synonyms: &HashMap<String, Vec<String>>,
         countries: &HashMap<String, Vec<String>>,
     ) {
+        self.name_words = self.actors.iter().map(|a| words(&a.name)).collect();
         // A surname names an actor alone only when no other actor shares it.
         let mut surname_count: HashMap<String, usize> = HashMap::default();
-        for a in &self.actors {
-            if let Some(last) = words(&a.name).last() {
+        for name in &self.name_words {
+            if let Some(last) = name.last() {
                 *surname_count.entry(last.clone()).or_default() += 1;
             }
         }
         for (idx, a) in self.actors.iter().enumerate() {
-            let mut forms: Vec<Vec<String>> = vec![words(&a.name)];
+            let name = &self.name_words[idx];
+            let mut forms: Vec<Vec<String>> = vec![name.clone()];
             forms.extend(a.aliases.iter().map(|s| words(s)));
-            if let Some(last) = words(&a.name).last()
+            if let Some(last) = name.last()
                 && surname_count[last] == 1
-                && words(&a.name).len() > 1
+                && name.len() > 1
             {
                 forms.push(vec![last.clone()]);
             }
@@ -428,7 +433,9 @@ impl Gazetteer {
         form: &[String],
         idx: usize,
     ) -> bool {
-        let name = words(&self.actors[idx].name);
+        let Some(name) = self.name_words.get(idx) else {
+            return false;
+        };
         if form.len() != 1 || name.len() < 2 || name.last() != form.first() {
             return false;
         }
