@@ -186,10 +186,12 @@ fn main() {
         )
         .unwrap() as f64;
     println!("\nread commands on {statements} statements (median of 5 runs, whole process):");
-    let commands: [&[&str]; 11] = [
+    let commands: [&[&str]; 12] = [
         &["actors", "--format", "csv"],
         &["topics", "--format", "csv"],
         &["compare", "--format", "csv"],
+        // The verdict with a page of its evidence, and with every piece of it listed.
+        &["stance", "Starmer", "ceasefire", "--limit", "20"],
         &["stance", "Starmer", "ceasefire", "--format", "csv"],
         &[
             "quotes",
