@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Mention, Speaker, Stance, Statement, StatementKind, Topic, TopicStance};
 use crate::pipeline::Processed;
-use crate::store::{Begun, SourceMeta, SourceWriter};
+use crate::store::{Begun, KnownData, SourceMeta, SourceWriter};
 
 /// One line of `extract`'s output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -465,6 +465,7 @@ pub fn load(
     // The data files' actors and topics are stored with the first source written, not again
     // for each of a feed's thousand sources.
     let mut synced = false;
+    let known = KnownData::new(actors, topics);
     // After a bad record outside a source, what follows up to the next source is passed
     // over without a word each.
     let mut passing = false;
@@ -472,11 +473,7 @@ pub fn load(
         match record {
             Ok(Record::Source(source)) => {
                 passing = false;
-                let data = if synced {
-                    (&[][..], &[][..])
-                } else {
-                    (actors, topics)
-                };
+                let data = if synced { KnownData::none() } else { known };
                 let loading = Loading {
                     source,
                     at: number,
@@ -758,7 +755,7 @@ impl Piece {
 struct Loading<'d> {
     source: SourceRecord,
     at: usize,
-    data: (&'d [Actor], &'d [Topic]),
+    data: KnownData<'d>,
 }
 
 impl Loading<'_> {
@@ -838,7 +835,7 @@ impl Loading<'_> {
             format: self.source.format,
             url: self.source.url,
         };
-        let (actors, topics) = self.data;
+        let data = self.data;
         // A whole source goes in the shared transaction; a larger one in its own, after
         // the shared one is committed, so that its failure takes nothing else with it.
         let own = if whole {
@@ -851,8 +848,7 @@ impl Loading<'_> {
             Some(tx) => tx,
             None => batch.conn()?,
         };
-        let Begun::Writer(mut writer) = SourceWriter::begin_within(conn, &meta, actors, topics)?
-        else {
+        let Begun::Writer(mut writer) = SourceWriter::begin_within(conn, &meta, data)? else {
             report.already_stored += 1;
             return Ok(Loaded::Stored);
         };

@@ -28,6 +28,8 @@ pub struct Pipeline {
     attributor: Attributor,
     tagger: Tagger,
     scorer: Scorer,
+    /// Of the actors and topics, which never change once loaded: see `known_data`.
+    data_fingerprint: i64,
 }
 
 /// A document with its statements: `statements[i]` belongs to `document.posts[i]`.
@@ -355,12 +357,15 @@ fn process_piece(
 
 impl Pipeline {
     pub fn load(data: &DataFiles) -> Result<Self> {
-        Ok(Pipeline {
+        let mut pipeline = Pipeline {
             extractor: Extractor::load(data)?,
             attributor: Attributor::load(data)?,
             tagger: Tagger::load(data)?,
             scorer: Scorer::load(data)?,
-        })
+            data_fingerprint: 0,
+        };
+        pipeline.data_fingerprint = store::data_fingerprint(pipeline.actors(), pipeline.topics());
+        Ok(pipeline)
     }
 
     pub fn actors(&self) -> &[Actor] {
@@ -369,6 +374,11 @@ impl Pipeline {
 
     pub fn topics(&self) -> &[Topic] {
         &self.tagger.topics
+    }
+
+    /// The actors and topics a source's transaction syncs, fingerprinted once at load.
+    pub fn known_data(&self) -> store::KnownData<'_> {
+        store::KnownData::with_fingerprint(self.actors(), self.topics(), self.data_fingerprint)
     }
 
     /// Reads a source of any size in pieces cut where posts start (`piece_size` bytes or a

@@ -565,7 +565,7 @@ fn store_source(
         let mut state = state.borrow_mut();
         *state = match std::mem::replace(&mut *state, Writing::Failed) {
             Writing::Waiting(conn) => {
-                match SourceWriter::begin(conn, meta, pipeline.actors(), pipeline.topics())? {
+                match SourceWriter::begin(conn, meta, pipeline.known_data())? {
                     store::Begun::Writer(w) => Writing::Open(w),
                     store::Begun::Stored(posts) => Writing::Stored(posts),
                 }
@@ -707,8 +707,12 @@ pub(crate) fn piece_size() -> usize {
 pub(super) fn hash_file(path: &Path) -> std::io::Result<String> {
     let mut file = File::open(path)?;
     let mut hasher = store::Hasher::default();
-    // Small enough to make for each of many small files, large enough for few reads.
-    let mut buf = vec![0u8; 64 << 10];
+    // As big as the file (one read, and the end seen by the next) up to 64 KiB: a zeroed
+    // 64 KiB for each of a folder's thousand one-kilobyte files cost more than hashing them.
+    let size = file
+        .metadata()
+        .map_or(64 << 10, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
+    let mut buf = vec![0u8; size.saturating_add(1).clamp(4 << 10, 64 << 10)];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {

@@ -153,7 +153,7 @@ fn reprocess_one(
         continuation: false,
     };
     let mut stream = pipeline.stream(reader, &info, Some(&source.format), true, piece_size())?;
-    let mut writer = SourceWriter::reopen(conn, source.id, pipeline.actors(), pipeline.topics())?;
+    let mut writer = SourceWriter::reopen(conn, source.id, pipeline.known_data())?;
     stream.rest(jobs, |mut processed: Processed| {
         processed.shift(writer.offset());
         progress.inc(processed.document.text.len() as u64);

@@ -634,15 +634,14 @@ impl<'c> SourceWriter<'c> {
     pub fn begin(
         conn: &'c mut Connection,
         meta: &SourceMeta,
-        actors: &[Actor],
-        topics: &[Topic],
+        data: KnownData<'_>,
     ) -> Result<Begun<'c>> {
         // The write lock from the start, waited for in turn (a deferred transaction that
         // must upgrade its lock cannot wait and fails with "database is locked").
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::db("starting a transaction"))?;
-        SourceWriter::start(Scope::Transaction(tx), meta, actors, topics)
+        SourceWriter::start(Scope::Transaction(tx), meta, data)
     }
 
     /// `begin` for a caller that holds a transaction open on `conn` and commits it: the
@@ -652,22 +651,16 @@ impl<'c> SourceWriter<'c> {
     pub fn begin_within(
         conn: &'c Connection,
         meta: &SourceMeta,
-        actors: &[Actor],
-        topics: &[Topic],
+        data: KnownData<'_>,
     ) -> Result<Begun<'c>> {
-        SourceWriter::start(Scope::Within(conn), meta, actors, topics)
+        SourceWriter::start(Scope::Within(conn), meta, data)
     }
 
-    fn start(
-        tx: Scope<'c>,
-        meta: &SourceMeta,
-        actors: &[Actor],
-        topics: &[Topic],
-    ) -> Result<Begun<'c>> {
+    fn start(tx: Scope<'c>, meta: &SourceMeta, data: KnownData<'_>) -> Result<Begun<'c>> {
         if let Some(posts) = stored_posts(&tx, &meta.hash)? {
             return Ok(Begun::Stored(posts));
         }
-        sync_data(&tx, actors, topics)?;
+        sync_data(&tx, data)?;
         tx.execute(
             "INSERT INTO sources (path, content_hash, format, url, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -705,13 +698,12 @@ impl<'c> SourceWriter<'c> {
     pub fn reopen(
         conn: &'c mut Connection,
         source_id: i64,
-        actors: &[Actor],
-        topics: &[Topic],
+        data: KnownData<'_>,
     ) -> Result<SourceWriter<'c>> {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::db("starting a transaction"))?;
-        sync_data(&tx, actors, topics)?;
+        sync_data(&tx, data)?;
         let failed = || Error::db("taking out the source's old statements");
         let mut affected: Vec<i64> = Vec::new();
         {
@@ -1105,7 +1097,7 @@ pub fn ingest(
         format: doc.format.clone(),
         url: doc.url.clone(),
     };
-    let mut writer = match SourceWriter::begin(conn, &meta, actors, topics)? {
+    let mut writer = match SourceWriter::begin(conn, &meta, KnownData::new(actors, topics))? {
         Begun::Writer(w) => w,
         Begun::Stored(posts) => {
             return Ok(IngestReport {
@@ -1119,15 +1111,61 @@ pub fn ingest(
     writer.finish(None)
 }
 
+/// The data files' actors and topics that every source's transaction makes sure the
+/// database holds, with a fingerprint of them taken once: hashing the thousands of actors
+/// again for every source was a tenth of the time of a folder of one-post files.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownData<'a> {
+    actors: &'a [Actor],
+    topics: &'a [Topic],
+    fingerprint: i64,
+}
+
+impl<'a> KnownData<'a> {
+    pub fn new(actors: &'a [Actor], topics: &'a [Topic]) -> Self {
+        KnownData {
+            actors,
+            topics,
+            fingerprint: data_fingerprint(actors, topics),
+        }
+    }
+
+    /// For a holder of data it never changes, with the fingerprint `data_fingerprint` gave.
+    pub(crate) fn with_fingerprint(
+        actors: &'a [Actor],
+        topics: &'a [Topic],
+        fingerprint: i64,
+    ) -> Self {
+        KnownData {
+            actors,
+            topics,
+            fingerprint,
+        }
+    }
+
+    /// None: a feed's sources after the first (the first synced them).
+    pub fn none() -> KnownData<'static> {
+        KnownData {
+            actors: &[],
+            topics: &[],
+            fingerprint: data_fingerprint(&[], &[]),
+        }
+    }
+}
+
 /// The data files' actors and topics into the database, once a connection: a directory of
 /// small sources synced them for each (thousands of actors with the countries' bodies, 85%
 /// of the time of an ingest of one-post files). What was synced is remembered in a table
 /// of the connection's own (`temp`), written in the source's transaction, so a source that
 /// fails takes the mark with it and the next syncs again; different data (a library
 /// caller's) is synced in its turn.
-fn sync_data(tx: &Connection, actors: &[Actor], topics: &[Topic]) -> Result<()> {
+fn sync_data(tx: &Connection, data: KnownData<'_>) -> Result<()> {
     let failed = || Error::db("noting the data synced");
-    let fingerprint = data_fingerprint(actors, topics);
+    let KnownData {
+        actors,
+        topics,
+        fingerprint,
+    } = data;
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS synced_data (fingerprint INTEGER PRIMARY KEY)",
     )
@@ -1150,7 +1188,7 @@ fn sync_data(tx: &Connection, actors: &[Actor], topics: &[Topic]) -> Result<()> 
 }
 
 /// Everything of the actors and topics that `sync_actors` and `sync_topics` store.
-fn data_fingerprint(actors: &[Actor], topics: &[Topic]) -> i64 {
+pub(crate) fn data_fingerprint(actors: &[Actor], topics: &[Topic]) -> i64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     for a in actors {
