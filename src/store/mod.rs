@@ -1260,21 +1260,19 @@ fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
     for a in actors {
         let failed = || Error::db_with(|| format!("storing actor {}", a.name));
         let gender = Some(a.gender.as_str());
+        // The row as written: an actor listed twice keeps its last listing, as an upsert
+        // would.
+        let written = |id: i64| -> Stored {
+            let gender = gender.map(str::to_string);
+            (id, gender, a.country.clone(), a.wikidata.clone(), false)
+        };
         let id = match stored.get(&a.name) {
             None => {
                 insert
                     .execute(params![a.name, gender, a.country, a.wikidata])
                     .map_err(failed())?;
                 let id = tx.last_insert_rowid();
-                // Listed twice, the last listing is the one kept, as an upsert would.
-                let row = (
-                    id,
-                    gender.map(str::to_string),
-                    a.country.clone(),
-                    a.wikidata.clone(),
-                    false,
-                );
-                stored.insert(a.name.clone(), row);
+                stored.insert(a.name.clone(), written(id));
                 id
             }
             Some((id, g, c, w, discovered)) => {
@@ -1283,14 +1281,7 @@ fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
                     update
                         .execute(params![id, gender, a.country, a.wikidata])
                         .map_err(failed())?;
-                    let row = (
-                        id,
-                        gender.map(str::to_string),
-                        a.country.clone(),
-                        a.wikidata.clone(),
-                        false,
-                    );
-                    stored.insert(a.name.clone(), row);
+                    stored.insert(a.name.clone(), written(id));
                 }
                 id
             }
@@ -1346,4 +1337,81 @@ fn sync_topics(tx: &Connection, topics: &[Topic]) -> Result<()> {
             .map_err(Error::db_with(|| format!("linking topic {}", t.name)))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ActorKind, Gender};
+
+    fn person(name: &str, country: Option<&str>, aliases: &[&str]) -> Actor {
+        Actor {
+            name: name.to_string(),
+            kind: ActorKind::Person,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            titles: Vec::new(),
+            roles: Vec::new(),
+            gender: Gender::Female,
+            country: country.map(str::to_string),
+            wikidata: None,
+            in_office_from: None,
+            in_office_to: None,
+        }
+    }
+
+    fn rows(conn: &Connection) -> Vec<(i64, String, Option<String>, bool, String)> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT a.id, a.name, a.country, a.discovered,
+                        (SELECT group_concat(alias, '|') FROM
+                           (SELECT alias FROM aliases WHERE actor_id = a.id ORDER BY alias))
+                 FROM actors a ORDER BY a.name",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn actors_sync_writes_what_is_new_or_changed_and_keeps_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(dir.path().join("t.db").to_str().unwrap()).unwrap();
+        let tx = conn.transaction().unwrap();
+        // Listed twice: the last listing is kept, as an upsert would keep it.
+        let first = [
+            person("Mira Testova", Some("GB"), &["Mira T"]),
+            person("Olek Sample", None, &[]),
+            person("Mira Testova", Some("FR"), &[]),
+        ];
+        sync_actors(&tx, &first).unwrap();
+        let before = rows(&tx);
+        assert_eq!(before.len(), 2);
+        assert_eq!(before[0].1, "Mira Testova");
+        assert_eq!(before[0].2.as_deref(), Some("FR"));
+        assert_eq!(before[0].4, "Mira T|Testova");
+        assert_eq!(before[1].4, "Sample");
+        // Found in the text before the data listed it: listed now. A changed country is
+        // written; an alias differing only in case is the one there.
+        tx.execute(
+            "UPDATE actors SET discovered = 1 WHERE name = 'Olek Sample'",
+            [],
+        )
+        .unwrap();
+        let second = [
+            person("Mira Testova", Some("DE"), &["MIRA T"]),
+            person("Olek Sample", None, &["Olek"]),
+        ];
+        sync_actors(&tx, &second).unwrap();
+        let after = rows(&tx);
+        assert_eq!(after[0].0, before[0].0);
+        assert_eq!(after[1].0, before[1].0);
+        assert_eq!(after[0].2.as_deref(), Some("DE"));
+        assert_eq!(after[0].4, "Mira T|Testova");
+        assert!(!after[1].3);
+        assert_eq!(after[1].4, "Olek|Sample");
+    }
 }
