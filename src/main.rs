@@ -1,5 +1,5 @@
 // jemalloc: see Cargo.toml for why; not on MSVC, which it does not build for.
-#[cfg(not(target_env = "msvc"))]
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
