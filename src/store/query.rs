@@ -1,6 +1,6 @@
 //! Read queries over the store, shared by the read commands.
 
-use rusqlite::{Connection, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -405,6 +405,14 @@ pub fn actor_statement_counts(conn: &Connection) -> Result<std::collections::Has
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(counts.into_iter().collect())
+}
+
+/// An actor's statements, as its summary counts them (0 for one without).
+pub fn actor_statements(conn: &Connection, actor_id: i64) -> Result<i64> {
+    conn.prepare_cached("SELECT statements FROM actor_summaries WHERE actor_id = ?1")
+        .and_then(|mut s| s.query_row([actor_id], |r| r.get(0)).optional())
+        .map(|n| n.unwrap_or(0))
+        .map_err(Error::db("reading the actor summaries"))
 }
 
 /// Every name and alias an actor can be asked for by, with the actor's id.
