@@ -671,10 +671,9 @@ pub fn stance_table(
     Ok(table)
 }
 
-/// Statements of one actor whose stance evidence is held in memory while its stances are
-/// computed (about 70 bytes a statement and topic, 1.7 topics a statement: 4 MB a thread at
-/// most).
-const HELD_STATEMENTS: i64 = 32_768;
+/// Rows of evidence (a statement and topic, 72 bytes) of one actor held in memory while its
+/// stances are computed: 3.5 MB a thread at most.
+const HELD_ROWS: usize = 49_152;
 
 /// An actor's stances on the given topics (id, name), each from all its evidence, read in
 /// the actor's statements in time order; topics with none are left out.
@@ -683,15 +682,15 @@ fn actor_stances(
     actor: i64,
     topics: &[(i64, String)],
 ) -> Result<Vec<(String, Verdict)>> {
-    actor_stances_holding(conn, actor, topics, HELD_STATEMENTS)
+    actor_stances_holding(conn, actor, topics, HELD_ROWS)
 }
 
-/// `actor_stances`, holding the evidence of an actor of at most `held` statements.
+/// `actor_stances`, holding at most `most` rows of evidence.
 fn actor_stances_holding(
     conn: &Connection,
     actor: i64,
     topics: &[(i64, String)],
-    held: i64,
+    most: usize,
 ) -> Result<Vec<(String, Verdict)>> {
     // Two passes over the actor's statements in time order (a timeline, then the weights
     // since its last change of stance). An actor of many statements is read twice, so
@@ -717,13 +716,19 @@ fn actor_stances_holding(
         })
     };
     let mut timelines: Vec<Timeline> = topics.iter().map(|_| Timeline::default()).collect();
-    let held = if store::actor_statements(conn, actor)? <= held {
-        let mut held: Vec<(usize, Evidence)> = Vec::new();
-        read(true, &mut |i, e| held.push((i, e.clone())))?;
-        for (i, e) in &held {
-            timelines[*i].add(e);
-        }
-        Some(held)
+    let statements = usize::try_from(store::actor_statements(conn, actor)?).unwrap_or(0);
+    let held = if statements <= most {
+        // Sized once (a statement has one or two topics), never past `most`: an actor with
+        // more rows than that is read again after all.
+        let mut held = Some(Vec::with_capacity(statements.saturating_mul(2).min(most)));
+        read(true, &mut |i, e| {
+            timelines[i].add(e);
+            match &mut held {
+                Some(rows) if rows.len() < most => rows.push((i, e.clone())),
+                _ => held = None,
+            }
+        })?;
+        held
     } else {
         read(false, &mut |i, e| timelines[i].add(e))?;
         None
@@ -870,6 +875,10 @@ mod tests {
             r#"{"id": "h2", "published_at": "2025-03-02T10:00:00Z", "body": "Keir Starmer said he strongly supports a ceasefire in Ukraine."}"#,
             r#"{"id": "h3", "published_at": "2025-04-20T11:00:00Z", "body": "Keir Starmer said a ceasefire in Ukraine now would be a mistake. The Kremlin said a ceasefire in Ukraine must be agreed soon."}"#,
             r#"{"id": "h4", "published_at": "2025-04-21T08:00:00Z", "body": "Keir Starmer said a ceasefire in Ukraine would be a grave mistake."}"#,
+            // Statements on two topics: more rows of evidence than statements.
+            r#"{"id": "h5", "published_at": "2025-04-22T08:00:00Z", "body": "Keir Starmer said more sanctions on Russia and a ceasefire in Ukraine were both needed."}"#,
+            r#"{"id": "h6", "published_at": "2025-04-23T08:00:00Z", "body": "Keir Starmer said sanctions on Russia must stay until a ceasefire in Ukraine holds."}"#,
+            r#"{"id": "h7", "published_at": "2025-04-24T08:00:00Z", "body": "Keir Starmer said he backs tougher sanctions on Russia and a full ceasefire in Ukraine."}"#,
         ]
         .join("\n");
         let processed = pipeline.read(text.as_bytes(), &info, None, false).unwrap();
@@ -887,9 +896,13 @@ mod tests {
         assert!(!pairs.is_empty());
         let (mut compared, mut shifts) = (0, 0);
         for (actor, topics) in &pairs {
-            let held = actor_stances_holding(&conn, *actor, topics, i64::MAX).unwrap();
             let read = actor_stances_holding(&conn, *actor, topics, 0).unwrap();
-            assert_eq!(format!("{held:?}"), format!("{read:?}"));
+            // Held whole, and given up part way (fewer rows allowed than the actor has).
+            for most in (1..=9).chain([usize::MAX]) {
+                let held = actor_stances_holding(&conn, *actor, topics, most).unwrap();
+                assert_eq!(format!("{held:?}"), format!("{read:?}"), "{most}");
+            }
+            let held = actor_stances_holding(&conn, *actor, topics, usize::MAX).unwrap();
             compared += held.len();
             shifts += held.iter().map(|(_, v)| v.shifts.len()).sum::<usize>();
         }
