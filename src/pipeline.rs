@@ -724,7 +724,13 @@ fn actor_stances_holding(
         read(true, &mut |i, e| {
             timelines[i].add(e);
             match &mut held {
-                Some(rows) if rows.len() < most => rows.push((i, e.clone())),
+                Some(rows) if rows.len() < most => {
+                    // Grown as a vector grows, but never past `most`.
+                    if rows.len() == rows.capacity() {
+                        rows.reserve_exact(rows.len().max(1024).min(most - rows.len()));
+                    }
+                    rows.push((i, e.clone()));
+                }
                 _ => held = None,
             }
         })?;
