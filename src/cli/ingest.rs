@@ -575,7 +575,7 @@ fn store_source(
         match &*state {
             Writing::Open(_) => Ok(()),
             // Another whosaid stored it meanwhile: reading stops here.
-            _ => Err(Error::Usage("the source was stored meanwhile".into())),
+            _ => Err(stored_meanwhile()),
         }
     };
     let mut tally = Tally::default();
@@ -583,7 +583,7 @@ fn store_source(
         begin()?;
         let mut state = state.borrow_mut();
         let Writing::Open(writer) = &mut *state else {
-            return Err(Error::Usage("the source was stored meanwhile".into()));
+            return Err(stored_meanwhile());
         };
         processed.shift(writer.offset());
         writer.add(
@@ -638,6 +638,12 @@ fn store_source(
         ));
     }
     Ok(line)
+}
+
+/// Stops a source's reading when another whosaid stored it meanwhile; never shown (the
+/// source is reported as already ingested).
+fn stored_meanwhile() -> Error {
+    Error::Usage("the source was stored meanwhile".into())
 }
 
 /// A source's transaction in `store_source`: not yet started, open, or not needed.
