@@ -462,10 +462,14 @@ impl Scorer {
         let breaks_at = std::cell::OnceCell::new();
         let bounds = |i: usize, strong: bool| {
             let (weak, strong_breaks): &(Vec<bool>, Vec<bool>) = breaks_at.get_or_init(|| {
-                // A hyphen with space before it is a dash: "a truce - but on terms".
-                let breaks = |k: usize, t: &Token, strong: bool| {
+                // Each token's weak and strong break at once: most are words, which break
+                // weakly or not at all.
+                let breaks = |k: usize, t: &Token| -> (bool, bool) {
+                    if t.kind != TokenKind::Punct {
+                        return (is_clause_break(t, false), false);
+                    }
                     if listing(k) {
-                        return false;
+                        return (false, false);
                     }
                     if t.lower == "." {
                         // "U.S." is no full stop: one ends a word of more than one letter.
@@ -473,15 +477,20 @@ impl Scorer {
                             .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
                             .next()
                             .unwrap_or("");
-                        return !word.contains('.') && word.chars().count() != 1;
+                        let stop = !word.contains('.') && word.chars().count() != 1;
+                        return (stop, stop);
                     }
-                    is_clause_break(t, strong)
-                        || (t.lower == "-" && text[..t.start].ends_with(char::is_whitespace))
+                    // A hyphen with space before it is a dash: "a truce - but on terms".
+                    let dash = t.lower == "-" && text[..t.start].ends_with(char::is_whitespace);
+                    (
+                        is_clause_break(t, false) || dash,
+                        is_clause_break(t, true) || dash,
+                    )
                 };
                 tokens
                     .iter()
                     .enumerate()
-                    .map(|(k, t)| (breaks(k, t, false), breaks(k, t, true)))
+                    .map(|(k, t)| breaks(k, t))
                     .unzip()
             });
             let at = if strong { strong_breaks } else { weak };
