@@ -487,11 +487,7 @@ impl Scorer {
                         is_clause_break(t, true) || dash,
                     )
                 };
-                tokens
-                    .iter()
-                    .enumerate()
-                    .map(|(k, t)| breaks(k, t))
-                    .unzip()
+                tokens.iter().enumerate().map(|(k, t)| breaks(k, t)).unzip()
             });
             let at = if strong { strong_breaks } else { weak };
             let from = at[..i].iter().rposition(|&b| b).map_or(0, |k| k + 1);
@@ -527,13 +523,16 @@ impl Scorer {
             // "coalition of the willing", "military support": the cue is part of a topic's
             // name.
             let (start, end) = (f.start, f.start + f.len);
-            if names()
-                .iter()
-                .any(|&(a, b)| a <= start && end <= b && b - a > end - start)
+            // Topic names are looked for only where one could hold the cue's first word.
+            let near_name = self.topic_phrases.may_cover(&words[f.start]);
+            if near_name
+                && names()
+                    .iter()
+                    .any(|&(a, b)| a <= start && end <= b && b - a > end - start)
             {
                 continue;
             }
-            let names_topic = names().contains(&(start, end));
+            let names_topic = near_name && names().contains(&(start, end));
             // "Putin's "yes, but" answer": words in quote marks owned by another party are
             // theirs, quoted, not the speaker's.
             let at = tokens[f.start].start;

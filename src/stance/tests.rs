@@ -336,3 +336,30 @@ fn streaming_passes_give_the_verdict_of_the_whole_evidence() {
         );
     }
 }
+
+#[test]
+fn a_cue_word_inside_a_topic_name_is_no_cue() {
+    // "support" and "willing" are cues, but here they are words of the topic's name.
+    assert_eq!(
+        stance_of(
+            "The ministers discussed military support for Kyiv on Tuesday.",
+            &[("military aid", "military support")]
+        ),
+        [Stance::Unknown]
+    );
+    assert_eq!(
+        stance_of(
+            "The coalition of the willing met in Paris.",
+            &[("coalition", "coalition")]
+        ),
+        [Stance::Unknown]
+    );
+    // The same cue outside the name still counts.
+    assert_eq!(
+        stance_of(
+            "We support more military aid for Kyiv.",
+            &[("military aid", "military aid")]
+        ),
+        [Stance::Support]
+    );
+}

@@ -113,6 +113,11 @@ pub struct PhraseSet<K> {
     open_heads: WordBits,
     /// The shortest prefix that opens a phrase: how many letters index `open`.
     open_key: usize,
+    /// Every word of every phrase, wherever it stands in its phrase: what a word must be
+    /// for any phrase found to cover it.
+    any_words: rustc_hash::FxHashSet<String>,
+    /// Sorted: the prefixes a word begins with are among those just before it.
+    any_prefixes: Vec<String>,
 }
 
 impl<K> Default for PhraseSet<K> {
@@ -123,6 +128,8 @@ impl<K> Default for PhraseSet<K> {
             open: HashMap::default(),
             open_heads: WordBits::default(),
             open_key: usize::MAX,
+            any_words: Default::default(),
+            any_prefixes: Vec::new(),
         }
     }
 }
@@ -188,6 +195,18 @@ impl<K> PhraseSet<K> {
         let Some(first) = words.first().cloned() else {
             return;
         };
+        for w in &words {
+            match w {
+                Pattern::Word(w) => {
+                    self.any_words.insert(w.clone());
+                }
+                Pattern::Prefix(p) => {
+                    if let Err(at) = self.any_prefixes.binary_search(p) {
+                        self.any_prefixes.insert(at, p.clone());
+                    }
+                }
+            }
+        }
         let entry = Phrase {
             words,
             key,
@@ -225,6 +244,16 @@ impl<K> PhraseSet<K> {
         let list = self.open.entry(key).or_default();
         list.push(phrase);
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+    }
+
+    /// False when no phrase of the set has a word `stem` matches, at any place in it: then
+    /// no phrase found in a text covers that word.
+    pub fn may_cover(&self, stem: &str) -> bool {
+        self.any_words.contains(stem)
+            || self
+                .any_prefixes
+                .iter()
+                .any(|p| stem.starts_with(p.as_str()))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -351,6 +380,26 @@ mod tests {
         );
         assert_eq!(find(&set, "no boots on the ground yet"), vec!["troops"]);
         assert_eq!(find(&set, "Russia's negotiators"), vec!["talks"]);
+    }
+
+    #[test]
+    fn may_cover_knows_every_word_of_every_phrase() {
+        let mut set = PhraseSet::default();
+        set.add("boots on the ground", "troops");
+        set.add("peacekeep* mission", "troops");
+        // Any word of a phrase, wherever it stands, as phrase matching compares it.
+        for word in ["boot", "on", "the", "ground", "mission", "peacekeeper", "peacekeeping"] {
+            assert!(set.may_cover(word), "{word}");
+        }
+        for word in ["boo", "peace", "grounded", "missionary", "", "zzz"] {
+            assert!(!set.may_cover(word), "{word}");
+        }
+        // Whatever `may_cover` turns away, no phrase found covers.
+        let tokens = tokenize("Boots on the ground for a peacekeeping mission, grounded", &[]);
+        let words = stems(&tokens);
+        for f in set.find_all(&words) {
+            assert!((f.start..f.start + f.len).all(|i| set.may_cover(&words[i])));
+        }
     }
 
     #[test]
