@@ -289,49 +289,9 @@ fn index_stored_statements(conn: &Connection) -> rusqlite::Result<()> {
             Some(w) => w,
             None => texts.get(conn, source, r.get(6)?, r.get(7)?)?,
         };
-        let start: i64 = r.get(3)?;
-        let context_start: i64 = r.get(6)?;
-        let words = words_to_index(&words, start, &context, context_start);
         index.execute(params![r.get::<_, i64>(0)?, words, context])?;
     }
     Ok(())
-}
-
-/// Characters past ASCII that the search index's tokenizer surely takes for separators:
-/// spaces, quote marks and dashes around quoted words.
-const WORD_SEPARATORS: &[char] = &[
-    '\u{a0}', '‘', '’', '‚', '‛', '“', '”', '„', '‟', '«', '»', '‹', '›', '–', '—', '…',
-];
-
-/// A statement's words as the search index is given them: none when they are a stretch of
-/// its context that starts and ends between words. The index keeps which words a row has,
-/// not in which column or where (`detail = none`), so its row is then the same without
-/// them, and its delete trigger (which gives both) removes the same words. Tokenizing the
-/// words a second time was a fifth of the index's work.
-fn words_to_index<'a>(
-    words: &'a str,
-    start: i64,
-    context: &str,
-    context_start: i64,
-) -> Option<&'a str> {
-    // The index's tokenizer (unicode61) joins letters, digits and private-use characters
-    // into words; a character outside those is a separator. Only characters known to be
-    // separators are trusted here; any other edge keeps the words.
-    let separator = |c: Option<char>| {
-        c.is_none_or(|c| {
-            (c.is_ascii() && !c.is_ascii_alphanumeric()) || WORD_SEPARATORS.contains(&c)
-        })
-    };
-    let between_words = || -> Option<bool> {
-        let at = usize::try_from(start.checked_sub(context_start)?).ok()?;
-        let end = at.checked_add(words.len())?;
-        Some(
-            context.get(at..end)? == words
-                && separator(context[..at].chars().next_back())
-                && separator(context[end..].chars().next()),
-        )
-    };
-    (between_words() != Some(true)).then_some(words)
 }
 
 /// The longest row of a source's text: a reader fetches a statement's context by reading
@@ -967,10 +927,8 @@ impl<'c> SourceWriter<'c> {
                 }
                 self.report.statements += 1;
                 let statement_id = tx.last_insert_rowid();
-                let words =
-                    words_to_index(&s.quote, s.start as i64, &s.context, s.context_start as i64);
                 index
-                    .execute(params![statement_id, words, s.context])
+                    .execute(params![statement_id, s.quote, s.context])
                     .map_err(Error::db("indexing a statement for search"))?;
                 if let Some(actor) = actor {
                     let (n, first, last) = self.tally.actors.entry(actor).or_default();
@@ -1455,67 +1413,5 @@ mod tests {
         assert_eq!(after[0].4, "Mira T|Testova");
         assert!(!after[1].3);
         assert_eq!(after[1].4, "Olek|Sample");
-    }
-}
-
-#[cfg(test)]
-mod search_index_tests {
-    use super::words_to_index;
-
-    /// (words, where they start, context, where it starts): indexed apart or not.
-    fn indexed<'a>(words: &'a str, start: i64, context: &str, from: i64) -> Option<&'a str> {
-        words_to_index(words, start, context, from)
-    }
-
-    #[test]
-    fn words_between_separators_of_their_context_are_indexed_with_it() {
-        let context = "The minister said \u{201c}the talks must go on\u{201d} on Friday.";
-        let at = context.find("the talks").unwrap() as i64;
-        assert_eq!(
-            indexed("the talks must go on", 100 + at, context, 100),
-            None
-        );
-        // At either end of the context.
-        assert_eq!(indexed("The minister", 7, context, 7), None);
-        let tail = "on Friday.";
-        let at = context.find(tail).unwrap() as i64;
-        assert_eq!(indexed(tail, at, context, 0), None);
-        // Plain quote marks and a dash around them.
-        let context = "He called it 'a trap' - nothing more.";
-        let at = context.find("a trap").unwrap() as i64;
-        assert_eq!(indexed("a trap", at, context, 0), None);
-    }
-
-    #[test]
-    fn words_cut_inside_a_word_or_away_from_their_context_are_indexed_apart() {
-        let context = "Reconstruction aid was pledged.";
-        // "construction" starts inside "Reconstruction": the index has no such word there.
-        assert_eq!(
-            indexed("construction aid", 2, context, 0),
-            Some("construction aid")
-        );
-        // Ends inside a word.
-        assert_eq!(
-            indexed("Reconstruction a", 0, context, 0),
-            Some("Reconstruction a")
-        );
-        // A letter the index may join (é) at the edge: kept, not judged.
-        let context = "Le café ouvert";
-        let at = context.find("ouvert").unwrap() as i64;
-        assert_eq!(indexed("ouvert", at, "Le caféouvert", 0), Some("ouvert"));
-        assert_eq!(indexed("ouvert", at, context, 0), None);
-        // Joined from two places: not the context's text at its offset.
-        assert_eq!(
-            indexed("aid pledged", 15, "Reconstruction aid was pledged.", 0),
-            Some("aid pledged")
-        );
-        // Before the context, or past its end.
-        assert_eq!(indexed("aid", 5, "aid was pledged", 10), Some("aid"));
-        assert_eq!(
-            indexed("pledged.", 40, "aid was pledged", 0),
-            Some("pledged.")
-        );
-        // Offsets that are not at a character of the context.
-        assert_eq!(indexed("fé", 5, "Le café", 0), Some("fé"));
     }
 }
