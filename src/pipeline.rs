@@ -19,7 +19,7 @@ use std::io::BufRead;
 
 use crate::error::Error;
 use crate::parse::{self, Piece, Pieces, SourceInfo};
-use crate::stance::Scorer;
+use crate::stance::{PostWords, Scorer};
 use crate::text::analysis::PostAnalysis;
 use crate::topics::Tagger;
 
@@ -549,10 +549,13 @@ impl Pipeline {
         let mut statements = Vec::with_capacity(document.posts.len());
         let mut names = Vec::with_capacity(document.posts.len());
         let mut sentences = Vec::with_capacity(document.posts.len());
+        let mut words = Vec::with_capacity(document.posts.len());
         let mut story = self.tagger.story();
         for post in &document.posts {
             let analysis = PostAnalysis::new(post.blocks().map(|b| b.paragraph.text.as_str()));
-            statements.push(self.extractor.extract(post, &analysis));
+            let found = self.extractor.extract(post, &analysis);
+            words.push(PostWords::new(post, &analysis, &found));
+            statements.push(found);
             names.push(
                 self.attributor
                     .names(post, &analysis, document.published_on),
@@ -562,7 +565,7 @@ impl Pipeline {
         propagate_terms(&mut statements);
         self.attributor.attribute(document, &names, &mut statements);
         self.tagger.tag(&sentences, &story, &mut statements);
-        self.scorer.score_all(&mut statements);
+        self.scorer.score_all(&mut statements, &words);
         statements
     }
 }

@@ -1,4 +1,5 @@
-//! Stance. Takes statements tagged with topics; gives each (statement, topic) a stance —
+//! Stance. Takes statements tagged with topics (and, from each post's analysis while it is
+//! at hand, the words of their sentences: `PostWords`); gives each (statement, topic) a stance —
 //! support, oppose, mixed, neutral or unknown — with a confidence and the cue that decided
 //! it, from the cues of `data/stance_cues.csv`. Also aggregates an actor's statements on a
 //! topic into one verdict (see `aggregate`).
@@ -26,9 +27,148 @@ pub use aggregate::{Evidence, Shift, Timeline, Verdict, Weigher, aggregate};
 
 use crate::data::{DataFiles, list};
 use crate::error::{Error, Result};
-use crate::model::{Stance, Statement, StatementKind};
+use crate::model::{Post, Stance, Statement, StatementKind};
+use crate::text::analysis::PostAnalysis;
 use crate::text::phrases::{PhraseSet, stem, stems};
-use crate::text::{Token, TokenKind, fold, tokenize};
+use crate::text::{Token, TokenKind, fold, is_apostrophe, tokenize};
+
+/// The words of the sentences a post's statements stand in, taken from the post's analysis
+/// while it is at hand: stances are scored after the document-wide passes, when it is gone,
+/// and tokenizing each sentence again was a fifth of scoring.
+#[derive(Debug, Default)]
+pub struct PostWords {
+    /// By the sentence's (start in the document, length).
+    sentences: HashMap<(usize, usize), SentenceWords>,
+}
+
+/// A sentence's tokens and their stems, as `tokenize` and `stems` give them for the
+/// sentence alone, kept small (a piece's sentences are held while it is processed): each
+/// token's place, kind and capital, and only the lower-case forms that are not the text at
+/// the token and the stems that are not the lower-case form.
+#[derive(Debug)]
+struct SentenceWords {
+    /// (start, end) in the sentence, kind, starts with a capital.
+    spans: Vec<(u32, u32, TokenKind, bool)>,
+    /// By token index, ascending.
+    lowers: Vec<(u32, CompactString)>,
+    stems: Vec<(u32, CompactString)>,
+}
+
+impl SentenceWords {
+    /// The tokens again, for the sentence's `text`.
+    fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut lowers = self.lowers.iter().peekable();
+        (0u32..)
+            .zip(&self.spans)
+            .map(|(i, &(start, end, kind, cap))| {
+                let (start, end) = (start as usize, end as usize);
+                Token {
+                    start,
+                    end,
+                    kind,
+                    lower: match lowers.next_if(|(k, _)| *k == i) {
+                        Some((_, lower)) => lower.clone(),
+                        None => CompactString::new(&text[start..end]),
+                    },
+                    cap,
+                }
+            })
+            .collect()
+    }
+
+    /// The stems of `tokens` (what `tokens` gave): each the token's lower-case form where
+    /// none is kept apart.
+    fn stems<'a>(&'a self, tokens: &'a [Token]) -> Vec<&'a str> {
+        let mut stems = self.stems.iter().peekable();
+        (0u32..)
+            .zip(tokens)
+            .map(|(i, t)| match stems.next_if(|(k, _)| *k == i) {
+                Some((_, stem)) => stem.as_str(),
+                None => t.lower.as_str(),
+            })
+            .collect()
+    }
+}
+
+impl PostWords {
+    /// The words of the sentences `statements` stand in, where the analysis has the
+    /// sentence as one run of tokens that reads the same alone. (A sentence cut from a
+    /// longer one, or with a quote mark that is also an apostrophe after a letter, which
+    /// read alone would join the word, is tokenized again when scored.)
+    pub fn new(post: &Post, analysis: &PostAnalysis, statements: &[Statement]) -> Self {
+        let mut sentences = HashMap::default();
+        for s in statements {
+            let key = (s.sentence_start, s.context.len());
+            if s.kind == StatementKind::Term || sentences.contains_key(&key) {
+                continue;
+            }
+            if let Some(words) = sentence_words(post, analysis, key) {
+                sentences.insert(key, words);
+            }
+        }
+        PostWords { sentences }
+    }
+}
+
+fn sentence_words(
+    post: &Post,
+    analysis: &PostAnalysis,
+    (start, len): (usize, usize),
+) -> Option<SentenceWords> {
+    let (block, analysed) = post.blocks().zip(&analysis.blocks).find(|(b, _)| {
+        let p = b.paragraph;
+        start >= p.offset && start + len <= p.offset + p.text.len()
+    })?;
+    let text = &block.paragraph.text;
+    let (from, to) = (
+        start - block.paragraph.offset,
+        start - block.paragraph.offset + len,
+    );
+    let tokens = &analysed.tokens;
+    let a = tokens.partition_point(|t| t.start < from);
+    let b = tokens.partition_point(|t| t.end <= to);
+    if a >= b || tokens[a].start != from || tokens[b - 1].end != to || len > u32::MAX as usize {
+        return None;
+    }
+    let sentence = &text[from..to];
+    let mut out = SentenceWords {
+        spans: Vec::with_capacity(b - a),
+        lowers: Vec::new(),
+        stems: Vec::new(),
+    };
+    for (i, (t, stem)) in tokens[a..b].iter().zip(&analysed.stems[a..b]).enumerate() {
+        let i = i as u32;
+        let (start, end) = (t.start - from, t.end - from);
+        let mut kind = t.kind;
+        if t.is_quote() {
+            let mark = text[t.start..].chars().next()?;
+            // Read alone, an apostrophe after a letter joins the word before it.
+            if is_apostrophe(mark) && text[..t.start].chars().next_back()?.is_alphanumeric() {
+                return None;
+            }
+            // Alone, a quote mark is punctuation (its own stem), a curly apostrophe made
+            // straight.
+            kind = TokenKind::Punct;
+            if mark == '’' {
+                out.lowers.push((i, CompactString::const_new("'")));
+            }
+        } else {
+            // Text with no capital and nothing past ASCII is its own lower-case form.
+            if sentence.as_bytes()[start..end]
+                .iter()
+                .any(|&b| b.is_ascii_uppercase() || !b.is_ascii())
+            {
+                out.lowers.push((i, t.lower.clone()));
+            }
+            // A stem is its word less an ending, or the word itself.
+            if stem.len() != t.lower.len() {
+                out.stems.push((i, stem.clone()));
+            }
+        }
+        out.spans.push((start as u32, end as u32, kind, t.cap));
+    }
+    Some(out)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Cue {
@@ -226,8 +366,11 @@ impl Scorer {
         })
     }
 
-    pub fn score_all(&self, statements: &mut [Vec<Statement>]) {
-        for list in statements.iter_mut() {
+    /// `words[i]`: what `PostWords::new` took of the post whose statements are
+    /// `statements[i]` (none: each sentence is tokenized).
+    pub fn score_all(&self, statements: &mut [Vec<Statement>], words: &[PostWords]) {
+        for (i, list) in statements.iter_mut().enumerate() {
+            let words = words.get(i);
             // Quotes of the post with their speakers: words quoted from someone else inside a
             // statement's own words are not its speaker's.
             let quoted: Vec<(usize, usize, Option<String>)> = list
@@ -251,13 +394,13 @@ impl Scorer {
             // Statements of one sentence share its cues: read each sentence once per speaker.
             let mut cache: HashMap<(usize, usize, Option<String>), Vec<Found>> = HashMap::default();
             for s in list.iter_mut() {
-                self.score_with(s, &mut cache, &quoted, Some(&marks));
+                self.score_with(s, &mut cache, &quoted, Some(&marks), words);
             }
         }
     }
 
     pub fn score(&self, s: &mut Statement) {
-        self.score_with(s, &mut HashMap::default(), &[], None);
+        self.score_with(s, &mut HashMap::default(), &[], None, None);
     }
 
     fn score_with(
@@ -266,6 +409,7 @@ impl Scorer {
         cache: &mut HashMap<(usize, usize, Option<String>), Vec<Found>>,
         quoted: &[(usize, usize, Option<String>)],
         post_quotes: Option<&[(usize, usize)]>,
+        post_words: Option<&PostWords>,
     ) {
         if s.topics.is_empty() || s.kind == StatementKind::Term {
             return;
@@ -288,7 +432,14 @@ impl Scorer {
                             .chain(self.home.get(&sp.name).into_iter().flatten().cloned())
                     })
                     .collect();
-                let f = self.cues_in(&s.context, s.sentence_start, &speaker, post_quotes);
+                let prepared = post_words.and_then(|w| w.sentences.get(&(key.0, key.1)));
+                let f = self.cues_in(
+                    &s.context,
+                    s.sentence_start,
+                    &speaker,
+                    post_quotes,
+                    prepared,
+                );
                 cache.insert(key, f.clone());
                 f
             }
@@ -409,9 +560,22 @@ impl Scorer {
         base: usize,
         speaker: &[String],
         post_quotes: Option<&[(usize, usize)]>,
+        prepared: Option<&SentenceWords>,
     ) -> Vec<Found> {
-        let tokens = tokenize(text, &[]);
-        let words = stems(&tokens);
+        let tokens = match prepared {
+            Some(p) => p.tokens(text),
+            None => tokenize(text, &[]),
+        };
+        let tokens = &tokens[..];
+        let read;
+        let words: Vec<&str> = match prepared {
+            Some(p) => p.stems(tokens),
+            None => {
+                read = stems(tokens);
+                read.iter().map(CompactString::as_str).collect()
+            }
+        };
+        let words = &words[..];
         // Inside quote marks "he", "she" and "they" are never the one quoted. The quotes of
         // the sentence, in its own offsets, are found only when a cue needs them.
         let quoted = std::cell::OnceCell::new();
@@ -442,7 +606,7 @@ impl Scorer {
         let names = || -> &Vec<(usize, usize)> {
             names_cell.get_or_init(|| {
                 self.topic_phrases
-                    .find_all(&words)
+                    .find_all(words)
                     .iter()
                     .map(|f| (f.start, f.start + f.len))
                     .collect()
@@ -506,12 +670,12 @@ impl Scorer {
         let mut pending: Option<Cue> = None;
         let mut pending_at = 0;
         let mut accusation: Option<usize> = None;
-        let all = self.cues.find_all(&words);
+        let all = self.cues.find_all(words);
         // Only a party's possessive ("Putin's") can own a quote in the sentence.
         let possessive_party = tokens
             .iter()
-            .zip(&words)
-            .any(|(t, w)| t.cap && t.is_possessive() && self.parties.contains(w.as_str()));
+            .zip(words)
+            .any(|(t, w)| t.cap && t.is_possessive() && self.parties.contains(*w));
         // Where words for things staying as they are stand ("remain", "untouched").
         let keep_at: Vec<usize> = all
             .iter()
@@ -524,7 +688,7 @@ impl Scorer {
             // name.
             let (start, end) = (f.start, f.start + f.len);
             // Topic names are looked for only where one could hold the cue's first word.
-            let near_name = self.topic_phrases.may_cover(&words[f.start]);
+            let near_name = self.topic_phrases.may_cover(words[f.start]);
             if near_name
                 && names()
                     .iter()
@@ -544,7 +708,7 @@ impl Scorer {
                     owner.is_some_and(|k| {
                         tokens[k].cap
                             && tokens[k].is_possessive()
-                            && self.parties.contains(words[k].as_str())
+                            && self.parties.contains(words[k])
                             && !speaker.iter().any(|s| *s == words[k])
                     })
                 });
@@ -567,10 +731,10 @@ impl Scorer {
                 .filter(|t| t.is_word())
                 .count()
                 <= 3;
-            let judged = attributive(&tokens, start, end, self.judgements.contains(f.phrase));
+            let judged = attributive(tokens, start, end, self.judgements.contains(f.phrase));
             let direct = judged.is_none();
             let object = judged
-                .or_else(|| direct_object(&tokens, end, clause.1))
+                .or_else(|| direct_object(tokens, end, clause.1))
                 .map(bytes);
             let keeps = keep_at.iter().any(|&k| k >= clause.0 && k < clause.1);
             let found = |cue: Cue| Found {
@@ -611,7 +775,7 @@ impl Scorer {
                 3
             };
             let modifier = pending.filter(|_| {
-                f.start <= pending_at + reach && !clause_break_between(&tokens, pending_at, f.start)
+                f.start <= pending_at + reach && !clause_break_between(tokens, pending_at, f.start)
             });
             if modifier != Some(Cue::Distancing) {
                 pending = None;
@@ -655,8 +819,8 @@ impl Scorer {
                 && !self.judgements.contains(f.phrase)
             {
                 self.doer(
-                    &tokens,
-                    &words,
+                    tokens,
+                    words,
                     f.start,
                     speaker,
                     &|| in_quote(tokens[f.start].start),
@@ -703,7 +867,7 @@ impl Scorer {
     fn doer(
         &self,
         tokens: &[Token],
-        words: &[CompactString],
+        words: &[&str],
         cue: usize,
         speaker: &[String],
         quoted: &dyn Fn() -> bool,
@@ -751,9 +915,7 @@ impl Scorer {
             // A name of several words ("Vladimir Putin's") is a party when one of them is.
             let name = (i..cue).take_while(|&j| tokens[j].cap && tokens[j].is_word());
             (pronoun && quoted())
-                || name
-                    .clone()
-                    .any(|j| self.parties.contains(words[j].as_str()))
+                || name.clone().any(|j| self.parties.contains(words[j]))
                     && !name.clone().any(|j| speaker.iter().any(|s| *s == words[j]))
         };
         // Where the clause opens with something else ("That is why he is doing everything to

@@ -363,3 +363,70 @@ fn a_cue_word_inside_a_topic_name_is_no_cue() {
         [Stance::Support]
     );
 }
+
+#[test]
+fn sentence_words_from_the_post_analysis_are_those_of_the_sentence_read_alone() {
+    use crate::model::{Paragraph, Post};
+    use crate::text::analysis::PostAnalysis;
+    let title = "Ministers\u{2019} \u{201c}final offer\u{201d} on the U.S. deal";
+    let paragraphs = [
+        "\u{201c}We will not accept it,\u{201d} said Ana Lind, the EU\u{2019}s envoy. She left.",
+        "Talks \u{2014} if they happen \u{2014} could cost 1,000 jobs... or more.",
+        "She called the plan \u{2018}a trap for the allies\u{2019} and walked out.",
+        "Caf\u{e9} owners in Z\u{fc}rich said prices rose 2.5% in March! \"Enough,\" one said.",
+        "\u{2018}No more!\u{2019} she said.",
+    ];
+    let mut offset = 100;
+    let mut block = |text: &str| {
+        let p = Paragraph::new(text, offset);
+        offset += text.len() + 2;
+        p
+    };
+    let post = Post {
+        title: Some(block(title)),
+        published_at: None,
+        author: None,
+        role: None,
+        url: None,
+        paragraphs: paragraphs.iter().map(|p| block(p)).collect(),
+    };
+    let analysis = PostAnalysis::new(post.blocks().map(|b| b.paragraph.text.as_str()));
+    // A statement in each sentence, and one whose context starts inside a word (no run of
+    // the analysis' tokens).
+    let mut statements = Vec::new();
+    for (b, a) in post.blocks().zip(&analysis.blocks) {
+        for r in &a.sentences {
+            let (from, to) = (a.tokens[r.start].start, a.tokens[r.end - 1].end);
+            let mut s = statement(&b.paragraph.text[from..to], "Ana Lind", &[]);
+            s.sentence_start = b.paragraph.offset + from;
+            statements.push(s);
+        }
+    }
+    let mut cut = statement("alled the plan", "Ana Lind", &[]);
+    cut.sentence_start = post.paragraphs[2].offset + 5;
+    let cut_key = (cut.sentence_start, cut.context.len());
+    statements.push(cut);
+    let words = PostWords::new(&post, &analysis, &statements);
+    let mut kept = 0;
+    for s in &statements {
+        let Some(prepared) = words.sentences.get(&(s.sentence_start, s.context.len())) else {
+            continue;
+        };
+        kept += 1;
+        let alone = tokenize(&s.context, &[]);
+        let tokens = prepared.tokens(&s.context);
+        let shown = |t: &[Token]| -> Vec<(usize, usize, TokenKind, String, bool)> {
+            t.iter()
+                .map(|t| (t.start, t.end, t.kind, t.lower.to_string(), t.cap))
+                .collect()
+        };
+        assert_eq!(shown(&tokens), shown(&alone), "{}", s.context);
+        let stems_alone = stems(&alone);
+        let stems_alone: Vec<&str> = stems_alone.iter().map(CompactString::as_str).collect();
+        assert_eq!(prepared.stems(&tokens), stems_alone, "{}", s.context);
+    }
+    // All but that one and the sentence whose closing mark, read alone, would join
+    // "allies" (as a plural's possessive).
+    assert_eq!(kept, statements.len() - 2, "{kept}");
+    assert!(!words.sentences.contains_key(&cut_key));
+}

@@ -1,11 +1,15 @@
 //! The analysis of a post that every stage shares, built once (like a spaCy `Doc`). Takes
 //! the texts of a post's blocks (title first, then paragraphs); gives, per block, its quote
-//! spans, its tokens (quote marks known, so apostrophes stay inside words) and its sentences.
+//! spans, its tokens (quote marks known, so apostrophes stay inside words), their stems (as
+//! phrase matching compares words) and its sentences.
 //! Extraction, attribution and topic tagging read it; none of them tokenizes a paragraph
 //! again.
 
 use std::ops::Range;
 
+use compact_str::CompactString;
+
+use super::phrases::stems;
 use super::quotes::{self, QuoteSpan};
 use super::{Token, quote_marks, sentences, tokenize};
 
@@ -14,6 +18,8 @@ use super::{Token, quote_marks, sentences, tokenize};
 pub struct BlockAnalysis {
     pub spans: Vec<QuoteSpan>,
     pub tokens: Vec<Token>,
+    /// `stems(&tokens)`, index for index.
+    pub stems: Vec<CompactString>,
     /// Token ranges of the sentences, in order.
     pub sentences: Vec<Range<usize>>,
 }
@@ -25,6 +31,7 @@ impl BlockAnalysis {
         let sentences = sentences(&tokens);
         BlockAnalysis {
             spans,
+            stems: stems(&tokens),
             tokens,
             sentences,
         }

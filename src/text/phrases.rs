@@ -388,14 +388,25 @@ mod tests {
         set.add("boots on the ground", "troops");
         set.add("peacekeep* mission", "troops");
         // Any word of a phrase, wherever it stands, as phrase matching compares it.
-        for word in ["boot", "on", "the", "ground", "mission", "peacekeeper", "peacekeeping"] {
+        for word in [
+            "boot",
+            "on",
+            "the",
+            "ground",
+            "mission",
+            "peacekeeper",
+            "peacekeeping",
+        ] {
             assert!(set.may_cover(word), "{word}");
         }
         for word in ["boo", "peace", "grounded", "missionary", "", "zzz"] {
             assert!(!set.may_cover(word), "{word}");
         }
         // Whatever `may_cover` turns away, no phrase found covers.
-        let tokens = tokenize("Boots on the ground for a peacekeeping mission, grounded", &[]);
+        let tokens = tokenize(
+            "Boots on the ground for a peacekeeping mission, grounded",
+            &[],
+        );
         let words = stems(&tokens);
         for f in set.find_all(&words) {
             assert!((f.start..f.start + f.len).all(|i| set.may_cover(&words[i])));

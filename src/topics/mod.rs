@@ -190,8 +190,7 @@ impl Tagger {
     ) -> PostSentences {
         let mut sentences_of_post = Vec::new();
         let mut index = 0;
-        let words: Vec<Vec<CompactString>> =
-            analysis.blocks.iter().map(|b| stems(&b.tokens)).collect();
+        let words: Vec<&[CompactString]> = analysis.blocks.iter().map(|b| &b.stems[..]).collect();
         // Once every topic is in the story, its context words need no more looking for.
         if story.0.iter().any(|&n| n < STORY_MENTIONS) {
             for (block, w) in post.blocks().zip(&words) {
