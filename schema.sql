@@ -161,15 +161,22 @@ CREATE TABLE stale_verdicts (
 -- statement as it stores it (it holds the words; a trigger would cut them out of the stored
 -- text again); the trigger below takes a statement deleted by SQL out, with the words the
 -- view gives (one deleted with its post, whose text is gone, stays in the index, but a
--- search joins the statements, which no longer have it). No option newer than SQLite 3.9,
--- so Python's sqlite3 and Datasette open the file.
+-- search joins the statements, which no longer have it). Words that are the text inside
+-- their context (quote and context both NULL, the words' offsets within the context's) are
+-- not given to the index again: their context holds them. Writer and trigger both decide
+-- so from the stored row, so each column's word count, which FTS5 keeps and checks on
+-- delete, stays what was given. No option newer than SQLite 3.9, so Python's sqlite3 and
+-- Datasette open the file.
 CREATE VIRTUAL TABLE statement_search USING fts5(
     words, context,
     content = '', detail = none, columnsize = 0,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER statement_search_delete BEFORE DELETE ON statements
-BEGIN INSERT INTO statement_search (statement_search, rowid, words, context) SELECT 'delete', id, words, context FROM statements_view WHERE id = old.id; END;
+BEGIN INSERT INTO statement_search (statement_search, rowid, words, context) SELECT 'delete', id,
+    CASE WHEN old.quote IS NULL AND old.context IS NULL AND old.start >= old.context_start
+              AND old.end <= old.context_end THEN NULL ELSE words END,
+    context FROM statements_view WHERE id = old.id; END;
 
 -- Every statement with its words, speaker, topics, stances, time, source and post, for
 -- sqlite3 and Datasette users who browse without reading the schema. Words, context and

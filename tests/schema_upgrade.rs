@@ -162,6 +162,56 @@ fn a_version_5_database_is_upgraded_to_numbers_for_kinds_and_stances() {
     assert_eq!(r.code, 1, "{}", r.stdout);
 }
 
+/// The schema as version 6 wrote it (kept as it was released): its search index was given
+/// every statement's words, and its trigger gave them back on delete.
+#[test]
+fn a_version_6_database_is_upgraded_and_its_statements_old_and_new_leave_the_index() {
+    let w = Workspace::new();
+    let schema = std::fs::read_to_string(common::repo_file("tests/data/schema-v6.sql")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        conn.execute_batch(&schema).unwrap();
+        conn.execute_batch(
+            &V3_ROWS
+                .replace("1, 'indirect', NULL", "1, 2, NULL")
+                .replace("'support', 0.8, 'must'", "0, 80, 'must'"),
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO statement_search (rowid, words, context) VALUES (1, 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.')",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 6).unwrap();
+    }
+    assert_upgraded(&w);
+    // A source stored by this whosaid: words inside their sentence are indexed through it.
+    let file = w.write(
+        "envoy-live-2025-03-05.txt",
+        b"Live Reporting\nTalks in Geneva\n\"The truce must hold,\" Ana Lind said on Wednesday.\n",
+    );
+    let r = w.run(&["ingest", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let found = w.json(&["search", "truce", "--format", "json"]);
+    assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+    // Old and new rows deleted by SQL leave the index as the trigger finds them: no count
+    // falls below nothing (FTS5 would call the database malformed), no word stays.
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    conn.execute_batch("DELETE FROM statements").unwrap();
+    conn.execute_batch(
+        "INSERT INTO statement_search (statement_search) VALUES ('integrity-check')",
+    )
+    .unwrap();
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM statement_search WHERE statement_search MATCH 'truce OR minister'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
 #[test]
 fn a_version_2_database_is_upgraded_with_its_rows_and_summaries() {
     let w = Workspace::new();

@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
@@ -238,6 +238,15 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                      {indexes}"
                 )
             }
+            // 6 -> 7: the search index is given a statement's words only when its context
+            // does not hold them; the trigger that takes statements out decides as the
+            // writer does. (Rows indexed before give their words' count back short: that
+            // count ranks, and nothing ranks.)
+            6 => format!(
+                "DROP TRIGGER IF EXISTS statement_search_delete;
+                 {}",
+                schema_statement("CREATE TRIGGER statement_search_delete")
+            ),
             _ => {
                 return Err(Error::Usage(format!(
                     "{path} has schema version {version}, which no whosaid wrote"
@@ -281,13 +290,17 @@ fn index_stored_statements(conn: &Connection) -> rusqlite::Result<()> {
     let mut rows = read.query([])?;
     while let Some(r) = rows.next()? {
         let source: i64 = r.get(1)?;
-        let words = match r.get::<_, Option<String>>(2)? {
-            Some(w) => w,
-            None => texts.get(conn, source, r.get(3)?, r.get(4)?)?,
+        let (quote, context): (Option<String>, Option<String>) = (r.get(2)?, r.get(5)?);
+        let (start, end, context_start, context_end): (i64, i64, i64, i64) =
+            (r.get(3)?, r.get(4)?, r.get(6)?, r.get(7)?);
+        let words = match quote {
+            Some(w) => Some(w),
+            None if context.is_none() && start >= context_start && end <= context_end => None,
+            None => Some(texts.get(conn, source, start, end)?),
         };
-        let context = match r.get::<_, Option<String>>(5)? {
+        let context = match context {
             Some(w) => w,
-            None => texts.get(conn, source, r.get(6)?, r.get(7)?)?,
+            None => texts.get(conn, source, context_start, context_end)?,
         };
         index.execute(params![r.get::<_, i64>(0)?, words, context])?;
     }
@@ -927,8 +940,15 @@ impl<'c> SourceWriter<'c> {
                 }
                 self.report.statements += 1;
                 let statement_id = tx.last_insert_rowid();
+                // As the delete trigger decides: words that are the text inside their
+                // context, which is the text too, are there through the context.
+                let words = (!(quote_in_text
+                    && in_text
+                    && s.start >= s.context_start
+                    && s.end <= context_end))
+                    .then_some(s.quote.as_str());
                 index
-                    .execute(params![statement_id, s.quote, s.context])
+                    .execute(params![statement_id, words, s.context])
                     .map_err(Error::db("indexing a statement for search"))?;
                 if let Some(actor) = actor {
                     let (n, first, last) = self.tally.actors.entry(actor).or_default();
