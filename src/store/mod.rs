@@ -406,6 +406,13 @@ fn configure(conn: &Connection, path: &str) -> Result<()> {
     // Writers take turns: one source is one transaction, and a large one takes minutes.
     conn.busy_timeout(std::time::Duration::from_secs(600))
         .map_err(Error::db("setting the busy timeout"))?;
+    // A new database's pages are 16 KiB (SQLite's default is 4): its B-trees are shallower
+    // and split less often. Measured on ingest into a new database, one thread: 10 MB
+    // CPU -5.5%, 100 MB -7.5%, for 3% more bytes (8 KiB: -3.3%; 32 KiB: 1.6% less CPU for
+    // 3.5% more bytes again). It must come before WAL mode; a database that has pages
+    // keeps their size.
+    conn.pragma_update(None, "page_size", 16384)
+        .map_err(Error::db("setting the page size"))?;
     // WAL lets a reader query while an ingest runs. The mode is the file's, set once; while
     // another whosaid holds the new file's lock, switching to it answers "busy" at once
     // (no busy handler), so it is tried again for as long as the busy timeout.
@@ -1363,6 +1370,37 @@ fn sync_topics(tx: &Connection, topics: &[Topic]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::model::{ActorKind, Gender};
+
+    #[test]
+    fn a_new_database_has_16_kib_pages_and_an_old_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let page_size = |conn: &Connection| -> i64 {
+            conn.pragma_query_value(None, "page_size", |r| r.get(0))
+                .unwrap()
+        };
+        let new = dir.path().join("new.db");
+        let conn = open(new.to_str().unwrap()).unwrap();
+        assert_eq!(page_size(&conn), 16384);
+        let journal: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        // Written with SQLite's default pages, before: opened and written to as it is.
+        let old = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&old).unwrap();
+            conn.execute_batch(&format!("{SCHEMA} PRAGMA user_version = {SCHEMA_VERSION};"))
+                .unwrap();
+        }
+        let conn = open(old.to_str().unwrap()).unwrap();
+        assert_eq!(page_size(&conn), 4096);
+        conn.execute("INSERT INTO topics (name) VALUES ('kept')", [])
+            .unwrap();
+        let kept: i64 = conn
+            .query_row("SELECT count(*) FROM topics", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
+    }
 
     fn person(name: &str, country: Option<&str>, aliases: &[&str]) -> Actor {
         Actor {
