@@ -357,11 +357,37 @@ fn process_piece(
 
 impl Pipeline {
     pub fn load(data: &DataFiles) -> Result<Self> {
+        Self::load_on(data, 1)
+    }
+
+    /// `load` on up to `jobs` threads: the gazetteer of every actor, the biggest part, is
+    /// indexed beside the rest (10 ms of a run's start, when nothing else can go on). An
+    /// error is the one a load on one thread meets first.
+    pub fn load_on(data: &DataFiles, jobs: usize) -> Result<Self> {
+        let rest = || {
+            (
+                Extractor::load(data),
+                Tagger::load(data),
+                Scorer::load(data),
+            )
+        };
+        let (attributor, (extractor, tagger, scorer)) = if jobs > 1 {
+            std::thread::scope(|scope| {
+                let attributor = scope.spawn(|| Attributor::load(data));
+                let rest = rest();
+                match attributor.join() {
+                    Ok(attributor) => (attributor, rest),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            })
+        } else {
+            (Attributor::load(data), rest())
+        };
         let mut pipeline = Pipeline {
-            extractor: Extractor::load(data)?,
-            attributor: Attributor::load(data)?,
-            tagger: Tagger::load(data)?,
-            scorer: Scorer::load(data)?,
+            extractor: extractor?,
+            attributor: attributor?,
+            tagger: tagger?,
+            scorer: scorer?,
             data_fingerprint: 0,
         };
         pipeline.data_fingerprint = store::data_fingerprint(pipeline.actors(), pipeline.topics());

@@ -508,3 +508,48 @@ fn quotes_and_export_stream_thousands_of_rows_in_order() {
         assert!(line.chars().count() <= widest, "{line}");
     }
 }
+
+#[test]
+fn a_broken_data_file_is_named_the_same_on_one_thread_or_two() {
+    let w = Workspace::new();
+    let data = w.path("data");
+    std::fs::create_dir(&data).unwrap();
+    // Broken for the extractor, the gazetteer and the stance scorer, which load in that order
+    // on one thread, and beside each other on two.
+    let broken = |file: &str, line: &str| {
+        let mut text = std::fs::read_to_string(repo_file(&format!("data/{file}"))).unwrap();
+        text.push_str(line);
+        std::fs::write(data.join(file), text).unwrap();
+    };
+    broken("bodies.csv", ",nameless body\n");
+    broken("stance_cues.csv", "hold firm,steadfast,0.5\n");
+    let page = repo_file("tests/data/harbour-live-2024-06-02.txt");
+    let ingest = |jobs: &str| {
+        w.run(&[
+            "--data",
+            data.to_str().unwrap(),
+            "ingest",
+            "--jobs",
+            jobs,
+            page.to_str().unwrap(),
+        ])
+    };
+    for jobs in ["1", "2"] {
+        let r = ingest(jobs);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains("data file bodies.csv:"), "{}", r.stderr);
+    }
+    broken("speech_cues.csv", "pronounced,proclamation\n");
+    for jobs in ["1", "2"] {
+        let r = ingest(jobs);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("data file speech_cues.csv:"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    }
+    // Nothing was stored: no statement to list.
+    assert_eq!(w.run(&["quotes"]).code, 1);
+}

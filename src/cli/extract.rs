@@ -59,7 +59,7 @@ struct Tally {
 
 pub fn run(data: &DataFiles, args: &ExtractArgs, out: &mut dyn Write) -> Result<Outcome> {
     let date = args.read.date()?;
-    let pipeline = Pipeline::load(data)?;
+    let pipeline = Pipeline::load_on(data, jobs(args.jobs))?;
     let kinds = ActorKinds::new(pipeline.actors());
     let mut tally = Tally::default();
     let mut failed = Vec::new();

@@ -57,7 +57,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let date = args.read.date()?;
-    let pipeline = Pipeline::load(data)?;
+    let pipeline = Pipeline::load_on(data, jobs(args.jobs))?;
     let mut failed = Vec::new();
     let mut total = 0;
     // With threads to spare, a source's log is copied into the database while the next is

@@ -72,8 +72,8 @@ pub fn run(
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .ok_or_else(|| Error::Usage("reprocess needs a database file".into()))?;
-    let pipeline = Pipeline::load(data)?;
     let jobs = jobs(args.jobs);
+    let pipeline = Pipeline::load_on(data, jobs)?;
     let mut failed = 0;
     let mut size = 0u64;
     for source in &chosen {
