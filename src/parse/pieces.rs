@@ -84,7 +84,7 @@ impl<R: BufRead> Pieces<R> {
         }
         let at = self.at;
         self.at.byte += buf.len();
-        self.at.lines += buf.iter().filter(|&&b| b == b'\n').count();
+        self.at.lines += memchr::memchr_iter(b'\n', &buf).count();
         Ok(Some(Piece { bytes: buf, at }))
     }
 
@@ -103,7 +103,7 @@ impl<R: BufRead> Pieces<R> {
         let mut searched = 0;
         loop {
             let avail = &self.pending[self.taken..];
-            if let Some(i) = avail[searched..].iter().position(|&b| b == b'\n') {
+            if let Some(i) = memchr::memchr(b'\n', &avail[searched..]) {
                 let end = searched + i + 1;
                 let line = avail[..end].to_vec();
                 self.taken += end;
