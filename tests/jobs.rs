@@ -92,3 +92,49 @@ fn a_large_file_hashed_while_read_is_known_when_ingested_again() {
     assert!(r.stdout.contains("already ingested"), "{}", r.stdout);
     assert_eq!(w.counts(), before);
 }
+
+/// A panic while one piece is analysed, on a worker or on the thread that stores the pieces
+/// (which analyses one itself while the next is not ready), costs that source only, as it
+/// does on one thread.
+#[test]
+fn a_panic_in_a_piece_on_any_thread_costs_its_source_only() {
+    // The panic is injected by debug builds (the test command's) only.
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let mut page = live_page();
+    // In a piece well inside the source, after others were stored.
+    let at = page.len() / 2;
+    let at = at + page[at..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    page.splice(at..at, b"Doomed paragraph here.\n\n".iter().copied());
+    for jobs in ["1", "2", "3"] {
+        let w = Workspace::new();
+        w.write("live-2025-05-04.txt", &page);
+        w.write("other-2025-05-05.txt", &live_page());
+        let r: common::Run = w
+            .command(&[
+                "ingest",
+                "--jobs",
+                jobs,
+                "live-2025-05-04.txt",
+                "other-2025-05-05.txt",
+            ])
+            .env("WHOSAID_PIECE_BYTES", "1500")
+            .env("WHOSAID_DEBUG_PANIC_IN_TEXT", "Doomed paragraph")
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(r.code, 2, "--jobs {jobs}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("live-2025-05-04.txt: internal error, nothing of it stored"),
+            "--jobs {jobs}: {}",
+            r.stderr
+        );
+        let counts = w.counts();
+        assert_eq!(
+            counts[0], 1,
+            "--jobs {jobs}: only the other source: {counts:?}"
+        );
+    }
+}
