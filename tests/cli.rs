@@ -553,3 +553,50 @@ fn a_broken_data_file_is_named_the_same_on_one_thread_or_two() {
     // Nothing was stored: no statement to list.
     assert_eq!(w.run(&["quotes"]).code, 1);
 }
+
+#[test]
+fn a_new_database_has_large_pages_for_large_sources_and_small_ones_for_many_small_ones() {
+    let page_size = |w: &Workspace| -> i64 {
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        conn.pragma_query_value(None, "page_size", |r| r.get(0))
+            .unwrap()
+    };
+    // A live page of 4.5 MB.
+    let mut page = String::from("Live: talks on the truce\n\n");
+    let mut i = 0;
+    while page.len() < 4_500_000 {
+        page.push_str(&format!(
+            "{:02}:{:02}\n\nUpdate {i}\n\nKeir Starmer said \"the ceasefire must hold, day {i}\".\n\n",
+            23 - i % 24,
+            i % 60
+        ));
+        i += 1;
+    }
+    let w = Workspace::new();
+    let big = w.write("big-2025-05-04.txt", page.as_bytes());
+    let r = w.run(&["ingest", big.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(page_size(&w), 16384);
+    // A later ingest of small files keeps the database's pages.
+    let small = w.write(
+        "small-2025-05-05.txt",
+        b"Title\n\nShe said \"yes, we will\".\n",
+    );
+    let r = w.run(&["ingest", small.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(page_size(&w), 16384);
+    // A folder of small files makes a database of SQLite's own pages.
+    let w = Workspace::new();
+    let dir = w.path("posts");
+    std::fs::create_dir(&dir).unwrap();
+    for n in 0..5 {
+        std::fs::write(
+            dir.join(format!("post-{n}-2025-05-0{}.txt", n + 1)),
+            format!("Post {n}\n\nAna Lind said \"talks resume on day {n}\".\n"),
+        )
+        .unwrap();
+    }
+    let r = w.run(&["ingest", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(page_size(&w), 4096);
+}

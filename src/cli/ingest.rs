@@ -50,6 +50,30 @@ pub(super) fn jobs(asked: Option<u16>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
+/// The pages a database this ingest creates should have: large when its sources average
+/// 4 MiB or more, SQLite's own otherwise (see `store::Pages`; below that, the tables and
+/// indexes a database has from the start, a page each at least, weigh more than large
+/// pages save: 1 MB of text made 3.1 times its size in 16 KiB pages, 2.8 in 4 KiB). Stdin
+/// and what cannot be measured count as small.
+pub(super) fn pages_for(args: &IngestArgs) -> store::Pages {
+    const LARGE_SOURCES: u64 = 4 << 20;
+    let (mut bytes, mut sources) = (0u64, 0u64);
+    // The first thousand are enough to tell.
+    let paths = args
+        .files
+        .iter()
+        .flat_map(|arg| expand(arg).unwrap_or_default());
+    for path in paths.take(1000) {
+        sources += 1;
+        bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
+    }
+    if sources > 0 && bytes / sources >= LARGE_SOURCES {
+        store::Pages::Large
+    } else {
+        store::Pages::Default
+    }
+}
+
 pub fn run(
     conn: &mut Connection,
     data: &DataFiles,

@@ -366,7 +366,12 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
             "no database at {db} (ingest something first)"
         )));
     }
-    let mut conn = store::open(&db)?;
+    // A database made by this ingest gets the pages its sources suit.
+    let pages = match &cli.command {
+        Command::Ingest(args) if !std::path::Path::new(&db).exists() => ingest::pages_for(args),
+        _ => store::Pages::Default,
+    };
+    let mut conn = store::open_with_pages(&db, pages)?;
     // The actors the user keeps in the database join the built-in list.
     let data = data.with_kept(&store::kept(&conn)?)?;
     let outcome = match cli.command {
