@@ -47,6 +47,8 @@ pub struct PostWords {
 /// the token and the stems that are not the lower-case form.
 #[derive(Debug)]
 struct SentenceWords {
+    /// The hash of the sentence's text: its words are used only for the same text.
+    read_for: u64,
     /// (start, end) in the sentence, kind, starts with a capital.
     spans: Vec<(u32, u32, TokenKind, bool)>,
     /// By token index, ascending.
@@ -68,7 +70,7 @@ impl SentenceWords {
                     kind,
                     lower: match lowers.next_if(|(k, _)| *k == i) {
                         Some((_, lower)) => lower.clone(),
-                        None => CompactString::new(&text[start..end]),
+                        None => CompactString::new(text.get(start..end).unwrap_or_default()),
                     },
                     cap,
                 }
@@ -97,12 +99,22 @@ impl PostWords {
     /// read alone would join the word, is tokenized again when scored.)
     pub fn new(post: &Post, analysis: &PostAnalysis, statements: &[Statement]) -> Self {
         let mut sentences = HashMap::default();
+        // The context each key was read for: statements are scored by key, so one whose
+        // context is other words at the same place (joined from elsewhere) unsets it.
+        let mut read: HashMap<(usize, usize), &str> = HashMap::default();
         for s in statements {
             let key = (s.sentence_start, s.context.len());
-            if s.kind == StatementKind::Term || sentences.contains_key(&key) {
+            if s.kind == StatementKind::Term {
                 continue;
             }
-            if let Some(words) = sentence_words(post, analysis, key) {
+            if let Some(first) = read.get(&key) {
+                if *first != s.context {
+                    sentences.remove(&key);
+                }
+                continue;
+            }
+            read.insert(key, &s.context);
+            if let Some(words) = sentence_words(post, analysis, key, &s.context) {
                 sentences.insert(key, words);
             }
         }
@@ -110,10 +122,18 @@ impl PostWords {
     }
 }
 
+fn text_hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
+}
+
+/// The words of the sentence at `start` (`len` bytes) when its block's text there is
+/// `context` and the analysis has it as one run of tokens that reads the same alone.
 fn sentence_words(
     post: &Post,
     analysis: &PostAnalysis,
     (start, len): (usize, usize),
+    context: &str,
 ) -> Option<SentenceWords> {
     let (block, analysed) = post.blocks().zip(&analysis.blocks).find(|(b, _)| {
         let p = b.paragraph;
@@ -131,7 +151,11 @@ fn sentence_words(
         return None;
     }
     let sentence = &text[from..to];
+    if sentence != context {
+        return None;
+    }
     let mut out = SentenceWords {
+        read_for: text_hash(context),
         spans: Vec::with_capacity(b - a),
         lowers: Vec::new(),
         stems: Vec::new(),
@@ -432,7 +456,9 @@ impl Scorer {
                             .chain(self.home.get(&sp.name).into_iter().flatten().cloned())
                     })
                     .collect();
-                let prepared = post_words.and_then(|w| w.sentences.get(&(key.0, key.1)));
+                let prepared = post_words
+                    .and_then(|w| w.sentences.get(&(key.0, key.1)))
+                    .filter(|w| w.read_for == text_hash(&s.context));
                 let f = self.cues_in(
                     &s.context,
                     s.sentence_start,

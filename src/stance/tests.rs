@@ -406,6 +406,17 @@ fn sentence_words_from_the_post_analysis_are_those_of_the_sentence_read_alone() 
     cut.sentence_start = post.paragraphs[2].offset + 5;
     let cut_key = (cut.sentence_start, cut.context.len());
     statements.push(cut);
+    // And one whose words, at a sentence's place and of its length, are other words
+    // (joined from elsewhere): that place is read again for both.
+    let mut other = statements[1].clone();
+    other.context = "x".repeat(other.context.len());
+    let other_key = (other.sentence_start, other.context.len());
+    statements.push(other);
+    // Other words at a run of tokens no statement stands in ("Talks"): not read either.
+    let mut alone = statement("xxxxx", "Ana Lind", &[]);
+    alone.sentence_start = post.paragraphs[1].offset;
+    let alone_key = (alone.sentence_start, alone.context.len());
+    statements.push(alone);
     let words = PostWords::new(&post, &analysis, &statements);
     let mut kept = 0;
     for s in &statements {
@@ -425,8 +436,10 @@ fn sentence_words_from_the_post_analysis_are_those_of_the_sentence_read_alone() 
         let stems_alone: Vec<&str> = stems_alone.iter().map(CompactString::as_str).collect();
         assert_eq!(prepared.stems(&tokens), stems_alone, "{}", s.context);
     }
-    // All but that one and the sentence whose closing mark, read alone, would join
+    // All but those four and the sentence whose closing mark, read alone, would join
     // "allies" (as a plural's possessive).
-    assert_eq!(kept, statements.len() - 2, "{kept}");
-    assert!(!words.sentences.contains_key(&cut_key));
+    assert_eq!(kept, statements.len() - 5, "{kept}");
+    for key in [cut_key, other_key, alone_key] {
+        assert!(!words.sentences.contains_key(&key), "{key:?}");
+    }
 }
