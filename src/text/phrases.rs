@@ -249,10 +249,17 @@ impl<K> PhraseSet<K> {
     /// False when no phrase of the set has a word `stem` matches, at any place in it: then
     /// no phrase found in a text covers that word.
     pub fn may_cover(&self, stem: &str) -> bool {
-        self.any_words.contains(stem)
-            || self
-                .any_prefixes
+        if self.any_words.contains(stem) {
+            return true;
+        }
+        // Every prefix of `stem` sorts at or before it and (but the empty one) shares its
+        // first byte.
+        let before = self.any_prefixes.partition_point(|p| p.as_str() <= stem);
+        self.any_prefixes.first().is_some_and(String::is_empty)
+            || self.any_prefixes[..before]
                 .iter()
+                .rev()
+                .take_while(|p| p.as_bytes().first() == stem.as_bytes().first())
                 .any(|p| stem.starts_with(p.as_str()))
     }
 
@@ -400,6 +407,16 @@ mod tests {
             assert!(set.may_cover(word), "{word}");
         }
         for word in ["boo", "peace", "grounded", "missionary", "", "zzz"] {
+            assert!(!set.may_cover(word), "{word}");
+        }
+        // Prefixes that open alike: each word finds the ones it begins with.
+        set.add("neg* view", "talks");
+        set.add("negotiat*", "talks");
+        set.add("nuclear* talks", "talks");
+        for word in ["negotiation", "negative", "neg", "nuclearise"] {
+            assert!(set.may_cover(word), "{word}");
+        }
+        for word in ["ne", "nexus", "nuke", "oath"] {
             assert!(!set.may_cover(word), "{word}");
         }
         // Whatever `may_cover` turns away, no phrase found covers.
