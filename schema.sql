@@ -149,6 +149,19 @@ CREATE TABLE stance_verdicts (
 CREATE TABLE stale_verdicts (
     actor_id      INTEGER NOT NULL,
     topic_id      INTEGER NOT NULL,
+    -- the earliest time (seconds) of the evidence added since the stance was computed: if
+    -- after all its kept progress read, the stance goes on from there; NULL (evidence
+    -- without a time, or taken out) computes it from the start
+    resume        INTEGER,
+    PRIMARY KEY (actor_id, topic_id)
+) WITHOUT ROWID;
+
+-- Where computing a stance stopped (`Progress`, JSON): the next adds later evidence to it.
+CREATE TABLE stance_progress (
+    actor_id      INTEGER NOT NULL,
+    topic_id      INTEGER NOT NULL,
+    through       INTEGER,                   -- the time (seconds) of the last evidence read
+    state         TEXT NOT NULL,
     PRIMARY KEY (actor_id, topic_id)
 ) WITHOUT ROWID;
 

@@ -212,6 +212,61 @@ fn a_version_6_database_is_upgraded_and_its_statements_old_and_new_leave_the_ind
     assert_eq!(left, 0);
 }
 
+/// Version 7 kept no progress of its stances: its stale marks are kept (computed from the
+/// start), and stances go on from then as later sources come.
+#[test]
+fn a_version_7_database_is_upgraded_and_its_stances_go_on_as_later_sources_come() {
+    let w = Workspace::new();
+    let schema = std::fs::read_to_string(common::repo_file("tests/data/schema-v7.sql")).unwrap();
+    {
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        conn.execute_batch(&schema).unwrap();
+        conn.execute_batch(
+            &V3_ROWS
+                .replace("1, 'indirect', NULL", "1, 2, NULL")
+                .replace("'support', 0.8, 'must'", "0, 80, 'must'"),
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO statement_search (rowid, words, context) VALUES (1, 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.')",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", 7).unwrap();
+    }
+    assert_upgraded(&w);
+    let statements = |w: &Workspace| {
+        let compare = w.json(&["compare", "Ana Lind", "--format", "json"]);
+        let row = compare
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["topic"] == "ceasefire");
+        row.map(|r| r["statements"].as_i64().unwrap())
+    };
+    for (day, said) in [(5, 2), (9, 3)] {
+        let file = w.write(
+            &format!("envoy-live-2025-03-0{day}.txt"),
+            format!(
+                "Live Reporting\nUkraine talks in Geneva, day {day}\nAna Lind said Russia and Ukraine must agree a ceasefire now.\n"
+            )
+            .as_bytes(),
+        );
+        let r = w.run(&["ingest", file.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(statements(&w), Some(said));
+        let conn = rusqlite::Connection::open(w.db()).unwrap();
+        let (kept, stale): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM stance_progress), (SELECT count(*) FROM stale_verdicts)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(kept >= 1 && stale == 0, "{kept} {stale}");
+    }
+}
+
 #[test]
 fn a_version_2_database_is_upgraded_with_its_rows_and_summaries() {
     let w = Workspace::new();

@@ -89,7 +89,7 @@ fn stored_stances_are_the_ones_computed_from_every_statement() {
     let conn = rusqlite::Connection::open(w.db()).unwrap();
     conn.execute_batch(
         "DELETE FROM stance_verdicts;
-         INSERT OR IGNORE INTO stale_verdicts
+         INSERT OR IGNORE INTO stale_verdicts (actor_id, topic_id)
              SELECT DISTINCT s.actor_id, st.topic_id
              FROM statements s JOIN statement_topics st ON st.statement_id = s.id
              WHERE s.actor_id IS NOT NULL AND s.kind != 'term';",

@@ -11,15 +11,20 @@
 //! (times 1 - e^-T). A change of stance is not averaged away: the verdicts of successive
 //! days are compared, every change is listed in `shifts`, and the verdict is the stance
 //! since the last change.
+//!
+//! `Progress` reads the evidence in one pass in time order and can be kept and given later
+//! evidence: an ingest of new posts reads those, not the actor's whole record.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::model::Stance;
 
-const HALF_LIFE_DAYS: f64 = 30.0;
+/// Thirty days, in seconds.
+const HALF_LIFE: f64 = 30.0 * 86_400.0;
 
 #[derive(Debug, Clone)]
 pub struct Evidence {
@@ -58,7 +63,7 @@ pub struct Verdict {
     pub shifts: Vec<Shift>,
 }
 
-fn verdict_of(weights: [f64; 4]) -> (Stance, f64) {
+pub(super) fn verdict_of(weights: [f64; 4]) -> (Stance, f64) {
     let [s, o, m, n] = weights;
     let total = s + o + m + n;
     if total <= 0.0 {
@@ -78,7 +83,7 @@ fn verdict_of(weights: [f64; 4]) -> (Stance, f64) {
     (stance, heaviest / total)
 }
 
-fn slot(stance: Stance) -> Option<usize> {
+pub(super) fn slot(stance: Stance) -> Option<usize> {
     match stance {
         Stance::Support => Some(0),
         Stance::Oppose => Some(1),
@@ -88,89 +93,174 @@ fn slot(stance: Stance) -> Option<usize> {
     }
 }
 
+/// The verdict of evidence in any order: read in time order (none first; equal times as
+/// given).
 pub fn aggregate(evidence: &[Evidence]) -> Verdict {
-    // The passes want time order; a slice in another order is read sorted for the timeline
-    // and as it is for the weights (with every remark kept, as its order says nothing).
     let mut sorted: Vec<&Evidence> = evidence.iter().collect();
     sorted.sort_by_key(|e| e.published_at);
-    let mut timeline = Timeline::default();
-    for e in &sorted {
-        timeline.add(e);
+    let mut progress = Progress::default();
+    for e in sorted {
+        progress.add(e);
     }
-    let mut weigher = timeline.weigher();
-    weigher.keep_every_remark = true;
-    for e in evidence {
-        weigher.add(e);
-    }
-    weigher.verdict()
+    progress.verdict()
 }
 
-/// The first of two passes over one actor's evidence on one topic, in time order: when it
-/// was said, and the day-by-day verdicts with their changes. Holds a few numbers a day,
-/// whatever the number of statements.
-#[derive(Debug, Default)]
-pub struct Timeline {
+/// One actor's stance on one topic so far, from its evidence read in time order (none
+/// first, then by time): what was said, the day-by-day verdicts and their changes, and the
+/// weights since the last change. One pass, a few numbers a day; kept between ingests, it
+/// takes later evidence where it stopped (`through`), so a day's new posts cost what they
+/// hold, not the actor's whole record.
+///
+/// The weights are not decayed as they are read: the decay runs from the latest statement,
+/// which only the end knows. A timed weight is kept as its confidence times
+/// 2^((t - base) / half-life) and the sum is scaled once at the end, which is the same
+/// number.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Progress {
     first_said: Option<DateTime<Utc>>,
     last_said: Option<DateTime<Utc>>,
     statements: usize,
-    /// The current day's weights per stance.
+    /// The open day with a stance, and its weights per stance (undecayed).
     day: Option<(NaiveDate, [f64; 4])>,
-    /// The verdict of the last day with a stance.
+    /// The verdict of the last closed day.
     current: Option<Stance>,
     /// The first day of each new stance, with the stance before and after.
     changes: Vec<(NaiveDate, Stance, Stance)>,
+    /// Evidence without a time: it counts whatever the changes.
+    untimed: Stretch,
+    /// Timed evidence since the last change among closed days (all, if none).
+    since: Stretch,
+    /// Timed evidence from the open day on: the weights if closing it is a change.
+    open: Stretch,
+    /// Timed evidence of the latest day read: the weights if that day opens next.
+    latest: Stretch,
 }
 
-impl Timeline {
-    /// One piece of evidence, after every earlier one (those without a time first).
+impl Progress {
+    /// The next piece of evidence, after every one before it.
     pub fn add(&mut self, e: &Evidence) {
         self.statements += 1;
-        let Some(at) = e.published_at else { return };
+        let Some(at) = e.published_at else {
+            self.untimed.add(e);
+            return;
+        };
         self.first_said = Some(self.first_said.map_or(at, |f| f.min(at)));
-        self.last_said = Some(self.last_said.map_or(at, |l| l.max(at)));
-        let Some(i) = slot(e.stance) else { return };
         let day = at.date_naive();
-        match &mut self.day {
-            Some((d, w)) if *d == day => w[i] += e.confidence,
-            _ => {
-                self.close_day();
-                let mut w = [0.0; 4];
-                w[i] = e.confidence;
-                self.day = Some((day, w));
+        if self.last_said.is_none_or(|l| l.date_naive() != day) {
+            self.latest = Stretch::default();
+        }
+        self.last_said = Some(self.last_said.map_or(at, |l| l.max(at)));
+        if let Some(i) = slot(e.stance) {
+            match &mut self.day {
+                Some((d, w)) if *d == day => w[i] += e.confidence,
+                _ => {
+                    if self.close_day() {
+                        self.since = std::mem::take(&mut self.open);
+                    }
+                    // Evidence of this day already read (without a stance) is of it.
+                    self.open = self.latest.clone();
+                    let mut w = [0.0; 4];
+                    w[i] = e.confidence;
+                    self.day = Some((day, w));
+                }
             }
         }
+        self.since.add(e);
+        self.open.add(e);
+        self.latest.add(e);
     }
 
-    /// The evidence seen, with or without a stance.
+    /// Closes the open day; true when its verdict changes the stance.
+    fn close_day(&mut self) -> bool {
+        let Some((day, w)) = self.day.take() else {
+            return false;
+        };
+        let (stance, _) = verdict_of(w);
+        let changed = self.current.is_some_and(|prev| prev != stance);
+        if let Some(prev) = self.current.filter(|_| changed) {
+            self.changes.push((day, prev, stance));
+        }
+        self.current = Some(stance);
+        changed
+    }
+
+    /// The evidence read, with or without a stance.
     pub fn statements(&self) -> usize {
         self.statements
     }
 
-    fn close_day(&mut self) {
-        if let Some((day, w)) = self.day.take() {
-            let (stance, _) = verdict_of(w);
-            if let Some(prev) = self.current
-                && prev != stance
-            {
-                self.changes.push((day, prev, stance));
-            }
-            self.current = Some(stance);
-        }
+    /// The time of the latest evidence read (none: evidence without a time only): later
+    /// evidence can be added; any at or before it means reading the whole again.
+    pub fn through(&self) -> Option<i64> {
+        self.last_said.map(|t| t.timestamp())
     }
 
-    /// The second pass, which weighs what was said since the last change.
-    pub fn weigher(mut self) -> Weigher {
-        self.close_day();
-        Weigher {
-            since: self.changes.last().map(|(day, _, _)| *day),
-            timeline: self,
-            keep_every_remark: false,
-            weights: [0.0; 4],
-            strongest: None,
-            counted: HashMap::new(),
-            counted_at: None,
-            readable: Default::default(),
-            seen: 0,
+    /// The verdict of the evidence read so far.
+    pub fn verdict(&self) -> Verdict {
+        let mut end = self.clone();
+        let stretch = if end.close_day() {
+            &end.open
+        } else {
+            &end.since
+        };
+        let scale = match (stretch.base, end.last_said) {
+            (Some(base), Some(last)) => (-((last.timestamp() - base) as f64) / HALF_LIFE).exp2(),
+            _ => 1.0,
+        };
+        let u = &end.untimed;
+        let mut weights = u.weights;
+        for (w, t) in weights.iter_mut().zip(stretch.weights) {
+            *w += t * scale;
+        }
+        // Evidence without a time comes first: timed evidence replaces it only by weighing
+        // more, and is "later" among equals.
+        let strongest = match (u.strongest, stretch.strongest) {
+            (Some((w, id)), Some((t, tid))) => Some(if t * scale > w { tid } else { id }),
+            (a, b) => a.or(b).map(|(_, id)| id),
+        };
+        let mut readable = u.readable;
+        for (mine, later) in readable
+            .iter_mut()
+            .flatten()
+            .zip(stretch.readable.iter().flatten())
+        {
+            if let Some((c, w, seen, id)) = *later
+                && mine.is_none_or(|(mc, mw, _, _)| (c, w) >= (mc, mw))
+            {
+                *mine = Some((c, w, u.seen + seen, id));
+            }
+        }
+        let (stance, share) = verdict_of(weights);
+        let total: f64 = weights.iter().sum();
+        // The evidence a person reads first: a statement that agrees with the verdict and
+        // whose words carry the deciding cue; among those the clearest (confidence to a
+        // tenth), then the longest, so a sentence beats a one-word fragment. Else the
+        // strongest of all.
+        let [without, with] = readable[slot(stance).unwrap_or(4)];
+        let either = match (without, with) {
+            (Some(a), Some(b)) => Some(if (b.0, b.1, b.2) > (a.0, a.1, a.2) {
+                b
+            } else {
+                a
+            }),
+            (a, b) => a.or(b),
+        };
+        let agreeing = with.or(either).map(|(_, _, _, id)| id);
+        Verdict {
+            stance,
+            confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,
+            statements: end.statements,
+            first_said: end.first_said,
+            last_said: end.last_said,
+            strongest: agreeing.or(strongest),
+            shifts: std::mem::take(&mut end.changes)
+                .into_iter()
+                .map(|(day, from, to)| Shift {
+                    on: day.to_string(),
+                    from,
+                    to,
+                })
+                .collect(),
         }
     }
 }
@@ -179,32 +269,32 @@ impl Timeline {
 /// words, place in the evidence, statement id).
 type Readable = Option<(i64, usize, usize, i64)>;
 
-/// The second pass over the same evidence, in the same order: each statement's weight, the
-/// verdict and the statement to read first. Holds the remarks of one time at once.
-#[derive(Debug)]
-pub struct Weigher {
-    timeline: Timeline,
-    since: Option<NaiveDate>,
-    /// Remarks are kept over all the evidence, not one time at once (for evidence not in
-    /// time order).
-    keep_every_remark: bool,
+/// Half-lives past the base at which a stretch takes a later base: 2^512 is far from what
+/// a float holds, and a weight that old is nothing beside one of the new base.
+const REBASE: f64 = 512.0;
+
+/// The weights of a stretch of evidence, read in time order, and the statements to read
+/// first. Holds the remarks of one time at once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Stretch {
+    /// The time (seconds) timed weights are kept relative to.
+    base: Option<i64>,
     weights: [f64; 4],
-    strongest: Option<(f64, i64, Stance)>,
-    /// The heaviest weight counted so far for each repeated remark.
-    counted: HashMap<(Stance, std::sync::Arc<str>), f64>,
-    counted_at: Option<Option<DateTime<Utc>>>,
+    /// The heaviest statement: (weight relative to the base, id).
+    strongest: Option<(f64, i64)>,
     /// Per stance (unknown last), without and with a cue.
     readable: [[Readable; 2]; 5],
     seen: usize,
+    /// The heaviest weight counted so far of each remark of the time being read. Evidence
+    /// added to kept progress is always of a later time, so this is not kept.
+    #[serde(skip)]
+    counted: HashMap<(Stance, std::sync::Arc<str>), f64>,
+    #[serde(skip)]
+    counted_at: Option<Option<i64>>,
 }
 
-impl Weigher {
-    pub fn add(&mut self, e: &Evidence) {
-        if let (Some(day), Some(at)) = (self.since, e.published_at)
-            && at.date_naive() < day
-        {
-            return;
-        }
+impl Stretch {
+    fn add(&mut self, e: &Evidence) {
         self.seen += 1;
         let s = slot(e.stance).unwrap_or(4);
         let clear = (e.confidence * 10.0).round() as i64;
@@ -214,28 +304,33 @@ impl Weigher {
             *best = Some((clear, e.words, self.seen, e.statement_id));
         }
         let Some(i) = slot(e.stance) else { return };
-        let age_days = match (self.timeline.last_said, e.published_at) {
-            (Some(last), Some(at)) => (last - at).num_seconds().max(0) as f64 / 86_400.0,
-            _ => 0.0,
+        let at = e.published_at.map(|t| t.timestamp());
+        let w = match at {
+            Some(t) => {
+                let base = *self.base.get_or_insert(t);
+                let mut x = (t - base) as f64 / HALF_LIFE;
+                if x > REBASE {
+                    let down = (-x).exp2();
+                    self.weights.iter_mut().for_each(|w| *w *= down);
+                    if let Some((w, _)) = &mut self.strongest {
+                        *w *= down;
+                    }
+                    self.base = Some(t);
+                    x = 0.0;
+                }
+                e.confidence * x.exp2()
+            }
+            None => e.confidence,
         };
-        let w = e.confidence * 0.5f64.powf(age_days / HALF_LIFE_DAYS);
         match e.cue.as_ref().filter(|c| !c.is_empty()) {
             Some(cue) => {
                 // One remark is one time, stance and cue: in time order, the remarks of
                 // earlier times are done with.
-                if !self.keep_every_remark && self.counted_at != Some(e.published_at) {
+                if self.counted_at != Some(at) {
                     self.counted.clear();
-                    self.counted_at = Some(e.published_at);
+                    self.counted_at = Some(at);
                 }
-                let key = if self.keep_every_remark {
-                    (
-                        e.stance,
-                        std::sync::Arc::from(remark_key(e.published_at, cue)),
-                    )
-                } else {
-                    (e.stance, cue.clone())
-                };
-                match self.counted.entry(key) {
+                match self.counted.entry((e.stance, cue.clone())) {
                     Entry::Occupied(mut before) => {
                         if w > *before.get() {
                             self.weights[i] += w - *before.get();
@@ -250,53 +345,8 @@ impl Weigher {
             }
             None => self.weights[i] += w,
         }
-        if self.strongest.is_none_or(|(best, _, _)| w > best) {
-            self.strongest = Some((w, e.statement_id, e.stance));
+        if self.strongest.is_none_or(|(best, _)| w > best) {
+            self.strongest = Some((w, e.statement_id));
         }
     }
-
-    pub fn verdict(self) -> Verdict {
-        let (stance, share) = verdict_of(self.weights);
-        let total: f64 = self.weights.iter().sum();
-        // The evidence a person reads first: a statement that agrees with the verdict and
-        // whose words carry the deciding cue; among those the clearest (confidence to a
-        // tenth), then the longest, so a sentence beats a one-word fragment. Else the
-        // strongest of all.
-        let [without, with] = self.readable[slot(stance).unwrap_or(4)];
-        let either = match (without, with) {
-            (Some(a), Some(b)) => Some(if (b.0, b.1, b.2) > (a.0, a.1, a.2) {
-                b
-            } else {
-                a
-            }),
-            (a, b) => a.or(b),
-        };
-        let agreeing = with.or(either).map(|(_, _, _, id)| id);
-        let t = self.timeline;
-        Verdict {
-            stance,
-            confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,
-            statements: t.statements,
-            first_said: t.first_said,
-            last_said: t.last_said,
-            strongest: agreeing.or(self.strongest.map(|(_, id, _)| id)),
-            shifts: t
-                .changes
-                .into_iter()
-                .map(|(day, from, to)| Shift {
-                    on: day.to_string(),
-                    from,
-                    to,
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A remark's time and cue as one key, for evidence not in time order.
-fn remark_key(at: Option<DateTime<Utc>>, cue: &str) -> String {
-    format!(
-        "{}\u{1f}{cue}",
-        at.map(|t| t.timestamp()).unwrap_or(i64::MIN)
-    )
 }

@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-pub use aggregate::{Evidence, Shift, Timeline, Verdict, Weigher, aggregate};
+pub use aggregate::{Evidence, Progress, Shift, Verdict, aggregate};
 
 use crate::data::{DataFiles, list};
 use crate::error::{Error, Result};

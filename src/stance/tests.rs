@@ -1,4 +1,4 @@
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::model::{Attribution, Speaker, TopicStance};
@@ -274,19 +274,9 @@ fn aggregate_counts_a_remark_repeated_on_other_days_each_time() {
     assert_eq!(v.confidence, 1.0);
 }
 
-/// The two passes an ingest makes over evidence it does not hold give what `aggregate`
-/// gives over the same evidence in memory: remarks repeated within a time, stances that
-/// change, statements without a stance, a cue or a time.
-#[test]
-fn streaming_passes_give_the_verdict_of_the_whole_evidence() {
-    use super::{Timeline, Weigher};
-    let mut seed = 7u64;
-    let mut next = |n: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % n
-    };
+/// Evidence as the store reads it (time, none first, then id): posts that share a time,
+/// stances that change, statements without a stance, a cue or a time.
+fn random_evidence(next: &mut impl FnMut(u64) -> u64, start: DateTime<Utc>) -> Vec<Evidence> {
     let cues = ["back", "reject", "too early", "", "welcome"];
     let stances = [
         Stance::Support,
@@ -295,46 +285,152 @@ fn streaming_passes_give_the_verdict_of_the_whole_evidence() {
         Stance::Neutral,
         Stance::Unknown,
     ];
-    for round in 0..40 {
-        let n = 1 + next(300) as usize;
-        let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
-        let mut at = start;
-        let mut evidence: Vec<Evidence> = (0..n)
-            .map(|i| {
-                // Several statements of a post share its time; then time moves on.
-                if next(3) == 0 {
-                    at += chrono::Duration::minutes(next(60 * 24 * 20) as i64);
-                }
-                let cue = cues[next(cues.len() as u64) as usize];
-                Evidence {
-                    statement_id: i as i64,
-                    published_at: (next(25) != 0).then_some(at),
-                    stance: stances[next(5) as usize],
-                    confidence: (next(10) as f64 + 1.0) / 10.0,
-                    words: next(200) as usize,
-                    has_cue: !cue.is_empty() && next(2) == 0,
-                    cue: (next(4) != 0).then(|| std::sync::Arc::from(cue)),
-                }
-            })
-            .collect();
-        // In the order the store reads it: time (none first), then id.
-        evidence.sort_by_key(|e| (e.published_at, e.statement_id));
-        let whole = aggregate(&evidence);
-        let mut timeline = Timeline::default();
-        for e in &evidence {
-            timeline.add(e);
+    let n = 1 + next(300) as usize;
+    let mut at = start;
+    let mut evidence: Vec<Evidence> = (0..n)
+        .map(|i| {
+            // Several statements of a post share its time; then time moves on.
+            if next(3) == 0 {
+                at += chrono::Duration::minutes(next(60 * 24 * 20) as i64);
+            }
+            let cue = cues[next(cues.len() as u64) as usize];
+            Evidence {
+                statement_id: i as i64,
+                published_at: (next(25) != 0).then_some(at),
+                stance: stances[next(5) as usize],
+                confidence: (next(10) as f64 + 1.0) / 10.0,
+                words: next(200) as usize,
+                has_cue: !cue.is_empty() && next(2) == 0,
+                cue: (next(4) != 0).then(|| std::sync::Arc::from(cue)),
+            }
+        })
+        .collect();
+    evidence.sort_by_key(|e| (e.published_at, e.statement_id));
+    evidence
+}
+
+fn seeded(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    }
+}
+
+/// One pass gives what the rule's two passes give: the weights are kept relative to a base
+/// time and decayed once at the end, so only the confidence's last digit may differ.
+#[test]
+fn one_pass_gives_the_verdict_of_the_two_passes() {
+    let mut next = seeded(7);
+    let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let mut shifts = 0;
+    for round in 0..200 {
+        let evidence = random_evidence(&mut next, start);
+        let mut progress = Progress::default();
+        evidence.iter().for_each(|e| progress.add(e));
+        let one = progress.verdict();
+        let two = two_passes::verdict(&evidence);
+        shifts += two.shifts.len();
+        assert!(
+            (one.confidence - two.confidence).abs() <= 0.0100001,
+            "round {round}: {one:?} {two:?}"
+        );
+        let one = Verdict {
+            confidence: 0.0,
+            ..one
+        };
+        let two = Verdict {
+            confidence: 0.0,
+            ..two
+        };
+        assert_eq!(format!("{one:?}"), format!("{two:?}"), "round {round}");
+    }
+    assert!(shifts > 50, "{shifts}");
+}
+
+/// Progress kept (as the store keeps it) and given the later evidence is the progress that
+/// read it all at once, to the last bit, wherever it stopped: on a day with a stance, after
+/// a change, before one, after evidence without a time.
+#[test]
+fn progress_kept_and_gone_on_from_is_the_progress_read_whole() {
+    let mut next = seeded(11);
+    let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let mut stops = 0;
+    for round in 0..200 {
+        let evidence = random_evidence(&mut next, start);
+        let mut whole = Progress::default();
+        evidence.iter().for_each(|e| whole.add(e));
+        let mut kept = Progress::default();
+        for (i, e) in evidence.iter().enumerate() {
+            // Stopped where the next evidence is later than all before it (what an ingest
+            // of later posts gives), at random.
+            let later = e
+                .published_at
+                .is_some_and(|t| kept.through().is_none_or(|k| t.timestamp() > k));
+            if i > 0 && later && next(3) == 0 {
+                let state = serde_json::to_string(&kept).unwrap();
+                assert_eq!(
+                    format!("{:?}", kept.verdict()),
+                    format!(
+                        "{:?}",
+                        serde_json::from_str::<Progress>(&state).unwrap().verdict()
+                    )
+                );
+                kept = serde_json::from_str(&state).unwrap();
+                stops += 1;
+            }
+            kept.add(e);
         }
-        let mut weigher: Weigher = timeline.weigher();
-        for e in &evidence {
-            weigher.add(e);
-        }
-        let streamed = weigher.verdict();
         assert_eq!(
-            format!("{streamed:?}"),
-            format!("{whole:?}"),
+            format!("{:?}", kept.verdict()),
+            format!("{:?}", whole.verdict()),
             "round {round}"
         );
     }
+    assert!(stops > 1000, "{stops}");
+}
+
+/// Weights are kept relative to a base time, growing with time: evidence a century apart
+/// takes a later base rather than overflowing, and the old weighs nothing beside the new.
+#[test]
+fn evidence_a_century_apart_keeps_finite_weights() {
+    let at = |year| Some(Utc.with_ymd_and_hms(year, 6, 1, 12, 0, 0).unwrap());
+    let evidence = [
+        Evidence {
+            published_at: at(1925),
+            ..ev(1, 1, Stance::Oppose, 1.0)
+        },
+        Evidence {
+            published_at: at(1926),
+            ..ev(2, 1, Stance::Oppose, 1.0)
+        },
+        Evidence {
+            published_at: at(2025),
+            ..ev(3, 1, Stance::Oppose, 0.5)
+        },
+        Evidence {
+            published_at: at(2025),
+            ..ev(4, 1, Stance::Neutral, 0.2)
+        },
+    ];
+    let mut progress = Progress::default();
+    evidence.iter().for_each(|e| progress.add(e));
+    let v = progress.verdict();
+    assert!(v.confidence.is_finite(), "{v:?}");
+    let two = two_passes::verdict(&evidence);
+    assert_eq!((v.stance, v.strongest), (two.stance, two.strongest));
+    assert!(
+        (v.confidence - two.confidence).abs() <= 0.0100001,
+        "{v:?} {two:?}"
+    );
+    // No change of stance: the weights since the first statement, the century-old ones
+    // gone to nothing.
+    assert!(v.shifts.is_empty());
+    assert_eq!(
+        (v.stance, v.strongest, v.confidence),
+        (Stance::Oppose, Some(2), 0.36)
+    );
 }
 
 #[test]
@@ -441,5 +537,198 @@ fn sentence_words_from_the_post_analysis_are_those_of_the_sentence_read_alone() 
     assert_eq!(kept, statements.len() - 5, "{kept}");
     for key in [cut_key, other_key, alone_key] {
         assert!(!words.sentences.contains_key(&key), "{key:?}");
+    }
+}
+
+/// The rule as it was first written, in two passes over evidence in time order (a
+/// timeline, then the weights since its last change, each decayed from the latest
+/// statement): what `Progress`, one pass that can stop and go on, must give.
+mod two_passes {
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
+
+    use chrono::{DateTime, NaiveDate, Utc};
+
+    use super::super::aggregate::{slot, verdict_of};
+    use super::{Evidence, Shift, Stance, Verdict};
+
+    pub fn verdict(evidence: &[Evidence]) -> Verdict {
+        let mut timeline = Timeline::default();
+        evidence.iter().for_each(|e| timeline.add(e));
+        let mut weigher = timeline.weigher();
+        evidence.iter().for_each(|e| weigher.add(e));
+        weigher.verdict()
+    }
+
+    /// The first of two passes over one actor's evidence on one topic, in time order: when it
+    /// was said, and the day-by-day verdicts with their changes. Holds a few numbers a day,
+    /// whatever the number of statements.
+    #[derive(Debug, Default)]
+    pub struct Timeline {
+        first_said: Option<DateTime<Utc>>,
+        last_said: Option<DateTime<Utc>>,
+        statements: usize,
+        /// The current day's weights per stance.
+        day: Option<(NaiveDate, [f64; 4])>,
+        /// The verdict of the last day with a stance.
+        current: Option<Stance>,
+        /// The first day of each new stance, with the stance before and after.
+        changes: Vec<(NaiveDate, Stance, Stance)>,
+    }
+
+    impl Timeline {
+        /// One piece of evidence, after every earlier one (those without a time first).
+        pub fn add(&mut self, e: &Evidence) {
+            self.statements += 1;
+            let Some(at) = e.published_at else { return };
+            self.first_said = Some(self.first_said.map_or(at, |f| f.min(at)));
+            self.last_said = Some(self.last_said.map_or(at, |l| l.max(at)));
+            let Some(i) = slot(e.stance) else { return };
+            let day = at.date_naive();
+            match &mut self.day {
+                Some((d, w)) if *d == day => w[i] += e.confidence,
+                _ => {
+                    self.close_day();
+                    let mut w = [0.0; 4];
+                    w[i] = e.confidence;
+                    self.day = Some((day, w));
+                }
+            }
+        }
+
+        fn close_day(&mut self) {
+            if let Some((day, w)) = self.day.take() {
+                let (stance, _) = verdict_of(w);
+                if let Some(prev) = self.current
+                    && prev != stance
+                {
+                    self.changes.push((day, prev, stance));
+                }
+                self.current = Some(stance);
+            }
+        }
+
+        /// The second pass, which weighs what was said since the last change.
+        pub fn weigher(mut self) -> Weigher {
+            self.close_day();
+            Weigher {
+                since: self.changes.last().map(|(day, _, _)| *day),
+                timeline: self,
+                weights: [0.0; 4],
+                strongest: None,
+                counted: HashMap::new(),
+                counted_at: None,
+                readable: Default::default(),
+                seen: 0,
+            }
+        }
+    }
+
+    /// The best evidence to read of one stance, with or without a cue: (clearness, bytes of
+    /// words, place in the evidence, statement id).
+    type Readable = Option<(i64, usize, usize, i64)>;
+
+    /// The second pass over the same evidence, in the same order: each statement's weight, the
+    /// verdict and the statement to read first. Holds the remarks of one time at once.
+    #[derive(Debug)]
+    pub struct Weigher {
+        timeline: Timeline,
+        since: Option<NaiveDate>,
+        weights: [f64; 4],
+        strongest: Option<(f64, i64, Stance)>,
+        /// The heaviest weight counted so far for each repeated remark.
+        counted: HashMap<(Stance, std::sync::Arc<str>), f64>,
+        counted_at: Option<Option<DateTime<Utc>>>,
+        /// Per stance (unknown last), without and with a cue.
+        readable: [[Readable; 2]; 5],
+        seen: usize,
+    }
+
+    impl Weigher {
+        pub fn add(&mut self, e: &Evidence) {
+            if let (Some(day), Some(at)) = (self.since, e.published_at)
+                && at.date_naive() < day
+            {
+                return;
+            }
+            self.seen += 1;
+            let s = slot(e.stance).unwrap_or(4);
+            let clear = (e.confidence * 10.0).round() as i64;
+            let best = &mut self.readable[s][usize::from(e.has_cue)];
+            // The last of equals, as `Iterator::max_by` gives it.
+            if best.is_none_or(|(c, w, _, _)| (clear, e.words) >= (c, w)) {
+                *best = Some((clear, e.words, self.seen, e.statement_id));
+            }
+            let Some(i) = slot(e.stance) else { return };
+            let age_days = match (self.timeline.last_said, e.published_at) {
+                (Some(last), Some(at)) => (last - at).num_seconds().max(0) as f64 / 86_400.0,
+                _ => 0.0,
+            };
+            let w = e.confidence * 0.5f64.powf(age_days / 30.0);
+            match e.cue.as_ref().filter(|c| !c.is_empty()) {
+                Some(cue) => {
+                    // One remark is one time, stance and cue: in time order, the remarks of
+                    // earlier times are done with.
+                    if self.counted_at != Some(e.published_at) {
+                        self.counted.clear();
+                        self.counted_at = Some(e.published_at);
+                    }
+                    let key = (e.stance, cue.clone());
+                    match self.counted.entry(key) {
+                        Entry::Occupied(mut before) => {
+                            if w > *before.get() {
+                                self.weights[i] += w - *before.get();
+                                before.insert(w);
+                            }
+                        }
+                        Entry::Vacant(slot) => {
+                            slot.insert(w);
+                            self.weights[i] += w;
+                        }
+                    }
+                }
+                None => self.weights[i] += w,
+            }
+            if self.strongest.is_none_or(|(best, _, _)| w > best) {
+                self.strongest = Some((w, e.statement_id, e.stance));
+            }
+        }
+
+        pub fn verdict(self) -> Verdict {
+            let (stance, share) = verdict_of(self.weights);
+            let total: f64 = self.weights.iter().sum();
+            // The evidence a person reads first: a statement that agrees with the verdict and
+            // whose words carry the deciding cue; among those the clearest (confidence to a
+            // tenth), then the longest, so a sentence beats a one-word fragment. Else the
+            // strongest of all.
+            let [without, with] = self.readable[slot(stance).unwrap_or(4)];
+            let either = match (without, with) {
+                (Some(a), Some(b)) => Some(if (b.0, b.1, b.2) > (a.0, a.1, a.2) {
+                    b
+                } else {
+                    a
+                }),
+                (a, b) => a.or(b),
+            };
+            let agreeing = with.or(either).map(|(_, _, _, id)| id);
+            let t = self.timeline;
+            Verdict {
+                stance,
+                confidence: (share * (1.0 - (-total).exp()) * 100.0).round() / 100.0,
+                statements: t.statements,
+                first_said: t.first_said,
+                last_said: t.last_said,
+                strongest: agreeing.or(self.strongest.map(|(_, id, _)| id)),
+                shifts: t
+                    .changes
+                    .into_iter()
+                    .map(|(day, from, to)| Shift {
+                        on: day.to_string(),
+                        from,
+                        to,
+                    })
+                    .collect(),
+            }
+        }
     }
 }

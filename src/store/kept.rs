@@ -97,7 +97,8 @@ pub fn merge_actors(conn: &mut Connection, from: i64, into: i64) -> Result<usize
              FROM statements WHERE actor_id = {into} GROUP BY actor_id;
          DELETE FROM stance_verdicts WHERE actor_id = {from};
          DELETE FROM stale_verdicts WHERE actor_id = {from};
-         INSERT OR IGNORE INTO stale_verdicts
+         DELETE FROM stance_progress WHERE actor_id = {from};
+         INSERT OR REPLACE INTO stale_verdicts (actor_id, topic_id)
              SELECT DISTINCT s.actor_id, st.topic_id
              FROM statements s JOIN statement_topics st ON st.statement_id = s.id
              WHERE s.actor_id = {into} AND s.kind != 'term';

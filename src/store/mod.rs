@@ -15,10 +15,11 @@ pub use provenance::{
     Provenance, ProvenanceActor, ProvenancePost, ProvenanceSource, ProvenanceTopic, provenance,
 };
 pub use query::{
-    ActorRow, Filter, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name, actor_names,
-    actor_statement_counts, actor_statements, actors, check_search, clear_stale, each_stance_row,
-    each_statement, each_statement_while, put_verdicts, resolve_actor, resolve_topic, stale_pairs,
-    stance_verdicts, statements, topic_names, topics,
+    ActorRow, Filter, StalePair, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name,
+    actor_names, actor_statement_counts, actor_statements, actors, check_search, clear_stale,
+    each_stance_row, each_statement, each_statement_while, put_progress, put_verdicts,
+    resolve_actor, resolve_topic, stale_pairs, stance_progress, stance_verdicts, statements,
+    topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -27,7 +28,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Post, Statement, Topic};
 
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// The statement of `SCHEMA` that opens with `head`, up to its closing semicolon: upgrades
@@ -159,7 +160,7 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                          FROM statements WHERE actor_id IS NOT NULL GROUP BY actor_id;
                      {TOPIC_SUMMARIES}
                      -- Every stance is computed again by the next ingest or a reader.
-                     INSERT INTO stale_verdicts
+                     INSERT INTO stale_verdicts (actor_id, topic_id)
                          SELECT DISTINCT s.actor_id, st.topic_id
                          FROM statements s JOIN statement_topics st ON st.statement_id = s.id
                          WHERE s.actor_id IS NOT NULL AND s.kind != 'term';",
@@ -246,6 +247,22 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
                 "DROP TRIGGER IF EXISTS statement_search_delete;
                  {}",
                 schema_statement("CREATE TRIGGER statement_search_delete")
+            ),
+            // 7 -> 8: a stance goes on from where it was last computed. The stale marks
+            // say from when (theirs from before: from the start); the table is made anew,
+            // as a database upgraded from before version 3 has it made from this schema.
+            // (Copied aside, not renamed: a rename checks the trigger, whose view is gone
+            // until the end.)
+            7 => format!(
+                "CREATE TEMP TABLE stale_before AS SELECT actor_id, topic_id FROM stale_verdicts;
+                 DROP TABLE stale_verdicts;
+                 {}
+                 INSERT INTO stale_verdicts (actor_id, topic_id)
+                     SELECT actor_id, topic_id FROM temp.stale_before;
+                 DROP TABLE temp.stale_before;
+                 {}",
+                schema_statement("CREATE TABLE stale_verdicts"),
+                schema_statement("CREATE TABLE stance_progress"),
             ),
             _ => {
                 return Err(Error::Usage(format!(
@@ -662,7 +679,8 @@ pub struct SourceWriter<'c> {
 struct SummaryTally {
     actors: rustc_hash::FxHashMap<i64, (i64, Option<i64>, Option<i64>)>,
     topics: rustc_hash::FxHashMap<i64, i64>,
-    stale: rustc_hash::FxHashSet<(i64, i64)>,
+    /// Pairs given evidence, with the earliest time of it (none: some has no time).
+    stale: rustc_hash::FxHashMap<(i64, i64), Option<i64>>,
     /// Topic ids by name, and each topic's parent's id.
     topic_ids: rustc_hash::FxHashMap<String, (i64, Option<i64>)>,
 }
@@ -782,7 +800,7 @@ impl<'c> SourceWriter<'c> {
                           WHERE p.source_id = {source_id} AND t.parent_id IS NOT NULL)
                      GROUP BY topic_id) old
                  WHERE old.topic_id = topic_summaries.topic_id), 0);
-             INSERT OR IGNORE INTO stale_verdicts
+             INSERT OR REPLACE INTO stale_verdicts (actor_id, topic_id)
                  SELECT DISTINCT s.actor_id, st.topic_id FROM statements s
                    JOIN statement_topics st ON st.statement_id = s.id
                    JOIN posts p ON p.id = s.post_id
@@ -1006,7 +1024,11 @@ impl<'c> SourceWriter<'c> {
                     if let Some(actor) =
                         actor.filter(|_| s.kind != crate::model::StatementKind::Term)
                     {
-                        self.tally.stale.insert((actor, tid));
+                        self.tally
+                            .stale
+                            .entry((actor, tid))
+                            .and_modify(|from| *from = from.zip(seconds).map(|(a, b)| a.min(b)))
+                            .or_insert(seconds);
                     }
                     insert_topic
                         .execute(params![
@@ -1110,11 +1132,16 @@ impl SourceWriter<'_> {
         let mut stale = self
             .tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO stale_verdicts (actor_id, topic_id) VALUES (?1, ?2)",
+                "INSERT INTO stale_verdicts (actor_id, topic_id, resume) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO UPDATE SET resume = CASE
+                     WHEN resume IS NULL OR excluded.resume IS NULL THEN NULL
+                     ELSE min(resume, excluded.resume) END",
             )
             .map_err(failed())?;
-        for (actor, topic) in &self.tally.stale {
-            stale.execute(params![actor, topic]).map_err(failed())?;
+        for ((actor, topic), from) in &self.tally.stale {
+            stale
+                .execute(params![actor, topic, from])
+                .map_err(failed())?;
         }
         Ok(())
     }

@@ -638,16 +638,26 @@ pub fn stance_verdicts(
     )
 }
 
-/// Pairs whose stance must be computed again, as (actor id, topic id, topic name), by
-/// actor.
+/// A pair whose stance must be computed again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StalePair {
+    pub actor_id: i64,
+    pub topic_id: i64,
+    pub topic: String,
+    /// The earliest time (seconds) of the evidence it was given since it was computed;
+    /// none: compute it from the start.
+    pub resume: Option<i64>,
+}
+
+/// Pairs whose stance must be computed again, by actor.
 pub fn stale_pairs(
     conn: &Connection,
     actor_ids: &[i64],
     topics: &[String],
-) -> Result<Vec<(i64, i64, String)>> {
+) -> Result<Vec<StalePair>> {
     let (filter, args) = pair_filter(actor_ids, topics);
     let sql = format!(
-        "SELECT a.id, t.id, t.name FROM stale_verdicts x
+        "SELECT a.id, t.id, t.name, x.resume FROM stale_verdicts x
          JOIN actors a ON a.id = x.actor_id
          JOIN topics t ON t.id = x.topic_id
          {filter} ORDER BY a.id, t.name"
@@ -657,8 +667,73 @@ pub fn stale_pairs(
         &sql,
         params_from_iter(args),
         "the stale stances",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| {
+            Ok(StalePair {
+                actor_id: r.get(0)?,
+                topic_id: r.get(1)?,
+                topic: r.get(2)?,
+                resume: r.get(3)?,
+            })
+        },
     )
+}
+
+/// Where computing an actor's stances on the given topics stopped: (topic id, the time of
+/// the last evidence read, the state), for those that have been computed.
+pub fn stance_progress(
+    conn: &Connection,
+    actor_id: i64,
+    topic_ids: &[i64],
+) -> Result<Vec<(i64, Option<i64>, String)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT through, state FROM stance_progress WHERE actor_id = ?1 AND topic_id = ?2",
+        )
+        .map_err(Error::db("preparing the stances' progress"))?;
+    let mut out = Vec::new();
+    for &topic in topic_ids {
+        let row = stmt
+            .query_row(rusqlite::params![actor_id, topic], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(Error::db("reading the stances' progress"))?;
+        if let Some((through, state)) = row {
+            out.push((topic, through, state));
+        }
+    }
+    Ok(out)
+}
+
+/// Where computing a stance stopped: the time of the last evidence read, and the state.
+pub type KeptProgress = (Option<i64>, String);
+
+/// Keeps (`Some`) or forgets (`None`) where computing a stance stopped, by topic id
+/// (inside the caller's transaction).
+pub fn put_progress(
+    conn: &Connection,
+    actor_id: i64,
+    progress: &[(i64, Option<KeptProgress>)],
+) -> Result<()> {
+    let mut put = conn
+        .prepare_cached(
+            "INSERT OR REPLACE INTO stance_progress (actor_id, topic_id, through, state)
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(Error::db("preparing the stances' progress"))?;
+    let mut forget = conn
+        .prepare_cached("DELETE FROM stance_progress WHERE actor_id = ?1 AND topic_id = ?2")
+        .map_err(Error::db("preparing the stances' progress"))?;
+    for (topic, kept) in progress {
+        match kept {
+            Some((through, state)) => {
+                put.execute(rusqlite::params![actor_id, topic, through, state])
+            }
+            None => forget.execute(rusqlite::params![actor_id, topic]),
+        }
+        .map_err(Error::db("storing the stances' progress"))?;
+    }
+    Ok(())
 }
 
 /// Stores computed stances (inside the caller's transaction, which must have read the
@@ -709,31 +784,32 @@ pub fn clear_stale(conn: &Connection, actor_id: i64, topics: &[i64]) -> Result<(
 pub fn each_stance_row(
     conn: &Connection,
     actor_id: i64,
-    whole: bool,
+    after: Option<i64>,
     mut f: impl FnMut(i64, StanceRow),
 ) -> Result<()> {
     let what = "the stance query";
+    // Two texts, so that evidence after a time is a range of the actor's time index.
+    const ROWS: &str = "SELECT st.topic_id, s.id, s.published_at, st.stance_code,
+                               st.confidence_pct,
+                               coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
+                               coalesce(st.cue, '') != '', st.cue
+                        FROM statements s
+                        JOIN statement_topics st ON st.statement_id = s.id
+                        WHERE s.actor_id = ?1 AND s.kind_code != ?2";
+    let sql = match after {
+        None => format!("{ROWS} ORDER BY s.published_at, s.id"),
+        Some(_) => format!("{ROWS} AND s.published_at > ?3 ORDER BY s.published_at, s.id"),
+    };
     let mut stmt = conn
-        .prepare_cached(if whole {
-            "SELECT st.topic_id, s.id, s.published_at, st.stance_code, st.confidence_pct,
-                    coalesce(length(CAST(s.quote AS BLOB)), s.end - s.start),
-                    coalesce(st.cue, '') != '', st.cue
-             FROM statements s
-             JOIN statement_topics st ON st.statement_id = s.id
-             WHERE s.actor_id = ?1 AND s.kind_code != ?2
-             ORDER BY s.published_at, s.id"
-        } else {
-            "SELECT st.topic_id, s.id, s.published_at, st.stance_code, st.confidence_pct, 0, 0, NULL
-             FROM statements s
-             JOIN statement_topics st ON st.statement_id = s.id
-             WHERE s.actor_id = ?1 AND s.kind_code != ?2
-             ORDER BY s.published_at, s.id"
-        })
+        .prepare_cached(&sql)
         .map_err(Error::db(format!("preparing {what}")))?;
+    let kind = StatementKind::Term.code();
     // The stored numbers, not the views' words: no text made and parsed for every row.
-    let mut rows = stmt
-        .query([actor_id, StatementKind::Term.code()])
-        .map_err(Error::db(format!("running {what}")))?;
+    let mut rows = match after {
+        None => stmt.query(rusqlite::params![actor_id, kind]),
+        Some(t) => stmt.query(rusqlite::params![actor_id, kind, t]),
+    }
+    .map_err(Error::db(format!("running {what}")))?;
     while let Some(r) = rows
         .next()
         .map_err(Error::db_with(|| format!("reading {what}")))?
