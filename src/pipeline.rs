@@ -897,8 +897,8 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
             kept.push((c.topic_id, state));
         }
         store::put_verdicts(&tx, &rows)?;
-        // A pair left without evidence (its statements are no longer a stance's) keeps no
-        // progress; it is no longer stale either.
+        // A pair left without evidence (its statements are no longer a stance's) has no
+        // stance, nor progress; it is no longer stale either.
         store::put_progress(&tx, actor, &kept)?;
         let ids: Vec<i64> = kept.iter().map(|(id, _)| *id).collect();
         store::clear_stale(&tx, actor, &ids)?;

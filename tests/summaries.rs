@@ -213,3 +213,41 @@ fn assert_next_ingest_stores(w: &Workspace, text: &[u8], expected: &serde_json::
     assert_eq!(stale, 0);
     assert_eq!(&w.json(&["compare", "--format", "json"]), expected);
 }
+
+/// Reprocessed with topics that no longer take its statements in, a pair has no evidence
+/// left: its stance goes rather than stay as it was computed before.
+#[test]
+fn a_stance_whose_statements_reprocess_takes_away_is_gone() {
+    let w = Workspace::new();
+    let file = w.write(
+        "envoy-live-2025-03-07.txt",
+        b"Live Reporting\nUkraine talks in Geneva\nAna Lind said the sanctions on Russia must stay.\n",
+    );
+    let r = w.run(&["ingest", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pairs = |w: &Workspace, extra: &[&str]| -> Vec<(String, String)> {
+        let mut args = vec!["compare", "--format", "json"];
+        args.extend_from_slice(extra);
+        let rows = w.json(&args);
+        let rows = rows.as_array().unwrap().iter();
+        rows.map(|r| (r["actor"].to_string(), r["topic"].to_string()))
+            .collect()
+    };
+    let sanctions = ("\"Ana Lind\"".to_string(), "\"sanctions\"".to_string());
+    assert!(pairs(&w, &[]).contains(&sanctions));
+    // The built-in topics less sanctions and the topics under it.
+    let topics = std::fs::read_to_string(common::repo_file("data/topics.csv")).unwrap();
+    let without: String = topics
+        .lines()
+        .filter(|l| !l.starts_with("sanctions,") && !l.contains(",sanctions,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(without.len() < topics.len());
+    std::fs::create_dir_all(w.path("data")).unwrap();
+    let data = w.write("data/topics.csv", without.as_bytes());
+    let data = data.parent().unwrap().to_str().unwrap();
+    let r = w.run(&["reprocess", "--data", data]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let after = pairs(&w, &["--data", data]);
+    assert!(!after.contains(&sanctions), "{after:?}");
+}

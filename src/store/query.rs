@@ -708,8 +708,8 @@ pub fn stance_progress(
 /// Where computing a stance stopped: the time of the last evidence read, and the state.
 pub type KeptProgress = (Option<i64>, String);
 
-/// Keeps (`Some`) or forgets (`None`) where computing a stance stopped, by topic id
-/// (inside the caller's transaction).
+/// Keeps (`Some`) where computing a stance stopped, by topic id; `None`: the pair has no
+/// evidence left, and its stance and progress go (inside the caller's transaction).
 pub fn put_progress(
     conn: &Connection,
     actor_id: i64,
@@ -724,12 +724,17 @@ pub fn put_progress(
     let mut forget = conn
         .prepare_cached("DELETE FROM stance_progress WHERE actor_id = ?1 AND topic_id = ?2")
         .map_err(Error::db("preparing the stances' progress"))?;
+    let mut no_stance = conn
+        .prepare_cached("DELETE FROM stance_verdicts WHERE actor_id = ?1 AND topic_id = ?2")
+        .map_err(Error::db("preparing the stances' progress"))?;
     for (topic, kept) in progress {
         match kept {
             Some((through, state)) => {
                 put.execute(rusqlite::params![actor_id, topic, through, state])
             }
-            None => forget.execute(rusqlite::params![actor_id, topic]),
+            None => forget
+                .execute(rusqlite::params![actor_id, topic])
+                .and_then(|_| no_stance.execute(rusqlite::params![actor_id, topic])),
         }
         .map_err(Error::db("storing the stances' progress"))?;
     }
