@@ -672,7 +672,7 @@ fn verdict_row(actor: String, topic: String, v: &Verdict) -> store::VerdictRow {
         topic,
         stance: v.stance.as_str().to_string(),
         confidence: v.confidence,
-        statements: v.statements as i64,
+        statements: i64::try_from(v.statements).unwrap_or(i64::MAX),
         first_said: stored_time(v.first_said),
         last_said: stored_time(v.last_said),
         strongest: v.strongest,
@@ -980,6 +980,49 @@ mod tests {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap()
+    }
+
+    /// Kept progress is read back from the database, which anyone can write: a state that
+    /// is not one whosaid wrote is computed again from the start, and one of numbers at
+    /// their limits is gone on from without a panic.
+    #[test]
+    fn kept_progress_whosaid_did_not_write_is_read_again_or_survived() {
+        let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let open = |name: &str| store::open(dir.path().join(name).to_str().unwrap()).unwrap();
+        let mut whole = open("whole.db");
+        ingest_text(&pipeline, &mut whole, "all.jsonl", &posts(10..30));
+        refresh_stances(&mut whole, 1).unwrap();
+        let mut kept = open("kept.db");
+        ingest_text(&pipeline, &mut kept, "first.jsonl", &posts(10..20));
+        refresh_stances(&mut kept, 1).unwrap();
+        kept.execute_batch(
+            "UPDATE stance_progress SET state = 'not what whosaid wrote'
+             WHERE (actor_id, topic_id) IN
+                   (SELECT actor_id, topic_id FROM stance_progress LIMIT 1)",
+        )
+        .unwrap();
+        ingest_text(&pipeline, &mut kept, "later.jsonl", &posts(20..30));
+        refresh_stances(&mut kept, 1).unwrap();
+        assert_eq!(verdicts(&kept), verdicts(&whole));
+        // Counts at their limit and a base time at the far past.
+        kept.execute_batch(
+            "UPDATE stance_progress SET state = json_set(state,
+                 '$.statements', json('18446744073709551615'),
+                 '$.since.seen', json('18446744073709551615'),
+                 '$.untimed.seen', json('18446744073709551615'),
+                 '$.since.base', -9223372036854775808,
+                 '$.open.base', -9223372036854775808)",
+        )
+        .unwrap();
+        ingest_text(&pipeline, &mut kept, "last.jsonl", &posts(30..31));
+        refresh_stances(&mut kept, 1).unwrap();
+        // Gone on from (the count saturated), not computed again.
+        let counts: Vec<String> = verdicts(&kept).iter().map(|v| v[4].clone()).collect();
+        assert!(
+            counts.contains(&format!("Integer({})", i64::MAX)),
+            "{counts:?}"
+        );
     }
 
     /// Stances computed as posts come, a batch of later ones at a time, are the stances of

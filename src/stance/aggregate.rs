@@ -139,7 +139,8 @@ pub struct Progress {
 impl Progress {
     /// The next piece of evidence, after every one before it.
     pub fn add(&mut self, e: &Evidence) {
-        self.statements += 1;
+        // Saturating, as every count here: kept progress is read back from the database.
+        self.statements = self.statements.saturating_add(1);
         let Some(at) = e.published_at else {
             self.untimed.add(e);
             return;
@@ -204,7 +205,9 @@ impl Progress {
             &end.since
         };
         let scale = match (stretch.base, end.last_said) {
-            (Some(base), Some(last)) => (-((last.timestamp() - base) as f64) / HALF_LIFE).exp2(),
+            (Some(base), Some(last)) => {
+                ((base as f64 - last.timestamp() as f64) / HALF_LIFE).exp2()
+            }
             _ => 1.0,
         };
         let u = &end.untimed;
@@ -227,7 +230,7 @@ impl Progress {
             if let Some((c, w, seen, id)) = *later
                 && mine.is_none_or(|(mc, mw, _, _)| (c, w) >= (mc, mw))
             {
-                *mine = Some((c, w, u.seen + seen, id));
+                *mine = Some((c, w, u.seen.saturating_add(seen), id));
             }
         }
         let (stance, share) = verdict_of(weights);
@@ -295,7 +298,7 @@ struct Stretch {
 
 impl Stretch {
     fn add(&mut self, e: &Evidence) {
-        self.seen += 1;
+        self.seen = self.seen.saturating_add(1);
         let s = slot(e.stance).unwrap_or(4);
         let clear = (e.confidence * 10.0).round() as i64;
         let best = &mut self.readable[s][usize::from(e.has_cue)];
@@ -308,7 +311,7 @@ impl Stretch {
         let w = match at {
             Some(t) => {
                 let base = *self.base.get_or_insert(t);
-                let mut x = (t - base) as f64 / HALF_LIFE;
+                let mut x = (t as f64 - base as f64) / HALF_LIFE;
                 if x > REBASE {
                     let down = (-x).exp2();
                     self.weights.iter_mut().for_each(|w| *w *= down);
