@@ -1,7 +1,7 @@
 //! Corpus scale, end to end through the real binary: ingest of 1, 10 and 100 MB of live-blog
 //! text on one thread and on every core (MB per CPU-second, MB per second, the speed-up,
-//! peak memory, database bytes per input byte), then a database of a million statements and
-//! the latency of each read command on it (medians).
+//! peak memory, database bytes per input byte), then a database of a million statements,
+//! the latency of each read command on it (medians), and of a day's feed ingested into it.
 //!
 //! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes (`0`: none),
 //! `WHOSAID_SCALE_RUNS=5` the runs of each ingest (median; 3 by default),
@@ -169,12 +169,7 @@ fn main() {
         std::fs::write(&path, format!("{text}\nCopy {copy} ends here.\n")).unwrap();
         timed(&["--db", db, "ingest", path.to_str().unwrap()]);
         std::fs::remove_file(&path).unwrap();
-        let conn = rusqlite::Connection::open(db).unwrap();
-        statements = conn
-            .query_row("SELECT count(*) FROM statements", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .unwrap() as usize;
+        statements = statement_count(db);
     }
     // The rows `export` writes: every statement but scare-quoted terms.
     let exported: f64 = rusqlite::Connection::open(db)
@@ -186,6 +181,8 @@ fn main() {
         )
         .unwrap() as f64;
     println!("\nread commands on {statements} statements (median of 5 runs, whole process):");
+    // A statement from the middle of the database (however many it holds).
+    let middle = (statements / 2).to_string();
     let commands: [&[&str]; 12] = [
         &["actors", "--format", "csv"],
         &["topics", "--format", "csv"],
@@ -206,7 +203,7 @@ fn main() {
         &["search", "frozen assets", "--limit", "20"],
         &["search", "ceasefire", "--actor", "Starmer", "--limit", "20"],
         &["search", "--fts", "seize OR seized", "--format", "csv"],
-        &["show", "500000", "--format", "json"],
+        &["show", &middle, "--format", "json"],
         &["export"],
     ];
     for args in commands {
@@ -227,6 +224,65 @@ fn main() {
             peak
         );
     }
+    daily_feeds(dir.path(), db);
+}
+
+/// A day's news into the database of a million statements: ten posts later than all it
+/// holds, a file a day, as a scraper run daily gives them. The stances they touch go on
+/// from where they stopped, so the cost is the day's, not the database's.
+fn daily_feeds(dir: &Path, db: &str) {
+    let latest: i64 = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT max(published_at) FROM statements", [], |r| r.get(0))
+        .unwrap();
+    let posts: Vec<serde_json::Value> = corpus::feed(256 * 1024)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let per_day = 10;
+    let days = 6;
+    let mut runs = Vec::new();
+    let mut added = 0usize;
+    for day in 0..days {
+        let mut text = String::new();
+        for (k, post) in posts.iter().skip(day * per_day).take(per_day).enumerate() {
+            let at = latest + (day as i64 + 1) * 86_400 + k as i64 * 600;
+            let mut post = post.clone();
+            post["published_at"] = chrono::DateTime::from_timestamp(at, 0)
+                .unwrap()
+                .to_rfc3339()
+                .into();
+            text.push_str(&post.to_string());
+            text.push('\n');
+        }
+        let path = dir.join(format!("day-{day}.jsonl"));
+        std::fs::write(&path, &text).unwrap();
+        let before = statement_count(db);
+        let run = timed(&["--db", db, "ingest", path.to_str().unwrap()]);
+        added += statement_count(db) - before;
+        // The first day computes the pairs this whosaid has not kept yet.
+        if day > 0 {
+            runs.push(run);
+        }
+    }
+    println!(
+        "\na day's feed ({per_day} posts, {} statements a day) into it, median of {} days: \
+         {:.0} ms, {:.0} ms of CPU, {:.0} MB",
+        added / days,
+        runs.len(),
+        median(runs.iter().map(|r| r.wall).collect()) * 1000.0,
+        median(runs.iter().map(|r| r.cpu).collect()) * 1000.0,
+        median(runs.iter().map(|r| r.peak_mib).collect()),
+    );
+}
+
+fn statement_count(db: &str) -> usize {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM statements", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap() as usize
 }
 
 /// `ingest` of a directory of one-post sources (a folder of saved articles): each file is a
