@@ -753,7 +753,8 @@ fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<V
             continue;
         };
         let after = kept_through.unwrap_or(i64::MIN);
-        // Unreadable (a whosaid that kept another shape): computed from the start.
+        // Gone on from only when all the new evidence is later than what it read; a state
+        // that does not read back as this whosaid keeps it is computed from the start.
         if pairs[i].resume.is_some_and(|r| r > after)
             && let Ok(kept) = serde_json::from_str::<Progress>(&state)
             && kept.through() == kept_through

@@ -162,28 +162,35 @@ fn a_version_5_database_is_upgraded_to_numbers_for_kinds_and_stances() {
     assert_eq!(r.code, 1, "{}", r.stdout);
 }
 
+/// A database of the released schema `version` (6 on: kinds and stances as numbers, a
+/// search index) holding `V3_ROWS`, indexed.
+fn write_released(w: &Workspace, version: i64) {
+    let schema = std::fs::read_to_string(common::repo_file(&format!(
+        "tests/data/schema-v{version}.sql"
+    )))
+    .unwrap();
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    conn.execute_batch(&schema).unwrap();
+    conn.execute_batch(
+        &V3_ROWS
+            .replace("1, 'indirect', NULL", "1, 2, NULL")
+            .replace("'support', 0.8, 'must'", "0, 80, 'must'"),
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO statement_search (rowid, words, context) VALUES (1, 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.')",
+        [],
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", version).unwrap();
+}
+
 /// The schema as version 6 wrote it (kept as it was released): its search index was given
 /// every statement's words, and its trigger gave them back on delete.
 #[test]
 fn a_version_6_database_is_upgraded_and_its_statements_old_and_new_leave_the_index() {
     let w = Workspace::new();
-    let schema = std::fs::read_to_string(common::repo_file("tests/data/schema-v6.sql")).unwrap();
-    {
-        let conn = rusqlite::Connection::open(w.db()).unwrap();
-        conn.execute_batch(&schema).unwrap();
-        conn.execute_batch(
-            &V3_ROWS
-                .replace("1, 'indirect', NULL", "1, 2, NULL")
-                .replace("'support', 0.8, 'must'", "0, 80, 'must'"),
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO statement_search (rowid, words, context) VALUES (1, 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.')",
-            [],
-        )
-        .unwrap();
-        conn.pragma_update(None, "user_version", 6).unwrap();
-    }
+    write_released(&w, 6);
     assert_upgraded(&w);
     // A source stored by this whosaid: words inside their sentence are indexed through it.
     let file = w.write(
@@ -217,23 +224,7 @@ fn a_version_6_database_is_upgraded_and_its_statements_old_and_new_leave_the_ind
 #[test]
 fn a_version_7_database_is_upgraded_and_its_stances_go_on_as_later_sources_come() {
     let w = Workspace::new();
-    let schema = std::fs::read_to_string(common::repo_file("tests/data/schema-v7.sql")).unwrap();
-    {
-        let conn = rusqlite::Connection::open(w.db()).unwrap();
-        conn.execute_batch(&schema).unwrap();
-        conn.execute_batch(
-            &V3_ROWS
-                .replace("1, 'indirect', NULL", "1, 2, NULL")
-                .replace("'support', 0.8, 'must'", "0, 80, 'must'"),
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO statement_search (rowid, words, context) VALUES (1, 'the truce must hold in Ukraine', 'The minister said the truce must hold in Ukraine.')",
-            [],
-        )
-        .unwrap();
-        conn.pragma_update(None, "user_version", 7).unwrap();
-    }
+    write_released(&w, 7);
     assert_upgraded(&w);
     let statements = |w: &Workspace| {
         let compare = w.json(&["compare", "Ana Lind", "--format", "json"]);

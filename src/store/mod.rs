@@ -16,10 +16,9 @@ pub use provenance::{
 };
 pub use query::{
     ActorRow, Filter, StalePair, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name,
-    actor_names, actor_statement_counts, actor_statements, actors, check_search, clear_stale,
-    each_stance_row, each_statement, each_statement_while, put_progress, put_verdicts,
-    resolve_actor, resolve_topic, stale_pairs, stance_progress, stance_verdicts, statements,
-    topic_names, topics,
+    actor_names, actor_statement_counts, actors, check_search, clear_stale, each_stance_row,
+    each_statement, each_statement_while, put_progress, put_verdicts, resolve_actor, resolve_topic,
+    stale_pairs, stance_progress, stance_verdicts, statements, topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};

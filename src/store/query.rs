@@ -407,14 +407,6 @@ pub fn actor_statement_counts(conn: &Connection) -> Result<std::collections::Has
     Ok(counts.into_iter().collect())
 }
 
-/// An actor's statements, as its summary counts them (0 for one without).
-pub fn actor_statements(conn: &Connection, actor_id: i64) -> Result<i64> {
-    conn.prepare_cached("SELECT statements FROM actor_summaries WHERE actor_id = ?1")
-        .and_then(|mut s| s.query_row([actor_id], |r| r.get(0)).optional())
-        .map(|n| n.unwrap_or(0))
-        .map_err(Error::db("reading the actor summaries"))
-}
-
 /// Every name and alias an actor can be asked for by, with the actor's id.
 pub fn actor_names(conn: &Connection) -> Result<Vec<(String, i64)>> {
     rows(
