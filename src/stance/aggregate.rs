@@ -115,6 +115,10 @@ pub fn aggregate(evidence: &[Evidence]) -> Verdict {
 /// which only the end knows. A timed weight is kept as its confidence times
 /// 2^((t - base) / half-life) and the sum is scaled once at the end, which is the same
 /// number.
+///
+/// Kept in the database (`stance_progress`, as JSON): a change to the rule must come with
+/// an upgrade step that empties that table and marks every pair stale, or stances would go
+/// on from state the old rule left.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Progress {
     first_said: Option<DateTime<Utc>>,
