@@ -251,3 +251,54 @@ fn a_stance_whose_statements_reprocess_takes_away_is_gone() {
     let after = pairs(&w, &["--data", data]);
     assert!(!after.contains(&sanctions), "{after:?}");
 }
+
+/// Each statement's topics come with the stance, confidence and cue stored for them,
+/// strongest first and then by name, whatever order they were stored in.
+#[test]
+fn quotes_give_each_statements_topics_as_stored_strongest_first() {
+    let w = Workspace::new();
+    ingest_several(&w);
+    let rows = w.json(&["quotes", "--format", "json"]);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let mut stored = conn
+        .prepare(
+            "SELECT t.name, st.stance, st.confidence, coalesce(st.cue, '')
+             FROM statement_topics st JOIN topics t ON t.id = st.topic_id
+             WHERE st.statement_id = ?1",
+        )
+        .unwrap();
+    let (mut several, mut ties) = (0, 0);
+    for row in rows.as_array().unwrap() {
+        let topics: Vec<&str> = row["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let got: Vec<(String, String, f64, String)> = (0..topics.len())
+            .map(|i| {
+                (
+                    topics[i].to_string(),
+                    row["stance"][i].as_str().unwrap().to_string(),
+                    row["stance_confidence"][i].as_f64().unwrap(),
+                    row["stance_cue"][i]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .collect();
+        let mut expected: Vec<(String, String, f64, String)> = stored
+            .query_map([row["id"].as_i64().unwrap()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        expected.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        assert_eq!(got, expected, "statement {}", row["id"]);
+        several += usize::from(got.len() > 1);
+        ties += got.windows(2).filter(|p| p[0].2 == p[1].2).count();
+    }
+    assert!(several > 10 && ties > 0, "{several} {ties}");
+}
