@@ -181,6 +181,19 @@ impl StatementKind {
         }
     }
 
+    /// The kind a stored `kind_code` stands for.
+    pub fn from_code(code: i64) -> Option<Self> {
+        [
+            StatementKind::Direct,
+            StatementKind::Partial,
+            StatementKind::Indirect,
+            StatementKind::Term,
+            StatementKind::Action,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+
     pub const ALL: [StatementKind; 4] = [
         StatementKind::Direct,
         StatementKind::Partial,

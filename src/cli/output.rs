@@ -131,16 +131,11 @@ impl<'w> RowWriter<'w> {
             w.write_record(&self.columns)?;
         }
         self.rows += 1;
-        let mut number = String::with_capacity(24);
+        let mut number = itoa::Buffer::new();
         for field in row {
             match field {
                 Field::Null => w.write_field([])?,
-                Field::Int(n) => {
-                    use std::fmt::Write as _;
-                    number.clear();
-                    let _ = write!(number, "{n}");
-                    w.write_field(&number)?;
-                }
+                Field::Int(n) => w.write_field(number.format(*n))?,
                 Field::Text(t) => {
                     if self.guard && t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
                         w.write_field(format!("'{t}"))?;

@@ -106,16 +106,32 @@ pub fn full_values(s: &StatementRow) -> Vec<Value> {
     ]
 }
 
+/// `{c:.2}` for a confidence, which is stored in hundredths (0 to 1, so two decimals say
+/// it exactly), without the formatting machinery: an export writes one or more a row.
+fn push_hundredths(out: &mut String, c: f64) {
+    let hundredths = (c * 100.0).round();
+    if !(0.0..=100.0).contains(&hundredths) || hundredths / 100.0 != c {
+        out.push_str(&format!("{c:.2}"));
+        return;
+    }
+    let n = hundredths as u8;
+    out.push(char::from(b'0' + n / 100));
+    out.push('.');
+    out.push(char::from(b'0' + n / 10 % 10));
+    out.push(char::from(b'0' + n % 10));
+}
+
 /// The export's cells of a statement; lists are joined with ';'.
 pub fn full_fields<'a>(s: &'a StatementRow, joined: &'a mut [String; 4]) -> [Field<'a>; 16] {
     joined[0] = s.topics.join(";");
     joined[1] = s.stances.join(";");
-    joined[2] = s
-        .confidences
-        .iter()
-        .map(|c| format!("{c:.2}"))
-        .collect::<Vec<_>>()
-        .join(";");
+    joined[2].clear();
+    for (i, &c) in s.confidences.iter().enumerate() {
+        if i > 0 {
+            joined[2].push(';');
+        }
+        push_hundredths(&mut joined[2], c);
+    }
     joined[3] = s.stance_cues.join(";");
     let text = |t: &'a Option<String>| t.as_deref().map_or(Field::Null, Field::Text);
     let [topics, stances, confidences, cues] = joined;
@@ -137,4 +153,20 @@ pub fn full_fields<'a>(s: &'a StatementRow, joined: &'a mut [String; 4]) -> [Fie
         Field::Text(confidences),
         Field::Text(cues),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_hundredths;
+
+    #[test]
+    fn confidences_are_written_as_the_formatter_writes_them() {
+        let stored = (0..=100).map(|pct| pct as f64 / 100.0);
+        let others = [0.125, 0.005, 1.5, -0.25, 0.333_333, f64::NAN, f64::INFINITY];
+        for c in stored.chain(others) {
+            let mut out = String::new();
+            push_hundredths(&mut out, c);
+            assert_eq!(out, format!("{c:.2}"), "{c}");
+        }
+    }
 }

@@ -76,25 +76,24 @@ pub fn each_statement_while(
     filter: &Filter,
     mut f: impl FnMut(StatementRow) -> Result<bool>,
 ) -> Result<usize> {
-    // One subquery per row gives the topics with their stances, confidences and cues
-    // (fields apart by U+001E, topics by U+001F) as the stored numbers: names and words are
-    // put to them here, strongest first (joined, formatted and sorted by SQL for every row,
-    // they were a fifth of an export's time). The order is that of the index
-    // statements_time (a source's posts have consecutive ids, in the order of the text),
-    // so rows are read in order instead of sorted.
+    // One subquery per row gives the topics with their stances, confidences and cues as the
+    // stored numbers, packed in one number with the cue after U+001E, topics
+    // apart by U+001F: names and words are put to them here, strongest first (joined,
+    // formatted and sorted by SQL for every row, they were a fifth of an export's time; three
+    // numbers turned to text a topic, a sixth of what remained). The order is that of the
+    // index statements_time (a source's posts have consecutive ids, in the order of the
+    // text), so rows are read in order instead of sorted.
     let mut sql = String::from(
         "WITH RECURSIVE wanted(id) AS (
              SELECT id FROM topics WHERE name IN (SELECT value FROM json_each(?1))
              UNION SELECT t.id FROM topics t JOIN wanted w ON t.parent_id = w.id WHERE ?2 = 0)
-         SELECT s.id, s.published_at, s.actor_id, s.kind, s.quote, s.context,
-                (SELECT group_concat(st.topic_id || char(30) || st.stance_code || char(30)
-                                     || st.confidence_pct || char(30) || coalesce(st.cue, ''),
-                                     char(31))
+         SELECT s.id, s.published_at, s.actor_id, s.kind_code, s.quote, s.context,
+                (SELECT group_concat(((st.topic_id * 8 + st.stance_code) * 128 + st.confidence_pct)
+                                     || ifnull('\u{1e}' || st.cue, ''), '\u{1f}')
                    FROM statement_topics st WHERE st.statement_id = s.id),
-                p.source_id, s.start, s.end, p.title, s.speaker_mention, s.cue,
-                p.source_id, s.context_start, s.context_end, p.title_start, p.title_end
+                s.post_id, s.start, s.end, s.speaker_mention, s.cue,
+                s.context_start, s.context_end
          FROM statements s
-         JOIN posts p ON p.id = s.post_id
          WHERE 1 = 1",
     );
     let topics_json = serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into());
@@ -118,11 +117,17 @@ pub fn each_statement_while(
         sql.push_str(&format!(" AND s.published_at <= ?{}", args.len()));
     }
     if !filter.kinds.is_empty() {
+        // The stored number, not the `kind` word every row would compute to be compared.
+        let codes: Vec<i64> = filter
+            .kinds
+            .iter()
+            .filter_map(|k| StatementKind::parse(k).map(StatementKind::code))
+            .collect();
         sql.push_str(&format!(
-            " AND s.kind IN ({})",
-            placeholders(args.len(), filter.kinds.len())
+            " AND s.kind_code IN ({})",
+            placeholders(args.len(), codes.len())
         ));
-        args.extend(filter.kinds.iter().map(|k| Value::Text(k.clone())));
+        args.extend(codes.into_iter().map(Value::Integer));
     }
     if !filter.topics.is_empty() {
         sql.push_str(
@@ -154,53 +159,65 @@ pub fn each_statement_while(
     let mut n = 0;
     let mut texts = TextCache::default();
     let mut names = Names::default();
+    // Rows come a post at a time: its source, title and time are read once for all of them.
+    let mut post = PostFacts::default();
+    let mut when: Option<(i64, Option<String>)> = None;
     while let Some(r) = rows
         .next()
         .map_err(Error::db_with(|| format!("reading {what}")))?
     {
         let mut read = || -> rusqlite::Result<StatementRow> {
+            let post_id: i64 = r.get(7)?;
+            if post.id != Some(post_id) {
+                post = PostFacts::read(conn, post_id, &mut names, &mut texts)?;
+            }
             let context = match r.get::<_, Option<String>>(5)? {
                 Some(words) => words,
-                None => texts.get(conn, r.get(13)?, r.get(14)?, r.get(15)?)?,
+                None => texts.get(conn, post.source_id, r.get(12)?, r.get(13)?)?,
             };
             let quote = match r.get::<_, Option<String>>(4)? {
                 Some(words) => words,
-                None => texts.get(conn, r.get(13)?, r.get(8)?, r.get(9)?)?,
+                None => texts.get(conn, post.source_id, r.get(8)?, r.get(9)?)?,
             };
+            let published_at = match (r.get::<_, Option<i64>>(1)?, &when) {
+                (None, _) => None,
+                (Some(t), Some((last, text))) if *last == t => text.clone(),
+                (Some(t), _) => {
+                    let text = rfc3339(t);
+                    when = Some((t, text.clone()));
+                    text
+                }
+            };
+            let kind = StatementKind::from_code(r.get(3)?).map_or("", StatementKind::as_str);
             let mut row = StatementRow {
                 id: r.get(0)?,
-                published_at: r.get::<_, Option<i64>>(1)?.and_then(rfc3339),
+                published_at,
                 actor: names.actor(conn, r.get(2)?)?,
-                kind: r.get(3)?,
+                kind: kind.to_string(),
                 quote,
                 context,
                 topics: Vec::new(),
                 stances: Vec::new(),
                 confidences: Vec::new(),
                 stance_cues: Vec::new(),
-                source: names.source(conn, r.get(7)?)?,
+                source: post.source.clone(),
                 start: r.get(8)?,
                 end: r.get(9)?,
-                post_title: match (r.get::<_, Option<String>>(10)?, r.get(16)?, r.get(17)?) {
-                    (Some(words), _, _) => Some(words),
-                    (None, Some(a), Some(b)) => Some(texts.get(conn, r.get(13)?, a, b)?),
-                    _ => None,
-                },
-                speaker_mention: r.get(11)?,
-                cue: r.get(12)?,
+                post_title: post.title.clone(),
+                speaker_mention: r.get(10)?,
+                cue: r.get(11)?,
             };
             if let Some(topics) = r.get_ref(6)?.as_str_or_null()? {
                 let mut all: Vec<(f64, String, &'static str, String)> = Vec::new();
                 for topic in topics.split('\u{1f}').filter(|t| !t.is_empty()) {
-                    let mut fields = topic.split('\u{1e}');
-                    let mut number = || fields.next().and_then(|f| f.parse::<i64>().ok());
-                    let (id, code, pct) = (number(), number(), number());
-                    let name = names.topic(conn, id.unwrap_or_default())?;
-                    let stance = code.and_then(Stance::from_code).unwrap_or(Stance::Unknown);
+                    let (packed, cue) = topic.split_once('\u{1e}').unwrap_or((topic, ""));
+                    // stance_code (0 to 4) in three bits, confidence_pct (0 to 100) in seven.
+                    let packed: i64 = packed.parse().unwrap_or_default();
+                    let name = names.topic(conn, packed >> 10)?;
+                    let stance = Stance::from_code((packed >> 7) & 7).unwrap_or(Stance::Unknown);
                     // As the `confidence` column computes it.
-                    let confidence = pct.unwrap_or_default() as f64 / 100.0;
-                    let cue = fields.next().unwrap_or_default().to_string();
-                    all.push((confidence, name, stance.as_str(), cue));
+                    let confidence = (packed & 127) as f64 / 100.0;
+                    all.push((confidence, name, stance.as_str(), cue.to_string()));
                 }
                 // The strongest first, then by name.
                 all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -219,6 +236,46 @@ pub fn each_statement_while(
         }
     }
     Ok(n)
+}
+
+/// What the rows of one post share.
+#[derive(Default)]
+struct PostFacts {
+    id: Option<i64>,
+    source_id: i64,
+    source: String,
+    title: Option<String>,
+}
+
+impl PostFacts {
+    fn read(
+        conn: &Connection,
+        id: i64,
+        names: &mut Names,
+        texts: &mut TextCache,
+    ) -> rusqlite::Result<Self> {
+        let (source_id, title, title_start, title_end): (
+            i64,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+        ) = conn
+            .prepare_cached(
+                "SELECT source_id, title, title_start, title_end FROM posts WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let title = match (title, title_start, title_end) {
+            (Some(words), _, _) => Some(words),
+            (None, Some(a), Some(b)) => Some(texts.get(conn, source_id, a, b)?),
+            _ => None,
+        };
+        Ok(PostFacts {
+            id: Some(id),
+            source_id,
+            source: names.source(conn, source_id)?,
+            title,
+        })
+    }
 }
 
 /// Actors', sources' and topics' names by id, read once each: a row carries ids, and a
