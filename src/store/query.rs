@@ -79,8 +79,8 @@ pub fn each_statement_while(
     // One subquery per row gives the topics with their stances, confidences and cues as the
     // stored numbers, packed in one number with the cue after U+001E, topics
     // apart by U+001F: names and words are put to them here, strongest first (joined,
-    // formatted and sorted by SQL for every row, they were a fifth of an export's time; three
-    // numbers turned to text a topic, a sixth of what remained). The order is that of the
+    // formatted and sorted by SQL for every row, they were a fifth of an export's time; and
+    // one number turned to text a topic costs SQL less than three). The order is that of the
     // index statements_time (a source's posts have consecutive ids, in the order of the
     // text), so rows are read in order instead of sorted.
     let mut sql = String::from(
