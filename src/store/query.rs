@@ -76,13 +76,12 @@ pub fn each_statement_while(
     filter: &Filter,
     mut f: impl FnMut(StatementRow) -> Result<bool>,
 ) -> Result<usize> {
-    // One subquery per row gives the topics with their stances, confidences and cues as the
-    // stored numbers, packed in one number with the cue after U+001E, topics
-    // apart by U+001F: names and words are put to them here, strongest first (joined,
-    // formatted and sorted by SQL for every row, they were a fifth of an export's time; and
-    // one number turned to text a topic costs SQL less than three). The order is that of the
-    // index statements_time (a source's posts have consecutive ids, in the order of the
-    // text), so rows are read in order instead of sorted.
+    // One subquery per row gives each topic with its stance, confidence and cue as the stored
+    // numbers packed in one, the cue after U+001E, topics apart by U+001F: names and words
+    // are put to them here, strongest first (joined, formatted and sorted by SQL for every
+    // row, they were a fifth of an export's time; and one number turned to text a topic costs
+    // SQL less than three). The order is that of the index statements_time (a source's posts
+    // have consecutive ids, in the order of the text), so rows are read in order, not sorted.
     let mut sql = String::from(
         "WITH RECURSIVE wanted(id) AS (
              SELECT id FROM topics WHERE name IN (SELECT value FROM json_each(?1))
