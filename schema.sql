@@ -46,6 +46,8 @@ CREATE TABLE actors (
     wikidata      TEXT,
     discovered    INTEGER NOT NULL DEFAULT 0 -- 1: found in the text, not in actors.csv
 );
+-- An actor is stored with their first statement (with the aliases the lists give them),
+-- not every listed actor in every database.
 
 CREATE TABLE aliases (
     actor_id      INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
@@ -156,7 +158,8 @@ CREATE TABLE stale_verdicts (
     PRIMARY KEY (actor_id, topic_id)
 ) WITHOUT ROWID;
 
--- Where computing a stance stopped (`Progress`, JSON): the next adds later evidence to it.
+-- Where computing a stance stopped (`Progress`: its JSON deflated, as a blob; JSON text, as
+-- it was kept before, still reads): the next adds later evidence to it.
 CREATE TABLE stance_progress (
     actor_id      INTEGER NOT NULL,
     topic_id      INTEGER NOT NULL,

@@ -637,6 +637,29 @@ impl TopicWords {
     }
 }
 
+/// The listed actor a user's name stands for (exactly, or spelled closely), whether or not
+/// the database stores them yet: every actor the data files list (built-in and kept), read
+/// only when a name is not among the stored actors'.
+pub fn listed_actor(data: &DataFiles, name: &str) -> Result<Option<String>> {
+    let actors = crate::attribute::Gazetteer::load(data)?.actors;
+    let folded = crate::text::fold(name.trim());
+    let names = || {
+        actors.iter().flat_map(|a| {
+            std::iter::once(a.name.as_str())
+                .chain(store::stored_aliases(a))
+                .map(move |n| (crate::text::fold(n), a.name.as_str()))
+        })
+    };
+    if let Some((_, listed)) = names().find(|(n, _)| *n == folded) {
+        return Ok(Some(listed.to_string()));
+    }
+    Ok(names()
+        .map(|(n, listed)| (strsim::jaro_winkler(&folded, &n), listed))
+        .filter(|(score, _)| *score >= 0.92)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, listed)| listed.to_string()))
+}
+
 /// A stored RFC 3339 time.
 pub fn parse_time(t: Option<&str>) -> Option<DateTime<Utc>> {
     t.and_then(|t| DateTime::parse_from_rfc3339(t).ok())
@@ -748,7 +771,7 @@ fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<V
         .filter(|p| p.resume.is_some())
         .map(|p| p.topic_id)
         .collect();
-    for (topic, kept_through, state) in store::stance_progress(conn, actor, &ids)? {
+    for (topic, (kept_through, state)) in store::stance_progress(conn, actor, &ids)? {
         let Some(i) = pairs.iter().position(|p| p.topic_id == topic) else {
             continue;
         };
@@ -756,7 +779,7 @@ fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<V
         // Gone on from only when all the new evidence is later than what it read; a state
         // that does not read back as this whosaid keeps it is computed from the start.
         if pairs[i].resume.is_some_and(|r| r > after)
-            && let Ok(kept) = serde_json::from_str::<Progress>(&state)
+            && let Some(kept) = Progress::from_kept(&state)
             && kept.through() == kept_through
         {
             progress[i] = kept;
@@ -889,12 +912,7 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
             if let Some(v) = &c.verdict {
                 rows.push((actor, verdict_row(name.clone(), c.topic.clone(), v)));
             }
-            let state = c
-                .progress
-                .as_ref()
-                .map(|p| serde_json::to_string(p).map(|state| (p.through(), state)))
-                .transpose()
-                .map_err(|e| Error::Usage(format!("keeping a stance's progress: {e}")))?;
+            let state = c.progress.as_ref().map(|p| (p.through(), p.to_kept()));
             kept.push((c.topic_id, state));
         }
         store::put_verdicts(&tx, &rows)?;
@@ -965,6 +983,39 @@ mod tests {
         .unwrap();
     }
 
+    /// Every kept progress edited as JSON, and kept back as JSON text (as whosaid kept it
+    /// before it deflated it).
+    fn edit_progress(conn: &Connection, edit: impl Fn(&mut serde_json::Value)) {
+        let kept: Vec<(i64, i64, Vec<u8>)> = conn
+            .prepare("SELECT actor_id, topic_id, CAST(state AS BLOB) FROM stance_progress")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(!kept.is_empty());
+        for (actor, topic, state) in kept {
+            let text = if state.first() == Some(&b'{') {
+                state
+            } else {
+                let mut text = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut flate2::read::DeflateDecoder::new(&state[..]),
+                    &mut text,
+                )
+                .unwrap();
+                text
+            };
+            let mut json: serde_json::Value = serde_json::from_slice(&text).unwrap();
+            edit(&mut json);
+            conn.execute(
+                "UPDATE stance_progress SET state = ?3 WHERE actor_id = ?1 AND topic_id = ?2",
+                rusqlite::params![actor, topic, json.to_string()],
+            )
+            .unwrap();
+        }
+    }
+
     fn verdicts(conn: &Connection) -> Vec<Vec<String>> {
         let mut stmt = conn
             .prepare("SELECT * FROM stance_verdicts ORDER BY actor_id, topic_id")
@@ -1007,15 +1058,13 @@ mod tests {
         refresh_stances(&mut kept, 1).unwrap();
         assert_eq!(verdicts(&kept), verdicts(&whole));
         // Counts at their limit and a base time at the far past.
-        kept.execute_batch(
-            "UPDATE stance_progress SET state = json_set(state,
-                 '$.statements', json('18446744073709551615'),
-                 '$.since.seen', json('18446744073709551615'),
-                 '$.untimed.seen', json('18446744073709551615'),
-                 '$.since.base', -9223372036854775808,
-                 '$.open.base', -9223372036854775808)",
-        )
-        .unwrap();
+        edit_progress(&kept, |state| {
+            state["statements"] = u64::MAX.into();
+            state["since"]["seen"] = u64::MAX.into();
+            state["untimed"]["seen"] = u64::MAX.into();
+            state["since"]["base"] = i64::MIN.into();
+            state["open"]["base"] = i64::MIN.into();
+        });
         ingest_text(&pipeline, &mut kept, "last.jsonl", &posts(30..31));
         refresh_stances(&mut kept, 1).unwrap();
         // Gone on from (the count saturated), not computed again.
@@ -1066,9 +1115,6 @@ mod tests {
             assert_eq!(verdicts(&batches), all, "jobs {jobs}");
 
             // A mark in the kept progress: later posts go on from it.
-            let marked = "UPDATE stance_progress
-                          SET state = json_set(state, '$.statements',
-                                               json_extract(state, '$.statements') + 1000)";
             let counts = |conn: &Connection| -> Vec<i64> {
                 conn.prepare("SELECT statements FROM stance_verdicts ORDER BY actor_id, topic_id")
                     .unwrap()
@@ -1078,7 +1124,9 @@ mod tests {
                     .unwrap()
             };
             let before = counts(&batches);
-            batches.execute_batch(marked).unwrap();
+            edit_progress(&batches, |state| {
+                state["statements"] = (state["statements"].as_u64().unwrap() + 1000).into();
+            });
             ingest_text(&pipeline, &mut batches, "later.jsonl", &posts(60..61));
             refresh_stances(&mut batches, jobs).unwrap();
             let after = counts(&batches);
@@ -1098,9 +1146,9 @@ mod tests {
                 ("earlier.jsonl", posts(0..10)),
             ] {
                 // Without the mark: the stances touched are the stances of all at once.
-                batches
-                    .execute_batch(&marked.replace("+ 1000", "- 1000"))
-                    .unwrap();
+                edit_progress(&batches, |state| {
+                    state["statements"] = (state["statements"].as_i64().unwrap() - 1000).into();
+                });
                 ingest_text(&pipeline, &mut batches, name, &text);
                 refresh_stances(&mut batches, jobs).unwrap();
                 ingest_text(&pipeline, &mut whole, name, &text);

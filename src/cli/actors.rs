@@ -57,7 +57,12 @@ enum ActorsAction {
     Merge { from: String, into: String },
 }
 
-pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(
+    conn: &mut Connection,
+    data: &crate::data::DataFiles,
+    args: &ActorsArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     match &args.action {
         None => list(conn, args, out),
         Some(ActorsAction::Add {
@@ -74,14 +79,10 @@ pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Res
                 ));
             }
             // A listed actor is known already; one found in the text is taken in.
-            let listed: Option<bool> = conn
-                .query_row(
-                    "SELECT discovered = 0 FROM actors WHERE name = ?1 COLLATE NOCASE",
-                    [name],
-                    |r| r.get(0),
-                )
-                .ok();
-            if listed == Some(true) && !is_kept(conn, name)? {
+            // (Listed: in the data files, stored yet or not.)
+            let listed = crate::pipeline::listed_actor(data, name)?
+                .is_some_and(|listed| crate::text::fold(&listed) == crate::text::fold(name));
+            if listed && !is_kept(conn, name)? {
                 return Err(Error::Usage(format!(
                     "'{name}' is in the actor list already: give it another name with \
                      'whosaid actors alias \"{name}\" ALIAS'"
@@ -114,7 +115,7 @@ pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Res
             if alias.trim().is_empty() {
                 return Err(Error::Usage("an alias needs a name".into()));
             }
-            let canonical = canonical(conn, name)?;
+            let canonical = canonical(conn, data, name)?;
             let discovered: bool = conn
                 .query_row(
                     "SELECT discovered FROM actors WHERE name = ?1",
@@ -149,8 +150,19 @@ pub fn run(conn: &mut Connection, args: &ActorsArgs, out: &mut dyn Write) -> Res
             Ok(Outcome::Found)
         }
         Some(ActorsAction::Merge { from, into }) => {
-            let from_ids = store::resolve_actor(conn, from)?;
-            let into_ids = store::resolve_actor(conn, into)?;
+            let from_ids = super::resolve_actor(conn, data, from)?;
+            let into_ids = super::resolve_actor(conn, data, into)?;
+            // An actor is stored with their first statement.
+            for (name, ids) in [(from, &from_ids), (into, &into_ids)] {
+                if ids.contains(&store::NO_ACTOR) {
+                    let listed = super::actor_name(conn, data, store::NO_ACTOR, name)?;
+                    return Err(Error::Usage(format!(
+                        "'{listed}' has no statements to merge: to read '{from}' as '{into}' \
+                         in the stored sources, 'whosaid actors alias \"{into}\" \"{from}\"', \
+                         then 'whosaid reprocess'"
+                    )));
+                }
+            }
             let (&[from_id], &[into_id]) = (from_ids.as_slice(), into_ids.as_slice()) else {
                 return Err(Error::Usage(format!(
                     "'{from}' or '{into}' names more than one actor: give the full names"
@@ -205,10 +217,10 @@ fn is_kept(conn: &Connection, name: &str) -> Result<bool> {
 }
 
 /// The one actor a name stands for.
-fn canonical(conn: &Connection, name: &str) -> Result<String> {
-    let ids = store::resolve_actor(conn, name)?;
+fn canonical(conn: &Connection, data: &crate::data::DataFiles, name: &str) -> Result<String> {
+    let ids = super::resolve_actor(conn, data, name)?;
     match ids.as_slice() {
-        [id] => store::actor_name(conn, *id),
+        [id] => super::actor_name(conn, data, *id, name),
         _ => Err(Error::Usage(format!(
             "'{name}' names more than one actor: give the full name"
         ))),

@@ -27,8 +27,13 @@ pub struct CompareArgs {
     format: OutputFormat,
 }
 
-pub fn run(conn: &Connection, args: &CompareArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let (actor_ids, topics) = super::actors_and_topics(conn, &args.actors, &args.topic)?;
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &CompareArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let (actor_ids, topics) = super::actors_and_topics(conn, data, &args.actors, &args.topic)?;
     let cells = crate::pipeline::stance_table(conn, &actor_ids, &topics)?;
     match args.format {
         OutputFormat::Table => table(&cells, out)?,

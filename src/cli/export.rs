@@ -79,8 +79,13 @@ fn write_file(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> R
     written
 }
 
-pub fn run(conn: &Connection, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let filter = args.filter.filter(conn)?;
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &ExportArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let filter = args.filter.filter(conn, data)?;
     let export = |w: &mut dyn Write| -> Result<usize> {
         let format = match args.format {
             ExportFormat::Csv => OutputFormat::Csv,

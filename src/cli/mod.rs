@@ -166,11 +166,34 @@ pub struct FilterArgs {
     limit: Option<u32>,
 }
 
+/// The stored actors a user's name stands for; for an actor the data files list whom the
+/// database holds nothing of yet (an actor is stored with their first statement),
+/// `store::NO_ACTOR`, so the answer is that they said nothing, not that they are unknown.
+fn resolve_actor(conn: &Connection, data: &DataFiles, name: &str) -> Result<Vec<i64>> {
+    match store::resolve_actor(conn, name) {
+        Err(unknown @ Error::UnknownActor { .. }) => {
+            match crate::pipeline::listed_actor(data, name)? {
+                Some(_) => Ok(vec![store::NO_ACTOR]),
+                None => Err(unknown),
+            }
+        }
+        resolved => resolved,
+    }
+}
+
+/// The name of a stored actor, or of the listed one a user's name stands for.
+fn actor_name(conn: &Connection, data: &DataFiles, id: i64, asked: &str) -> Result<String> {
+    if id == store::NO_ACTOR {
+        return Ok(crate::pipeline::listed_actor(data, asked)?.unwrap_or_else(|| asked.into()));
+    }
+    store::actor_name(conn, id)
+}
+
 impl FilterArgs {
-    fn filter(&self, conn: &Connection) -> Result<Filter> {
+    fn filter(&self, conn: &Connection, data: &DataFiles) -> Result<Filter> {
         let mut actor_ids = Vec::new();
         for name in &self.actor {
-            actor_ids.extend(store::resolve_actor(conn, name)?);
+            actor_ids.extend(resolve_actor(conn, data, name)?);
         }
         let mut kinds = Vec::new();
         for k in &self.kind {
@@ -222,12 +245,13 @@ fn said_kinds() -> Vec<String> {
 /// for more than one) and topic names; an unknown one is an error with a suggestion.
 fn actors_and_topics(
     conn: &Connection,
+    data: &DataFiles,
     actors: &[String],
     topics: &[String],
 ) -> Result<(Vec<i64>, Vec<String>)> {
     let mut actor_ids = Vec::new();
     for a in actors {
-        actor_ids.extend(store::resolve_actor(conn, a)?);
+        actor_ids.extend(resolve_actor(conn, data, a)?);
     }
     let topics = topics
         .iter()
@@ -377,16 +401,16 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
     let outcome = match cli.command {
         Command::Ingest(args) => ingest::run(&mut conn, &data, &args, &mut out),
         Command::Load(args) => load::run(&mut conn, &data, &args, &mut out),
-        Command::Quotes(args) => quotes::run(&conn, &args, &mut out),
-        Command::Search(args) => search::run(&conn, &args, &mut out),
+        Command::Quotes(args) => quotes::run(&conn, &data, &args, &mut out),
+        Command::Search(args) => search::run(&conn, &data, &args, &mut out),
         Command::Show(args) => show::run(&conn, &data, &args, &mut out),
-        Command::Export(args) => export::run(&conn, &args, &mut out),
-        Command::Actors(args) => actors::run(&mut conn, &args, &mut out),
-        Command::Stance(args) => stance::run(&conn, &args, &mut out),
-        Command::Compare(args) => compare::run(&conn, &args, &mut out),
-        Command::Network(args) => network::run(&conn, &args, &mut out),
+        Command::Export(args) => export::run(&conn, &data, &args, &mut out),
+        Command::Actors(args) => actors::run(&mut conn, &data, &args, &mut out),
+        Command::Stance(args) => stance::run(&conn, &data, &args, &mut out),
+        Command::Compare(args) => compare::run(&conn, &data, &args, &mut out),
+        Command::Network(args) => network::run(&conn, &data, &args, &mut out),
         Command::Reprocess(args) => reprocess::run(&mut conn, &data, &args, &mut out),
-        Command::Report(args) => report::run(&conn, &args, &mut out),
+        Command::Report(args) => report::run(&conn, &data, &args, &mut out),
         Command::Topics(args) => topics::run(&conn, &args, &mut out),
         Command::Parse(_)
         | Command::Eval(_)

@@ -88,8 +88,13 @@ struct Graph {
     edge_attributes: &'static [(&'static str, &'static str)],
 }
 
-pub fn run(conn: &Connection, args: &NetworkArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let (actor_ids, topics) = super::actors_and_topics(conn, &args.actor, &args.topic)?;
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &NetworkArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let (actor_ids, topics) = super::actors_and_topics(conn, data, &args.actor, &args.topic)?;
     let cells = crate::pipeline::stance_table(conn, &actor_ids, &topics)?;
     let actors: HashMap<String, store::ActorRow> = store::actors(conn)?
         .into_iter()

@@ -22,8 +22,13 @@ pub struct QuotesArgs {
     format: OutputFormat,
 }
 
-pub fn run(conn: &Connection, args: &QuotesArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let filter = args.filter.filter(conn)?;
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &QuotesArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let filter = args.filter.filter(conn, data)?;
     let table = args.format == OutputFormat::Table;
     let columns: &[&'static str] = if table { &TABLE_COLUMNS } else { &FULL_COLUMNS };
     let mut w = RowWriter::new(args.format, columns, out);

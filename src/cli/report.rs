@@ -46,8 +46,13 @@ pub struct ReportArgs {
 
 const TEMPLATE: &str = include_str!("report.html");
 
-pub fn run(conn: &Connection, args: &ReportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let (actor_ids, topics) = super::actors_and_topics(conn, &args.actor, &args.topic)?;
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &ReportArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let (actor_ids, topics) = super::actors_and_topics(conn, data, &args.actor, &args.topic)?;
     let filter = Filter {
         actor_ids: actor_ids.clone(),
         since: args.since.as_deref().map(|d| bound(d, false)).transpose()?,

@@ -43,7 +43,12 @@ const TABLE_COLUMNS: [&str; 7] = [
     "topics",
 ];
 
-pub fn run(conn: &Connection, args: &SearchArgs, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &SearchArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let (words, index_query) = if args.fts {
         (WordSearch::terms(&args.query), args.query.clone())
     } else {
@@ -53,7 +58,7 @@ pub fn run(conn: &Connection, args: &SearchArgs, out: &mut dyn Write) -> Result<
         (Some(words), q)
     };
     store::check_search(conn, &index_query)?;
-    let mut filter = args.filter.filter(conn)?;
+    let mut filter = args.filter.filter(conn, data)?;
     filter.search = Some(index_query);
     // Candidates the words turn out not to be in (in order) are dropped, so the limit
     // counts what is shown, not what the index gave.

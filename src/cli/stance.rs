@@ -57,12 +57,17 @@ impl Item {
     }
 }
 
-pub fn run(conn: &Connection, args: &StanceArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let actor_ids = store::resolve_actor(conn, &args.actor)?;
+pub fn run(
+    conn: &Connection,
+    data: &crate::data::DataFiles,
+    args: &StanceArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let actor_ids = super::resolve_actor(conn, data, &args.actor)?;
     let topic = store::resolve_topic(conn, &args.topic)?;
     let actor = actor_ids
         .iter()
-        .map(|&id| store::actor_name(conn, id))
+        .map(|&id| super::actor_name(conn, data, id, &args.actor))
         .collect::<Result<Vec<_>>>()?
         .join(" / ");
     let filter = Filter {

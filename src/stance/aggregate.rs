@@ -141,6 +141,37 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// The progress as kept in the database: its JSON, deflated (a thousand bytes of
+    /// numbers and names become three hundred; a pair's state was a fifth of a small
+    /// database's statements).
+    pub fn to_kept(&self) -> Vec<u8> {
+        use std::io::Write;
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let mut deflate =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        // Writing to memory cannot fail.
+        let _ = deflate.write_all(&json);
+        deflate.finish().unwrap_or_default()
+    }
+
+    /// Progress kept by `to_kept`, or as plain JSON (as whosaid kept it before); none when
+    /// it is neither (another program's, or damaged: the stance is computed from the start).
+    pub fn from_kept(kept: &[u8]) -> Option<Progress> {
+        use std::io::Read;
+        if kept.first() == Some(&b'{') {
+            return serde_json::from_slice(kept).ok();
+        }
+        // Far beyond any actor's record (each change of stance is some thirty bytes), and
+        // a bound on what damaged bytes can make us hold.
+        const MOST: u64 = 16 << 20;
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(kept)
+            .take(MOST)
+            .read_to_end(&mut json)
+            .ok()?;
+        serde_json::from_slice(&json).ok()
+    }
+
     /// The next piece of evidence, after every one before it.
     pub fn add(&mut self, e: &Evidence) {
         // Saturating, as every count here: kept progress is read back from the database.

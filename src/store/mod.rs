@@ -15,10 +15,11 @@ pub use provenance::{
     Provenance, ProvenanceActor, ProvenancePost, ProvenanceSource, ProvenanceTopic, provenance,
 };
 pub use query::{
-    ActorRow, Filter, StalePair, StanceRow, StatementRow, TopicRow, VerdictRow, actor_name,
-    actor_names, actor_statement_counts, actors, check_search, clear_stale, each_stance_row,
-    each_statement, each_statement_while, put_progress, put_verdicts, resolve_actor, resolve_topic,
-    stale_pairs, stance_progress, stance_verdicts, statements, topic_names, topics,
+    ActorRow, Filter, NO_ACTOR, StalePair, StanceRow, StatementRow, TopicRow, VerdictRow,
+    actor_name, actor_names, actor_statement_counts, actors, check_search, clear_stale,
+    each_stance_row, each_statement, each_statement_while, put_progress, put_verdicts,
+    resolve_actor, resolve_topic, stale_pairs, stance_progress, stance_verdicts, statements,
+    topic_names, topics,
 };
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -879,6 +880,20 @@ impl<'c> SourceWriter<'c> {
         let mut actor_id = tx
             .prepare_cached("SELECT id FROM actors WHERE name = ?1")
             .map_err(Error::db("preparing actors"))?;
+        // A listed speaker's first statement stores them, as the data lists them.
+        let mut add_known = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO actors (name, gender, country, wikidata, discovered)
+                 SELECT name, gender, country, wikidata, 0 FROM temp.known_actors
+                 WHERE name = ?1",
+            )
+            .map_err(Error::db("preparing actors"))?;
+        let mut add_known_aliases = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO aliases (actor_id, alias)
+                 SELECT ?2, alias FROM temp.known_aliases WHERE name = ?1",
+            )
+            .map_err(Error::db("preparing actors"))?;
         // A speaker the data files do not list: found in the text (discovered), or listed in
         // the data `extract` read for `load`, which these files may not be.
         let mut add_actor = tx
@@ -940,12 +955,27 @@ impl<'c> SourceWriter<'c> {
                     Some(sp) => match self.actor_ids.get(&sp.name) {
                         Some(id) => Some(*id),
                         None => {
-                            add_actor
-                                .execute(params![&sp.name, sp.discovered])
-                                .map_err(Error::db("storing a discovered actor"))?;
-                            let id: i64 = actor_id
+                            let failed = || Error::db_with(|| format!("storing actor {}", sp.name));
+                            let stored: Option<i64> = actor_id
                                 .query_row([&sp.name], |r| r.get(0))
-                                .map_err(Error::db(format!("finding actor {}", sp.name)))?;
+                                .optional()
+                                .map_err(failed())?;
+                            let id = match stored {
+                                Some(id) => id,
+                                None if add_known.execute([&sp.name]).map_err(failed())? == 1 => {
+                                    let id = tx.last_insert_rowid();
+                                    add_known_aliases
+                                        .execute(params![&sp.name, id])
+                                        .map_err(failed())?;
+                                    id
+                                }
+                                None => {
+                                    add_actor
+                                        .execute(params![&sp.name, sp.discovered])
+                                        .map_err(failed())?;
+                                    tx.last_insert_rowid()
+                                }
+                            };
                             self.actor_ids.insert(sp.name.clone(), id);
                             Some(id)
                         }
@@ -1239,9 +1269,17 @@ fn sync_data(tx: &Connection, data: KnownData<'_>) -> Result<()> {
         fingerprint,
     } = data;
     tx.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS synced_data (fingerprint INTEGER PRIMARY KEY)",
+        "CREATE TEMP TABLE IF NOT EXISTS synced_data (fingerprint INTEGER PRIMARY KEY);
+         CREATE TEMP TABLE IF NOT EXISTS known_actors (
+             name TEXT PRIMARY KEY, gender TEXT, country TEXT, wikidata TEXT);
+         CREATE TEMP TABLE IF NOT EXISTS known_aliases (
+             name TEXT NOT NULL, alias TEXT NOT NULL COLLATE NOCASE, UNIQUE (name, alias));",
     )
     .map_err(failed())?;
+    // No data (a feed's sources after the first): what the first synced stands.
+    if actors.is_empty() && topics.is_empty() {
+        return Ok(());
+    }
     let synced = tx
         .prepare_cached("SELECT 1 FROM temp.synced_data WHERE fingerprint = ?1")
         .and_then(|mut s| s.exists([fingerprint]))
@@ -1251,8 +1289,12 @@ fn sync_data(tx: &Connection, data: KnownData<'_>) -> Result<()> {
     }
     sync_actors(tx, actors)?;
     sync_topics(tx, topics)?;
+    // The connection knows one data's actors at a time: other data synced before is synced
+    // again when it comes back.
+    tx.execute_batch("DELETE FROM temp.synced_data")
+        .map_err(failed())?;
     tx.execute(
-        "INSERT OR IGNORE INTO temp.synced_data (fingerprint) VALUES (?1)",
+        "INSERT INTO temp.synced_data (fingerprint) VALUES (?1)",
         [fingerprint],
     )
     .map_err(failed())?;
@@ -1280,98 +1322,59 @@ pub(crate) fn data_fingerprint(actors: &[Actor], topics: &[Topic]) -> i64 {
     h.finish() as i64
 }
 
-/// Known actors and their aliases, so queries can find them by any name.
+/// The names an actor is stored with besides its own: its aliases and, for a name of more
+/// than one word, its last (the surname a reader asks by).
+pub(crate) fn stored_aliases(actor: &Actor) -> impl Iterator<Item = &str> {
+    let surname = actor
+        .name
+        .split_whitespace()
+        .last()
+        .filter(|_| actor.name.contains(' '));
+    actor.aliases.iter().map(String::as_str).chain(surname)
+}
+
+/// The data's actors, known to the connection (`temp.known_actors` and `known_aliases`):
+/// an actor's row and aliases are stored with its first statement, not with every database
+/// (the thousands of actors and their countries' bodies were a third of a megabyte before
+/// any text). Stored actors the data lists are brought up to date: its country, gender and
+/// Wikidata id, its aliases added, and one found in the text before is listed now.
 fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
-    // What is stored already, read in one pass: an actor whose row is as the data has it is
-    // not written again, and a new one's id is the insert's. (An upsert for every actor, and
-    // a lookup of its id for every alias, cost a third more on a new database.)
-    type Stored = (i64, Option<String>, Option<String>, Option<String>, bool);
-    let mut stored: rustc_hash::FxHashMap<String, Stored> = {
-        let failed = || Error::db("reading the actors");
-        let mut read = tx
-            .prepare("SELECT name, id, gender, country, wikidata, discovered FROM actors")
+    let failed = || Error::db("reading the actor list");
+    tx.execute_batch("DELETE FROM temp.known_actors; DELETE FROM temp.known_aliases;")
+        .map_err(failed())?;
+    {
+        // An actor listed twice keeps its last listing and all its aliases.
+        let mut actor = tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO temp.known_actors (name, gender, country, wikidata)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
             .map_err(failed())?;
-        read.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
-            ))
-        })
-        .map_err(failed())?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(failed())?
-    };
-    let mut insert = tx
-        .prepare_cached(
-            "INSERT INTO actors (name, gender, country, wikidata, discovered)
-             VALUES (?1, ?2, ?3, ?4, 0)",
-        )
-        .map_err(Error::db("preparing actors"))?;
-    let mut update = tx
-        .prepare_cached(
-            "UPDATE actors SET gender = ?2, country = ?3, wikidata = ?4, discovered = 0
-             WHERE id = ?1",
-        )
-        .map_err(Error::db("preparing actors"))?;
-    // Aliases compare without case (ASCII, as the column's NOCASE does).
-    let mut aliased: rustc_hash::FxHashSet<(i64, String)> = {
-        let failed = || Error::db("reading the aliases");
-        let mut read = tx
-            .prepare("SELECT actor_id, alias FROM aliases")
+        let mut alias = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO temp.known_aliases (name, alias) VALUES (?1, ?2)",
+            )
             .map_err(failed())?;
-        read.query_map([], |r| {
-            Ok((r.get(0)?, r.get::<_, String>(1)?.to_ascii_lowercase()))
-        })
-        .map_err(failed())?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(failed())?
-    };
-    let mut alias = tx
-        .prepare_cached("INSERT OR IGNORE INTO aliases (actor_id, alias) VALUES (?1, ?2)")
-        .map_err(Error::db("preparing aliases"))?;
-    for a in actors {
-        let failed = || Error::db_with(|| format!("storing actor {}", a.name));
-        let gender = Some(a.gender.as_str());
-        // The row as written: an actor listed twice keeps its last listing, as an upsert
-        // would.
-        let written = |id: i64| -> Stored {
-            let gender = gender.map(str::to_string);
-            (id, gender, a.country.clone(), a.wikidata.clone(), false)
-        };
-        let id = match stored.get(&a.name) {
-            None => {
-                insert
-                    .execute(params![a.name, gender, a.country, a.wikidata])
-                    .map_err(failed())?;
-                let id = tx.last_insert_rowid();
-                stored.insert(a.name.clone(), written(id));
-                id
-            }
-            Some((id, g, c, w, discovered)) => {
-                let id = *id;
-                if g.as_deref() != gender || *c != a.country || *w != a.wikidata || *discovered {
-                    update
-                        .execute(params![id, gender, a.country, a.wikidata])
-                        .map_err(failed())?;
-                    stored.insert(a.name.clone(), written(id));
-                }
-                id
-            }
-        };
-        let surname = a
-            .name
-            .split_whitespace()
-            .last()
-            .filter(|_| a.name.contains(' '));
-        for name in a.aliases.iter().map(String::as_str).chain(surname) {
-            if aliased.insert((id, name.to_ascii_lowercase())) {
-                alias
-                    .execute(params![id, name])
-                    .map_err(Error::db("storing an alias"))?;
+        for a in actors {
+            actor
+                .execute(params![a.name, a.gender.as_str(), a.country, a.wikidata])
+                .map_err(failed())?;
+            for name in stored_aliases(a) {
+                alias.execute(params![a.name, name]).map_err(failed())?;
             }
         }
     }
-    Ok(())
+    tx.execute_batch(
+        "UPDATE actors SET gender = k.gender, country = k.country, wikidata = k.wikidata,
+                           discovered = 0
+           FROM temp.known_actors k
+          WHERE actors.name = k.name
+            AND (actors.gender IS NOT k.gender OR actors.country IS NOT k.country
+                 OR actors.wikidata IS NOT k.wikidata OR actors.discovered != 0);
+         INSERT OR IGNORE INTO aliases (actor_id, alias)
+             SELECT a.id, k.alias FROM temp.known_aliases k JOIN actors a ON a.name = k.name;",
+    )
+    .map_err(Error::db("bringing the stored actors up to date"))
 }
 
 /// Topic ids by name, with each topic's parent's id.
@@ -1468,8 +1471,8 @@ mod tests {
         let mut stmt = conn
             .prepare(
                 "SELECT a.id, a.name, a.country, a.discovered,
-                        (SELECT group_concat(alias, '|') FROM
-                           (SELECT alias FROM aliases WHERE actor_id = a.id ORDER BY alias))
+                        coalesce((SELECT group_concat(alias, '|') FROM
+                           (SELECT alias FROM aliases WHERE actor_id = a.id ORDER BY alias)), '')
                  FROM actors a ORDER BY a.name",
             )
             .unwrap();
@@ -1482,41 +1485,80 @@ mod tests {
     }
 
     #[test]
-    fn actors_sync_writes_what_is_new_or_changed_and_keeps_ids() {
+    fn actors_sync_stores_none_and_brings_stored_ones_up_to_date_keeping_ids() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = open(dir.path().join("t.db").to_str().unwrap()).unwrap();
         let tx = conn.transaction().unwrap();
-        // Listed twice: the last listing is kept, as an upsert would keep it.
         let first = [
             person("Mira Testova", Some("GB"), &["Mira T"]),
             person("Olek Sample", None, &[]),
             person("Mira Testova", Some("FR"), &[]),
         ];
-        sync_actors(&tx, &first).unwrap();
+        sync_data(&tx, KnownData::new(&first, &[])).unwrap();
+        assert!(
+            rows(&tx).is_empty(),
+            "a listed actor is stored with a statement"
+        );
+        // Listed twice: the last listing is what a first statement stores, with the aliases
+        // of both.
+        let store = |name: &str| {
+            tx.execute(
+                "INSERT INTO actors (name, gender, country, wikidata, discovered)
+                 SELECT name, gender, country, wikidata, 0 FROM temp.known_actors
+                 WHERE name = ?1",
+                [name],
+            )
+            .unwrap();
+            tx.execute(
+                "INSERT OR IGNORE INTO aliases (actor_id, alias)
+                 SELECT last_insert_rowid(), alias FROM temp.known_aliases WHERE name = ?1",
+                [name],
+            )
+            .unwrap();
+        };
+        store("Mira Testova");
+        // Found in the text before the data lists him.
+        tx.execute(
+            "INSERT INTO actors (name, discovered) VALUES ('Olek Sample', 1)",
+            [],
+        )
+        .unwrap();
         let before = rows(&tx);
         assert_eq!(before.len(), 2);
         assert_eq!(before[0].1, "Mira Testova");
         assert_eq!(before[0].2.as_deref(), Some("FR"));
         assert_eq!(before[0].4, "Mira T|Testova");
-        assert_eq!(before[1].4, "Sample");
-        // Found in the text before the data listed it: listed now. A changed country is
-        // written; an alias differing only in case is the one there.
-        tx.execute(
-            "UPDATE actors SET discovered = 1 WHERE name = 'Olek Sample'",
-            [],
-        )
-        .unwrap();
+        // A changed country is written; an alias differing only in case is the one there;
+        // the one found in the text is listed now, with his aliases.
         let second = [
             person("Mira Testova", Some("DE"), &["MIRA T"]),
             person("Olek Sample", None, &["Olek"]),
+            person("Nobody Said", None, &[]),
         ];
-        sync_actors(&tx, &second).unwrap();
+        sync_data(&tx, KnownData::new(&second, &[])).unwrap();
         let after = rows(&tx);
+        assert_eq!(after.len(), 2, "{after:?}");
         assert_eq!(after[0].0, before[0].0);
         assert_eq!(after[1].0, before[1].0);
         assert_eq!(after[0].2.as_deref(), Some("DE"));
         assert_eq!(after[0].4, "Mira T|Testova");
         assert!(!after[1].3);
         assert_eq!(after[1].4, "Olek|Sample");
+        // The first data again is known again, not what the second left.
+        sync_data(&tx, KnownData::new(&first, &[])).unwrap();
+        let known: String = tx
+            .query_row(
+                "SELECT group_concat(name, '|') FROM (SELECT name FROM temp.known_actors ORDER BY name)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(known, "Mira Testova|Olek Sample");
+        // No data (a feed's later sources) leaves it known.
+        sync_data(&tx, KnownData::none()).unwrap();
+        let count: i64 = tx
+            .query_row("SELECT count(*) FROM temp.known_actors", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 2);
     }
 }

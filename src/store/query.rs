@@ -497,6 +497,10 @@ pub fn actor_names(conn: &Connection) -> Result<Vec<(String, i64)>> {
     )
 }
 
+/// An id no actor has (SQLite numbers rows from 1): a filter on it finds nothing, as asking
+/// for a listed actor the database holds nothing of yet should.
+pub const NO_ACTOR: i64 = 0;
+
 /// The actor ids a user's name means: an exact name or alias (any case) first, then a close
 /// spelling of one; else an error that suggests the nearest name.
 pub fn resolve_actor(conn: &Connection, name: &str) -> Result<Vec<i64>> {
@@ -755,7 +759,7 @@ pub fn stance_progress(
     conn: &Connection,
     actor_id: i64,
     topic_ids: &[i64],
-) -> Result<Vec<(i64, Option<i64>, String)>> {
+) -> Result<Vec<(i64, KeptProgress)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT through, state FROM stance_progress WHERE actor_id = ?1 AND topic_id = ?2",
@@ -765,19 +769,26 @@ pub fn stance_progress(
     for &topic in topic_ids {
         let row = stmt
             .query_row(rusqlite::params![actor_id, topic], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                // Kept deflated; as JSON text by whosaid before.
+                let state = match r.get_ref(1)? {
+                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                        b.to_vec()
+                    }
+                    _ => Vec::new(),
+                };
+                Ok((r.get(0)?, state))
             })
             .optional()
             .map_err(Error::db("reading the stances' progress"))?;
         if let Some((through, state)) = row {
-            out.push((topic, through, state));
+            out.push((topic, (through, state)));
         }
     }
     Ok(out)
 }
 
 /// Where computing a stance stopped: the time of the last evidence read, and the state.
-pub type KeptProgress = (Option<i64>, String);
+pub type KeptProgress = (Option<i64>, Vec<u8>);
 
 /// Keeps (`Some`) where computing a stance stopped, by topic id; `None`: the pair has no
 /// evidence left, and its stance and progress go (inside the caller's transaction).
