@@ -139,3 +139,22 @@ fn merging_with_a_listed_actor_who_has_said_nothing_says_how_to_alias_instead() 
         r.stderr
     );
 }
+
+#[test]
+fn a_listed_actor_is_asked_for_in_a_database_where_nobody_has_spoken_yet() {
+    let w = Workspace::new();
+    let page = PAGE.replace(
+        "\"A ceasefire has to come first,\" Starmer told MPs in London.",
+        "Talks on a ceasefire went on in London.",
+    );
+    let file = w.write("quiet-live-2025-06-04.txt", page.as_bytes());
+    let r = w.run(&["ingest", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(stored_actors(&w).is_empty());
+    let r = w.run(&["quotes", "--actor", "Starmer"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let r = w.run(&["quotes", "--actor", "Nobody Anybody Zed"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no actor"), "{}", r.stderr);
+}

@@ -171,7 +171,8 @@ pub struct FilterArgs {
 /// `store::NO_ACTOR`, so the answer is that they said nothing, not that they are unknown.
 fn resolve_actor(conn: &Connection, data: &DataFiles, name: &str) -> Result<Vec<i64>> {
     match store::resolve_actor(conn, name) {
-        Err(unknown @ Error::UnknownActor { .. }) => {
+        // Unknown to the database, or the database has no actors at all yet.
+        Err(unknown @ (Error::UnknownActor { .. } | Error::Usage(_))) => {
             match crate::pipeline::listed_actor(data, name)? {
                 Some(_) => Ok(vec![store::NO_ACTOR]),
                 None => Err(unknown),

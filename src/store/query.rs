@@ -507,7 +507,7 @@ pub fn resolve_actor(conn: &Connection, name: &str) -> Result<Vec<i64>> {
     let names = actor_names(conn)?;
     if names.is_empty() {
         return Err(Error::Usage(format!(
-            "no actor '{name}': the database has no actors yet; ingest a source first"
+            "no actor '{name}': no statement in the database has a speaker yet"
         )));
     }
     let folded = crate::text::fold(name.trim());
