@@ -372,29 +372,32 @@ fn echo_headline_topics(statements: &mut [Vec<Statement>]) {
             crate::model::StatementKind::Direct | crate::model::StatementKind::Partial
         )
     };
-    let mut body: Vec<(String, Vec<String>)> = Vec::new();
-    let mut by_word: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
-    for s in statements.iter().flatten() {
-        if s.in_title || s.topics.is_empty() || !quoted(s) {
-            continue;
-        }
-        let q = fold(&s.quote);
-        if q.len() < 3 {
-            continue;
-        }
+    // Most pieces quote no one in a headline: their body quotes are not read.
+    if !statements.iter().flatten().any(|s| s.in_title && quoted(s)) {
+        return;
+    }
+    let body: Vec<(String, Vec<String>)> = statements
+        .iter()
+        .flatten()
+        .filter(|s| !s.in_title && !s.topics.is_empty() && quoted(s))
+        .map(|s| (fold(&s.quote), s))
+        .filter(|(q, _)| q.len() >= 3)
+        .map(|(q, s)| (q, s.topics.iter().map(|t| t.topic.clone()).collect()))
+        .collect();
+    if body.is_empty() {
+        return;
+    }
+    let mut by_word: rustc_hash::FxHashMap<&str, Vec<usize>> = Default::default();
+    for (k, (q, _)) in body.iter().enumerate() {
         for w in q
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
         {
-            let list = by_word.entry(w.to_string()).or_default();
-            if list.last() != Some(&body.len()) {
-                list.push(body.len());
+            let list = by_word.entry(w).or_default();
+            if list.last() != Some(&k) {
+                list.push(k);
             }
         }
-        body.push((q, s.topics.iter().map(|t| t.topic.clone()).collect()));
-    }
-    if body.is_empty() {
-        return;
     }
     for s in statements
         .iter_mut()
