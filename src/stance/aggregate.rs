@@ -146,6 +146,8 @@ impl Progress {
     /// database's statements).
     pub fn to_kept(&self) -> Vec<u8> {
         use std::io::Write;
+        // Numbers and names cannot fail to serialize; were they to, the empty state reads
+        // back as none and the stance is computed from the start.
         let json = serde_json::to_vec(self).unwrap_or_default();
         let mut deflate =
             flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
