@@ -750,13 +750,14 @@ pub fn stance_table(
     Ok(table)
 }
 
-/// A stance computed again: its verdict and where computing it stopped (none: the pair has
-/// no evidence left).
+/// A stance computed again: its verdict and where computing it stopped, as kept (none: the
+/// pair has no evidence left). Made ready to keep on the thread that computed it: deflating
+/// it was a serial part of the refresh.
 struct Computed {
     topic_id: i64,
     topic: String,
     verdict: Option<Verdict>,
-    progress: Option<Progress>,
+    kept: Option<store::KeptProgress>,
 }
 
 /// An actor's stances on the given stale pairs, read in the actor's statements in time
@@ -820,7 +821,7 @@ fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<V
                 topic_id: pair.topic_id,
                 topic: pair.topic.clone(),
                 verdict: has.then(|| p.verdict()),
-                progress: has.then_some(p),
+                kept: has.then(|| (p.through(), p.to_kept())),
             }
         })
         .collect())
@@ -912,8 +913,7 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
             if let Some(v) = &c.verdict {
                 rows.push((actor, verdict_row(name.clone(), c.topic.clone(), v)));
             }
-            let state = c.progress.as_ref().map(|p| (p.through(), p.to_kept()));
-            kept.push((c.topic_id, state));
+            kept.push((c.topic_id, c.kept));
         }
         store::put_verdicts(&tx, &rows)?;
         // A pair left without evidence (its statements are no longer a stance's) has no

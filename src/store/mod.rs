@@ -15,8 +15,8 @@ pub use provenance::{
     Provenance, ProvenanceActor, ProvenancePost, ProvenanceSource, ProvenanceTopic, provenance,
 };
 pub use query::{
-    ActorRow, Filter, NO_ACTOR, StalePair, StanceRow, StatementRow, TopicRow, VerdictRow,
-    actor_name, actor_names, actor_statement_counts, actors, check_search, clear_stale,
+    ActorRow, Filter, KeptProgress, NO_ACTOR, StalePair, StanceRow, StatementRow, TopicRow,
+    VerdictRow, actor_name, actor_names, actor_statement_counts, actors, check_search, clear_stale,
     each_stance_row, each_statement, each_statement_while, put_progress, put_verdicts,
     resolve_actor, resolve_topic, stale_pairs, stance_progress, stance_verdicts, statements,
     topic_names, topics,
