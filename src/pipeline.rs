@@ -106,11 +106,6 @@ impl<R: BufRead> Stream<'_, R> {
         Ok(self.first.as_ref().map(|d| d.format.as_str()))
     }
 
-    /// Whether the first piece (once `start` has read it) is the whole source.
-    pub fn is_whole(&self) -> bool {
-        self.started && self.pieces.is_done()
-    }
-
     /// The next piece, processed, with offsets counted from the start of its own text.
     pub fn next_piece(&mut self) -> Result<Option<Processed>> {
         if !self.started && self.start()?.is_none() {
