@@ -145,15 +145,31 @@ impl Progress {
     /// numbers and names become three hundred; a pair's state was a fifth of a small
     /// database's statements).
     pub fn to_kept(&self) -> Vec<u8> {
-        use std::io::Write;
         // Numbers and names cannot fail to serialize; were they to, the empty state reads
         // back as none and the stance is computed from the start.
         let json = serde_json::to_vec(self).unwrap_or_default();
-        let mut deflate =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-        // Writing to memory cannot fail.
-        let _ = deflate.write_all(&json);
-        deflate.finish().unwrap_or_default()
+        // One compressor a thread, reset for each state: a new one zeroes a few hundred
+        // kilobytes of tables to deflate a thousand bytes.
+        thread_local! {
+            static DEFLATE: std::cell::RefCell<flate2::Compress> =
+                std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::default(), false));
+        }
+        DEFLATE.with_borrow_mut(|deflate| {
+            deflate.reset();
+            let mut out = Vec::with_capacity(json.len() / 2 + 64);
+            loop {
+                let read = deflate.total_in() as usize;
+                match deflate.compress_vec(
+                    &json[read.min(json.len())..],
+                    &mut out,
+                    flate2::FlushCompress::Finish,
+                ) {
+                    Ok(flate2::Status::StreamEnd) => return out,
+                    Ok(_) => out.reserve(out.capacity().max(64)),
+                    Err(_) => return Vec::new(),
+                }
+            }
+        })
     }
 
     /// Progress kept by `to_kept`, or as plain JSON (as whosaid kept it before); none when

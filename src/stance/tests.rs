@@ -388,6 +388,37 @@ fn progress_kept_and_gone_on_from_is_the_progress_read_whole() {
     assert!(stops > 1000, "{stops}");
 }
 
+/// The compressor is reused on a thread: each state must come out as a fresh one deflates
+/// it, whatever was deflated before (a small state after a large one, and the reverse).
+#[test]
+fn progress_kept_by_a_reused_compressor_is_what_a_fresh_one_writes() {
+    use std::io::Write;
+    let mut next = seeded(11);
+    let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+    let mut states = Vec::new();
+    for n in [400, 1, 40, 0, 2000, 3] {
+        let mut progress = Progress::default();
+        random_evidence(&mut next, start)
+            .iter()
+            .cycle()
+            .take(n)
+            .for_each(|e| progress.add(e));
+        states.push(progress);
+    }
+    for progress in states.iter().chain(states.iter().rev()) {
+        let json = serde_json::to_vec(progress).unwrap();
+        let mut fresh =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        fresh.write_all(&json).unwrap();
+        let kept = progress.to_kept();
+        assert_eq!(kept, fresh.finish().unwrap());
+        assert_eq!(
+            format!("{:?}", Progress::from_kept(&kept).unwrap().verdict()),
+            format!("{:?}", progress.verdict())
+        );
+    }
+}
+
 /// Progress is kept deflated, a third of its JSON; progress kept as JSON text (by whosaid
 /// before) still reads; damaged bytes, or a bomb of zeros, read as none (the stance is
 /// computed from the start), never as a panic or a gigabyte held.
