@@ -50,6 +50,11 @@ pub(super) fn jobs(asked: Option<u16>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
+/// The threads `args` asks for.
+pub(super) fn threads(args: &IngestArgs) -> usize {
+    jobs(args.jobs)
+}
+
 /// The pages a database this ingest creates should have: large when its sources average
 /// 4 MiB or more, SQLite's own otherwise (see `store::Pages`; below that, the tables and
 /// indexes a database has from the start, a page each at least, weigh more than large
@@ -80,8 +85,20 @@ pub fn run(
     args: &IngestArgs,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let date = args.read.date()?;
+    // A bad date is told before the data files are loaded.
+    args.read.date()?;
     let pipeline = Pipeline::load_on(data, jobs(args.jobs))?;
+    run_loaded(conn, &pipeline, args, out)
+}
+
+/// `run` with the data files loaded already.
+pub fn run_loaded(
+    conn: &mut Connection,
+    pipeline: &Pipeline,
+    args: &IngestArgs,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let date = args.read.date()?;
     let mut failed = Vec::new();
     let mut total = 0;
     // With threads to spare, a source's log is copied into the database while the next is
@@ -129,7 +146,7 @@ pub fn run(
         .collect();
     std::thread::scope(|scope| -> Result<()> {
         let mut prepared =
-            Prefetch::start(scope, threads, &pipeline, args, date, &items, small_items);
+            Prefetch::start(scope, threads, pipeline, args, date, &items, small_items);
         for (i, item) in items.iter().enumerate() {
             total += 1;
             let source = match item {
@@ -150,10 +167,10 @@ pub fn run(
                 progress.set_message(name.clone());
                 match ready {
                     Some(Ok(ready)) => {
-                        ingest_prepared(conn, &pipeline, source, args, date, &progress, ready)
+                        ingest_prepared(conn, pipeline, source, args, date, &progress, ready)
                     }
                     Some(Err(panic)) => std::panic::resume_unwind(panic),
-                    None => ingest_one(conn, &pipeline, source, args, date, &progress),
+                    None => ingest_one(conn, pipeline, source, args, date, &progress),
                 }
             }));
             if let Some(c) = &checkpoints {

@@ -396,6 +396,33 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Ingest(args) if !std::path::Path::new(&db).exists() => ingest::pages_for(args),
         _ => store::Pages::Default,
     };
+    // A new database's schema is made on a thread of its own while an ingest on several
+    // threads loads its data files: both are fixed costs of a few milliseconds, which a
+    // megabyte's ingest waited for one after the other.
+    if let Command::Ingest(args) = &cli.command
+        && ingest::threads(args) > 1
+        && db != ":memory:"
+        && !std::path::Path::new(&db).exists()
+    {
+        let (opened, loaded) = std::thread::scope(|scope| {
+            let opening = scope.spawn(|| store::open_with_pages(&db, pages));
+            let loaded = crate::pipeline::Pipeline::load_on(&data, ingest::threads(args));
+            let opened = opening
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (opened, loaded)
+        });
+        let mut conn = opened?;
+        // Another whosaid may have made the database meanwhile, and kept actors in it.
+        let kept = store::kept(&conn)?;
+        let outcome = if kept.is_empty() {
+            ingest::run_loaded(&mut conn, &loaded?, args, &mut out)?
+        } else {
+            ingest::run(&mut conn, &data.with_kept(&kept)?, args, &mut out)?
+        };
+        out.flush()?;
+        return Ok(outcome);
+    }
     let mut conn = store::open_with_pages(&db, pages)?;
     // The actors the user keeps in the database join the built-in list.
     let data = data.with_kept(&store::kept(&conn)?)?;
