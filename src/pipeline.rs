@@ -735,7 +735,8 @@ pub fn stance_table(
             .collect();
     for (actor, stale) in by_actor(store::stale_pairs(conn, actor_ids, topics)?) {
         let name = store::actor_name(conn, actor)?;
-        for c in actor_stances(conn, actor, &stale)? {
+        let kept = kept_of(conn, actor, &stale, None)?;
+        for c in actor_stances(&mut Reader::At(conn), actor, &stale, kept, None)? {
             if let Some(v) = c.verdict {
                 table.push((name.clone(), c.topic, v));
             }
@@ -757,17 +758,24 @@ struct Computed {
 
 /// An actor's stances on the given stale pairs, read in the actor's statements in time
 /// order: from the start, or, for a pair whose new evidence all comes after its kept
-/// progress, from there on (a day's new posts read, not the actor's whole record).
-fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<Vec<Computed>> {
+/// progress, from there on (a day's new posts read, not the actor's whole record). A pair
+/// whose new evidence `fresh` holds all of is computed from it, the tables not read.
+fn actor_stances(
+    reader: &mut Reader<'_>,
+    actor: i64,
+    pairs: &[StalePair],
+    kept: Vec<(i64, store::KeptProgress)>,
+    fresh: Option<&store::FreshEvidence>,
+) -> Result<Vec<Computed>> {
     let mut progress: Vec<Progress> = pairs.iter().map(|_| Progress::default()).collect();
     // Per pair, the time its kept progress reached (none: read from the start).
     let mut through: Vec<Option<i64>> = vec![None; pairs.len()];
-    let ids: Vec<i64> = pairs
+    // Per pair, whether the run's rows are all its new evidence.
+    let mut from_fresh: Vec<bool> = pairs
         .iter()
-        .filter(|p| p.resume.is_some())
-        .map(|p| p.topic_id)
+        .map(|p| fresh.is_some_and(|f| f.covers(actor, p.topic_id, p.resume)))
         .collect();
-    for (topic, (kept_through, state)) in store::stance_progress(conn, actor, &ids)? {
+    for (topic, (kept_through, state)) in kept {
         let Some(i) = pairs.iter().position(|p| p.topic_id == topic) else {
             continue;
         };
@@ -780,33 +788,70 @@ fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<V
         {
             progress[i] = kept;
             through[i] = Some(after);
+        } else {
+            // Computed from the start: the evidence before the run is in the tables only.
+            from_fresh[i] = false;
         }
     }
-    // One read for all the pairs, from the earliest any of them needs.
-    let after = through
-        .iter()
-        .copied()
-        .try_fold(i64::MAX, |a, t| t.map(|t| a.min(t)));
-    let mut cues: HashMap<String, std::sync::Arc<str>> = HashMap::new();
-    store::each_stance_row(conn, actor, after, |topic_id, mut row| {
-        let Some(i) = pairs.iter().position(|p| p.topic_id == topic_id) else {
-            return;
-        };
-        if let Some(t) = through[i]
-            && row.published_at.is_none_or(|at| at <= t)
-        {
-            return;
+    // One read for all the pairs the tables are read for, from the earliest any needs.
+    if from_fresh.iter().any(|f| !f) {
+        let after = through
+            .iter()
+            .zip(&from_fresh)
+            .filter(|(_, fresh)| !**fresh)
+            .map(|(t, _)| *t)
+            .try_fold(i64::MAX, |a, t| t.map(|t| a.min(t)));
+        let mut cues: HashMap<String, std::sync::Arc<str>> = HashMap::new();
+        store::each_stance_row(reader.get()?, actor, after, |topic_id, mut row| {
+            let Some(i) = pairs.iter().position(|p| p.topic_id == topic_id) else {
+                return;
+            };
+            if from_fresh[i] {
+                return;
+            }
+            if let Some(t) = through[i]
+                && row.published_at.is_none_or(|at| at <= t)
+            {
+                return;
+            }
+            // Shared: an actor's hundred thousand statements use a few hundred cues.
+            let cue = row.cue.take().map(|c| match cues.get(&c) {
+                Some(shared) => shared.clone(),
+                None => cues.entry(c.clone()).or_insert_with(|| c.into()).clone(),
+            });
+            progress[i].add(&Evidence {
+                cue,
+                ..self::evidence(&row)
+            });
+        })?;
+    }
+    if let Some(fresh) = fresh.filter(|_| from_fresh.iter().any(|f| *f)) {
+        for row in fresh.rows_of(actor) {
+            let Some(i) = pairs.iter().position(|p| p.topic_id == row.topic_id()) else {
+                continue;
+            };
+            if !from_fresh[i] {
+                continue;
+            }
+            let at = row.published_at();
+            if let Some(t) = through[i]
+                && at.is_none_or(|at| at <= t)
+            {
+                continue;
+            }
+            let cue = fresh.cue(row);
+            // As `evidence` makes a row read back.
+            progress[i].add(&Evidence {
+                statement_id: row.statement_id,
+                published_at: at.and_then(|t| DateTime::from_timestamp(t, 0)),
+                stance: Stance::from_code(row.stance_code.into()).unwrap_or(Stance::Unknown),
+                confidence: f64::from(row.confidence_pct) / 100.0,
+                words: row.words as usize,
+                has_cue: cue.as_deref().is_some_and(|c| !c.is_empty()),
+                cue,
+            });
         }
-        // Shared: an actor's hundred thousand statements use a few hundred cues.
-        let cue = row.cue.take().map(|c| match cues.get(&c) {
-            Some(shared) => shared.clone(),
-            None => cues.entry(c.clone()).or_insert_with(|| c.into()).clone(),
-        });
-        progress[i].add(&Evidence {
-            cue,
-            ..self::evidence(&row)
-        });
-    })?;
+    }
     Ok(pairs
         .iter()
         .zip(progress)
@@ -822,6 +867,56 @@ fn actor_stances(conn: &Connection, actor: i64, pairs: &[StalePair]) -> Result<V
         .collect())
 }
 
+/// The kept progress of the pairs that may go on from it: those given evidence since
+/// (`resume`), and those the run's rows may be all the evidence of.
+fn kept_of(
+    conn: &Connection,
+    actor: i64,
+    pairs: &[StalePair],
+    fresh: Option<&store::FreshEvidence>,
+) -> Result<Vec<(i64, store::KeptProgress)>> {
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|p| {
+            p.resume.is_some() || fresh.is_some_and(|f| f.covers(actor, p.topic_id, p.resume))
+        })
+        .map(|p| p.topic_id)
+        .collect();
+    store::stance_progress(conn, actor, &ids)
+}
+
+/// Where an actor's evidence is read when the run's rows are not all of it: a connection
+/// at hand, or a worker thread's own, opened when it is first needed (a refresh computed
+/// from the run's rows alone opens none).
+enum Reader<'a> {
+    At(&'a Connection),
+    Own {
+        path: &'a str,
+        conn: Option<Connection>,
+    },
+}
+
+impl Reader<'_> {
+    fn get(&mut self) -> Result<&Connection> {
+        match self {
+            Reader::At(conn) => Ok(conn),
+            Reader::Own { path, conn } => {
+                if conn.is_none() {
+                    let reader = store::open(path)?;
+                    // It reads each actor's statements once: a small page cache does, and
+                    // keeps the run within its memory budget.
+                    reader
+                        .pragma_update(None, "cache_size", -1024)
+                        .map_err(Error::db("sizing the page cache"))?;
+                    *conn = Some(reader);
+                }
+                conn.as_ref()
+                    .ok_or_else(|| Error::Usage("no reader for the stances".into()))
+            }
+        }
+    }
+}
+
 fn by_actor(pairs: Vec<StalePair>) -> Vec<(i64, Vec<StalePair>)> {
     let mut out: Vec<(i64, Vec<StalePair>)> = Vec::new();
     for pair in pairs {
@@ -833,12 +928,25 @@ fn by_actor(pairs: Vec<StalePair>) -> Vec<(i64, Vec<StalePair>)> {
     out
 }
 
+/// An actor's id, its stale pairs and what of them was kept: what a refresh computes.
+type ActorWork<'a> = (i64, &'a [StalePair], Vec<(i64, store::KeptProgress)>);
+
 /// An actor's id and its stances computed.
 type ActorStances = (i64, Vec<Computed>);
 
 /// Computes again every stance that new statements gave evidence on, in one transaction;
 /// gives the number of (actor, topic) pairs computed.
 pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
+    refresh_stances_from(conn, jobs, None)
+}
+
+/// `refresh_stances` after a run of ingests that kept the evidence it stored in `fresh`:
+/// the pairs it holds all the new evidence of are computed from it.
+pub fn refresh_stances_from(
+    conn: &mut Connection,
+    jobs: usize,
+    fresh: Option<&store::FreshEvidence>,
+) -> Result<usize> {
     // Tests reach the readers' fallback through this (debug builds only).
     #[cfg(debug_assertions)]
     if std::env::var_os("WHOSAID_DEBUG_FAIL_STANCES").is_some() {
@@ -848,6 +956,11 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
         .map_err(Error::db("starting a transaction"))?;
     let stale = by_actor(store::stale_pairs(&tx, &[], &[])?);
+    // Read in this transaction, which holds the write lock: no commit can come after.
+    let fresh = match fresh {
+        Some(f) if f.holds_all(&tx)? => Some(f),
+        _ => None,
+    };
     // The ingest's pages are in the writer's cache; the evidence read next is the biggest
     // thing a run holds, so they give it room.
     tx.execute_batch("PRAGMA shrink_memory")
@@ -856,29 +969,38 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
     // (WAL), which is all the evidence: a file database has its actors' stances computed on
     // `jobs` threads, each with a reader of its own.
     let path = tx.path().filter(|p| !p.is_empty()).map(str::to_string);
+    // The progress kept, read here in one go: a worker whose actors the run's rows are all
+    // the evidence of needs no connection of its own.
+    let work: Vec<ActorWork<'_>> = stale
+        .iter()
+        .map(|(actor, pairs)| Ok((*actor, &pairs[..], kept_of(&tx, *actor, pairs, fresh)?)))
+        .collect::<Result<_>>()?;
     let computed: Vec<ActorStances> = match path {
-        Some(path) if jobs > 1 && stale.len() > 1 => {
+        Some(path) if jobs > 1 && work.len() > 1 => {
             // The most quoted actor first: one thread on the biggest share while the others
             // take the rest, rather than the biggest left to one thread at the end.
             let said = store::actor_statement_counts(&tx)?;
-            let mut queue: Vec<_> = stale.iter().collect();
-            queue.sort_by_key(|(actor, _)| said.get(actor).copied().unwrap_or(0));
+            let mut queue = work;
+            queue.sort_by_key(|(actor, _, _)| said.get(actor).copied().unwrap_or(0));
+            let workers = jobs.min(queue.len());
             let queue = std::sync::Mutex::new(queue);
             std::thread::scope(|scope| {
-                let workers: Vec<_> = (0..jobs.min(stale.len()))
+                let workers: Vec<_> = (0..workers)
                     .map(|_| {
                         scope.spawn(|| -> Result<Vec<ActorStances>> {
-                            let reader = store::open(&path)?;
-                            // It reads each actor's statements once: a small page cache
-                            // does, and keeps the run within its memory budget.
-                            reader
-                                .pragma_update(None, "cache_size", -1024)
-                                .map_err(Error::db("sizing the page cache"))?;
+                            let mut reader = Reader::Own {
+                                path: &path,
+                                conn: None,
+                            };
                             let mut out = Vec::new();
                             loop {
                                 let next = queue.lock().ok().and_then(|mut q| q.pop());
-                                let Some((actor, pairs)) = next else { break };
-                                out.push((*actor, actor_stances(&reader, *actor, pairs)?));
+                                let Some((actor, pairs, kept)) = next else {
+                                    break;
+                                };
+                                let computed =
+                                    actor_stances(&mut reader, actor, pairs, kept, fresh)?;
+                                out.push((actor, computed));
                             }
                             Ok(out)
                         })
@@ -894,9 +1016,12 @@ pub fn refresh_stances(conn: &mut Connection, jobs: usize) -> Result<usize> {
                 Ok::<_, Error>(all)
             })?
         }
-        _ => stale
-            .iter()
-            .map(|(actor, pairs)| Ok((*actor, actor_stances(&tx, *actor, pairs)?)))
+        _ => work
+            .into_iter()
+            .map(|(actor, pairs, kept)| {
+                let computed = actor_stances(&mut Reader::At(&tx), actor, pairs, kept, fresh)?;
+                Ok((actor, computed))
+            })
             .collect::<Result<_>>()?,
     };
     let mut n = 0;
@@ -976,6 +1101,137 @@ mod tests {
             pipeline.topics(),
         )
         .unwrap();
+    }
+
+    /// `ingest_text` keeping the stance evidence it stores in `fresh`.
+    fn ingest_keeping(
+        pipeline: &Pipeline,
+        conn: &mut Connection,
+        name: &str,
+        text: &str,
+        fresh: &mut store::FreshEvidence,
+    ) {
+        let info = SourceInfo {
+            path: name.into(),
+            ..SourceInfo::default()
+        };
+        let processed = pipeline.read(text.as_bytes(), &info, None, false).unwrap();
+        let meta = store::SourceMeta {
+            path: name.into(),
+            hash: store::content_hash(processed.document.text.as_bytes()),
+            format: processed.document.format.clone(),
+            url: None,
+        };
+        let store::Begun::Writer(mut writer) =
+            store::SourceWriter::begin(conn, &meta, pipeline.known_data()).unwrap()
+        else {
+            panic!("{name} was stored already");
+        };
+        writer.keep_evidence(fresh);
+        writer
+            .add(
+                &processed.document.text,
+                &processed.document.posts,
+                &processed.statements,
+            )
+            .unwrap();
+        writer.finish_into(None, fresh).unwrap();
+    }
+
+    /// Every pair's kept progress: its time and its state as JSON.
+    fn progress(conn: &Connection) -> Vec<(i64, i64, Option<i64>, String)> {
+        conn.prepare("SELECT actor_id, topic_id, through, CAST(state AS BLOB) FROM stance_progress ORDER BY 1, 2")
+            .unwrap()
+            .query_map([], |r| {
+                let state: Vec<u8> = r.get(3)?;
+                let json = serde_json::to_string(&Progress::from_kept(&state)).unwrap();
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, json))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// Untimed posts: `tagged_posts` without their times.
+    fn untimed_posts(days: std::ops::Range<u32>, tag: &str) -> String {
+        tagged_posts(days, tag)
+            .lines()
+            .map(|line| {
+                let mut post: serde_json::Value = serde_json::from_str(line).unwrap();
+                post.as_object_mut().unwrap().remove("published_at");
+                post.to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Stances computed from the evidence a run of ingests kept are the stances computed
+    /// from the tables, and their kept progress the same: for a new database, for later
+    /// posts gone on from, for earlier and untimed ones, and for runs of several sources.
+    /// The tables' evidence is made wrong before each refresh: a stance that read them
+    /// instead of the run's rows would differ, where the run's rows are all the evidence.
+    #[test]
+    fn stances_from_the_evidence_a_run_kept_are_the_stances_read_back() {
+        let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let runs: Vec<Vec<(&str, String)>> = vec![
+            vec![("a.jsonl", posts(10..25))],
+            vec![("b.jsonl", posts(25..30)), ("c.jsonl", posts(30..40))],
+            // Earlier than what was read: from the tables.
+            vec![("d.jsonl", posts(0..5))],
+            vec![("e.jsonl", untimed_posts(40..45, "Untimed:"))],
+            vec![("f.jsonl", tagged_posts(45..50, "Later:"))],
+            vec![
+                ("g.jsonl", tagged_posts(50..55, "Last:")),
+                ("h.jsonl", tagged_posts(50..52, "Again:")),
+            ],
+        ];
+        for jobs in [1, 2] {
+            let open = |name: &str| {
+                store::open(
+                    dir.path()
+                        .join(format!("{name}{jobs}.db"))
+                        .to_str()
+                        .unwrap(),
+                )
+                .unwrap()
+            };
+            let mut read = open("read");
+            let mut kept = open("kept");
+            for (i, run) in runs.iter().enumerate() {
+                let mut fresh = store::FreshEvidence::start(&kept, 0).unwrap();
+                for (name, text) in run {
+                    ingest_text(&pipeline, &mut read, name, text);
+                    ingest_keeping(&pipeline, &mut kept, name, text, &mut fresh);
+                }
+                refresh_stances(&mut read, jobs).unwrap();
+                // Only a run of later posts is computed from its rows alone.
+                let later = i != 2 && i != 3;
+                if later {
+                    kept.execute_batch(
+                        "CREATE TEMP TABLE saved AS SELECT * FROM statement_topics;
+                         UPDATE statement_topics SET stance_code = 4, cue = NULL;",
+                    )
+                    .unwrap();
+                }
+                refresh_stances_from(&mut kept, jobs, Some(&fresh)).unwrap();
+                let all = verdicts(&read);
+                assert!(all.len() >= 3, "{all:?}");
+                assert_eq!(verdicts(&kept), all, "jobs {jobs}, run {i}");
+                assert_eq!(progress(&kept), progress(&read), "jobs {jobs}, run {i}");
+                if later {
+                    // Put right for the runs that read the tables.
+                    kept.execute_batch(
+                        "UPDATE statement_topics SET (stance_code, cue) =
+                             (SELECT s.stance_code, s.cue FROM temp.saved s
+                               WHERE (s.statement_id, s.topic_id)
+                                   = (statement_topics.statement_id, statement_topics.topic_id));
+                         DROP TABLE temp.saved;",
+                    )
+                    .unwrap();
+                }
+            }
+        }
     }
 
     /// Every kept progress edited as JSON, and kept back as JSON text (as whosaid kept it

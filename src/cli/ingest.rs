@@ -119,6 +119,10 @@ pub fn run_loaded(
         .map(|m| m.len())
         .sum();
     let progress = super::progress_bar(if args.no_progress { None } else { Some(size) });
+    let mut run = Run {
+        progress: &progress,
+        fresh: store::FreshEvidence::start(conn, size)?,
+    };
     // Every source in order, or why an argument gave none.
     let mut items: Vec<std::result::Result<PathBuf, (String, Error)>> = Vec::new();
     for arg in &args.files {
@@ -167,10 +171,10 @@ pub fn run_loaded(
                 progress.set_message(name.clone());
                 match ready {
                     Some(Ok(ready)) => {
-                        ingest_prepared(conn, pipeline, source, args, date, &progress, ready)
+                        ingest_prepared(conn, pipeline, source, args, date, &mut run, ready)
                     }
                     Some(Err(panic)) => std::panic::resume_unwind(panic),
-                    None => ingest_one(conn, pipeline, source, args, date, &progress),
+                    None => ingest_one(conn, pipeline, source, args, date, &mut run),
                 }
             }));
             if let Some(c) = &checkpoints {
@@ -204,12 +208,13 @@ pub fn run_loaded(
     progress.finish_and_clear();
     // The stances the new statements bear on, computed once for the whole batch (a reader
     // computes any left stale by a failure here itself).
-    let summarised = crate::pipeline::refresh_stances(conn, jobs(args.jobs)).map_err(|e| {
-        Error::Usage(format!(
-            "the sources are stored, but their stances are not summarised yet (the read \
+    let summarised = crate::pipeline::refresh_stances_from(conn, jobs(args.jobs), Some(&run.fresh))
+        .map_err(|e| {
+            Error::Usage(format!(
+                "the sources are stored, but their stances are not summarised yet (the read \
              commands compute them; the next ingest stores them): {e}"
-        ))
-    });
+            ))
+        });
     if let Some(c) = checkpoints {
         c.finish(conn)?;
     }
@@ -436,7 +441,7 @@ fn ingest_prepared(
     path: &Path,
     args: &IngestArgs,
     date: Option<chrono::NaiveDate>,
-    progress: &indicatif::ProgressBar,
+    run: &mut Run<'_>,
     prepared: Prepared,
 ) -> Result<String> {
     let name = path.display().to_string();
@@ -449,7 +454,7 @@ fn ingest_prepared(
         return Ok(already_ingested(&name, posts));
     }
     let Some((format, pieces)) = prepared.read? else {
-        return ingest_one(conn, pipeline, path, args, date, progress);
+        return ingest_one(conn, pipeline, path, args, date, run);
     };
     let meta = SourceMeta {
         path: name,
@@ -457,7 +462,7 @@ fn ingest_prepared(
         format,
         url: args.url.clone(),
     };
-    store_source(conn, pipeline, &meta, progress, |begin, store| {
+    store_source(conn, pipeline, &meta, run, |begin, store| {
         begin()?;
         pieces.into_iter().try_for_each(store)
     })
@@ -469,7 +474,7 @@ fn ingest_one(
     path: &Path,
     args: &IngestArgs,
     date: Option<chrono::NaiveDate>,
-    progress: &indicatif::ProgressBar,
+    run: &mut Run<'_>,
 ) -> Result<String> {
     let stdin = path.as_os_str() == "-";
     let name = if stdin {
@@ -553,7 +558,7 @@ fn ingest_one(
     };
     // The pieces are read and processed on worker threads while this one stores them, in
     // the order of the text, in the source's one transaction.
-    store_source(conn, pipeline, &meta, progress, |begin, store| {
+    store_source(conn, pipeline, &meta, run, |begin, store| {
         stream.rest_meanwhile(jobs(args.jobs), begin, store)
     })
 }
@@ -600,13 +605,14 @@ fn store_source(
     conn: &mut Connection,
     pipeline: &Pipeline,
     meta: &SourceMeta,
-    progress: &indicatif::ProgressBar,
+    run: &mut Run<'_>,
     pieces: impl FnOnce(
         &mut dyn FnMut() -> Result<()>,
         &mut dyn FnMut(Processed) -> Result<()>,
     ) -> Result<()>,
 ) -> Result<String> {
     let name = &meta.path;
+    let Run { progress, fresh } = run;
     // The transaction is started by `pieces` when it says the workers are busy (or at the
     // first piece): its start syncs the data files, a fixed cost threads can hide.
     let state = std::cell::RefCell::new(Writing::Waiting(conn));
@@ -615,7 +621,10 @@ fn store_source(
         *state = match std::mem::replace(&mut *state, Writing::Failed) {
             Writing::Waiting(conn) => {
                 match SourceWriter::begin(conn, meta, pipeline.known_data())? {
-                    store::Begun::Writer(w) => Writing::Open(w),
+                    store::Begun::Writer(mut w) => {
+                        w.keep_evidence(fresh);
+                        Writing::Open(w)
+                    }
                     store::Begun::Stored(posts) => Writing::Stored(posts),
                 }
             }
@@ -661,7 +670,7 @@ fn store_source(
         }
     };
     read?;
-    let report = writer.finish(tally.url.as_deref())?;
+    let report = writer.finish_into(tally.url.as_deref(), fresh)?;
     let mut line = format!(
         "{name}: {}, {} posts, {} statements added ({} quotes, {} reported; {} attributed to {} speakers)",
         meta.format,
@@ -693,6 +702,13 @@ fn store_source(
 /// source is reported as already ingested).
 fn stored_meanwhile() -> Error {
     Error::Usage("the source was stored meanwhile".into())
+}
+
+/// What every source of a run reports to: the progress bar, and the stance evidence the
+/// run keeps for computing its stances (`store::FreshEvidence`).
+struct Run<'p> {
+    progress: &'p indicatif::ProgressBar,
+    fresh: store::FreshEvidence,
 }
 
 /// A source's transaction in `store_source`: not yet started, open, or not needed.

@@ -4,10 +4,12 @@
 //! (a piece at a time for huge ones) and a source already stored (same content hash) adds
 //! nothing.
 
+mod fresh;
 mod kept;
 mod provenance;
 mod query;
 
+pub use fresh::{FreshEvidence, FreshRow, MOST_FRESH_ROWS};
 pub use kept::{
     StoredSource, StoredText, keep_actor, keep_alias, kept, merge_actors, stored_sources,
 };
@@ -670,6 +672,8 @@ pub struct SourceWriter<'c> {
     /// Read again (`reopen`): the text is stored already, and these actors had statements
     /// of the source before, whose first and last dates are counted again at the end.
     reread: Option<Vec<i64>>,
+    /// The stance evidence stored, kept for the run when it asks (`keep_evidence`).
+    evidence: Option<Box<fresh::SourceEvidence>>,
 }
 
 /// A source's statements per actor (with their first and last time, in seconds) and per
@@ -745,7 +749,17 @@ impl<'c> SourceWriter<'c> {
             first_day: None,
             tally,
             reread,
+            evidence: None,
         })
+    }
+
+    /// Keeps the stance evidence it stores, for `finish_into` to give `run`, while `run`
+    /// has room for it. A source read again keeps none: it replaces evidence, which its
+    /// rows would not tell.
+    pub fn keep_evidence(&mut self, run: &FreshEvidence) {
+        if self.reread.is_none() {
+            self.evidence = Some(Box::new(fresh::SourceEvidence::new(run.room())));
+        }
     }
 
     /// Starts reading a stored source again: in one transaction, its posts and statements
@@ -1059,16 +1073,34 @@ impl<'c> SourceWriter<'c> {
                             .and_modify(|from| *from = from.zip(seconds).map(|(a, b)| a.min(b)))
                             .or_insert(seconds);
                     }
-                    insert_topic
-                        .execute(params![
-                            statement_id,
-                            tid,
-                            t.stance.code(),
-                            // Stances are scored to hundredths: kept as a whole number.
-                            (t.confidence * 100.0).round().clamp(0.0, 100.0) as i64,
-                            t.cue
-                        ])
+                    // Stances are scored to hundredths: kept as a whole number.
+                    let pct = (t.confidence * 100.0).round().clamp(0.0, 100.0) as u8;
+                    let stored = insert_topic
+                        .execute(params![statement_id, tid, t.stance.code(), pct, t.cue])
                         .map_err(Error::db("storing a statement topic"))?;
+                    if stored == 1
+                        && let Some(kept) = &mut self.evidence
+                        && let Some(actor) =
+                            actor.filter(|_| s.kind != crate::model::StatementKind::Term)
+                    {
+                        // The words' bytes as the stance query measures them: the stored
+                        // words, else the text between the offsets.
+                        let words = if quote_in_text {
+                            s.end.saturating_sub(s.start)
+                        } else {
+                            s.quote.len()
+                        };
+                        kept.add(fresh::StoredStance {
+                            actor_id: actor,
+                            topic_id: tid,
+                            statement_id,
+                            published_at: seconds,
+                            stance_code: t.stance.code(),
+                            confidence_pct: pct,
+                            words,
+                            cue: t.cue.as_deref(),
+                        });
+                    }
                 }
                 touched.sort_unstable();
                 touched.dedup();
@@ -1078,6 +1110,20 @@ impl<'c> SourceWriter<'c> {
             }
         }
         Ok(())
+    }
+
+    /// `finish`, and the evidence kept (`keep_evidence`) given to `run` once committed.
+    pub fn finish_into(
+        mut self,
+        url: Option<&str>,
+        run: &mut FreshEvidence,
+    ) -> Result<IngestReport> {
+        let evidence = self.evidence.take();
+        let report = self.finish(url)?;
+        if let Some(evidence) = evidence {
+            run.absorb(*evidence);
+        }
+        Ok(report)
     }
 
     /// Commits the source; `url` is what the source itself gave, if the user gave none.
