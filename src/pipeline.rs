@@ -1103,6 +1103,11 @@ mod tests {
         .unwrap();
     }
 
+    /// The database `name`.db in `dir`, made if it is not there.
+    fn open_in(dir: &tempfile::TempDir, name: &str) -> Connection {
+        store::open(dir.path().join(format!("{name}.db")).to_str().unwrap()).unwrap()
+    }
+
     /// `ingest_text` keeping the stance evidence it stores in `fresh`.
     fn ingest_keeping(
         pipeline: &Pipeline,
@@ -1187,15 +1192,7 @@ mod tests {
             ],
         ];
         for jobs in [1, 2] {
-            let open = |name: &str| {
-                store::open(
-                    dir.path()
-                        .join(format!("{name}{jobs}.db"))
-                        .to_str()
-                        .unwrap(),
-                )
-                .unwrap()
-            };
+            let open = |name: &str| open_in(&dir, &format!("{name}{jobs}"));
             let mut read = open("read");
             let mut kept = open("kept");
             for (i, run) in runs.iter().enumerate() {
@@ -1335,15 +1332,7 @@ mod tests {
         let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         for jobs in [1, 2] {
-            let open = |name: &str| {
-                store::open(
-                    dir.path()
-                        .join(format!("{name}{jobs}.db"))
-                        .to_str()
-                        .unwrap(),
-                )
-                .unwrap()
-            };
+            let open = |name: &str| open_in(&dir, &format!("{name}{jobs}"));
             let mut whole = open("whole");
             ingest_text(&pipeline, &mut whole, "all.jsonl", &posts(10..60));
             refresh_stances(&mut whole, jobs).unwrap();
