@@ -1231,6 +1231,38 @@ mod tests {
         }
     }
 
+    /// Another connection (another whosaid) commits a source on the same pairs between a
+    /// run's commit and its stances: the run's rows are not all the evidence any more, and
+    /// the stances are those read from the tables.
+    #[test]
+    fn stances_are_read_back_once_another_writer_committed_meanwhile() {
+        let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut read = open_in(&dir, "read");
+        let mut kept = open_in(&dir, "kept");
+        let mut other = open_in(&dir, "kept");
+        for conn in [&mut read, &mut kept] {
+            ingest_text(&pipeline, conn, "seed.jsonl", &posts(0..2));
+            refresh_stances(conn, 1).unwrap();
+        }
+        let mut fresh = store::FreshEvidence::start(&kept, 0).unwrap();
+        ingest_keeping(
+            &pipeline,
+            &mut kept,
+            "mine.jsonl",
+            &posts(2..10),
+            &mut fresh,
+        );
+        let theirs = tagged_posts(10..20, "Theirs:");
+        ingest_text(&pipeline, &mut other, "theirs.jsonl", &theirs);
+        ingest_text(&pipeline, &mut read, "mine.jsonl", &posts(2..10));
+        ingest_text(&pipeline, &mut read, "theirs.jsonl", &theirs);
+        refresh_stances(&mut read, 1).unwrap();
+        refresh_stances_from(&mut kept, 1, Some(&fresh)).unwrap();
+        assert_eq!(verdicts(&kept), verdicts(&read));
+        assert_eq!(progress(&kept), progress(&read));
+    }
+
     /// Every kept progress edited as JSON, and kept back as JSON text (as whosaid kept it
     /// before it deflated it).
     fn edit_progress(conn: &Connection, edit: impl Fn(&mut serde_json::Value)) {

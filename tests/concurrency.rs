@@ -89,3 +89,96 @@ fn the_same_source_by_four_writers_at_once_is_stored_once_while_two_readers_read
     }
     assert_eq!(w.counts()[0], 2);
 }
+
+/// Posts of one day each, from `first` on, with two speakers' stances on two topics that
+/// change from day to day.
+fn stance_posts(first: u32, days: u32, tag: &str) -> String {
+    let said = [
+        "Keir Starmer said he strongly supports a ceasefire in Ukraine. Dmitry Peskov said sanctions on Russia were wrong.",
+        "Keir Starmer said a ceasefire in Ukraine now would be a mistake. The Kremlin said a ceasefire in Ukraine must be agreed soon.",
+        "Keir Starmer said more sanctions on Russia and a ceasefire in Ukraine were both needed.",
+        "Keir Starmer said he backs tougher sanctions on Russia and a full ceasefire in Ukraine.",
+    ];
+    (first..first + days)
+        .map(|d| {
+            serde_json::json!({
+                "id": format!("{tag}-{d}"),
+                "published_at": format!("2025-03-{:02}T09:00:00Z", d + 1),
+                "body": format!("{tag}: {}", said[(d as usize * 7 / 3) % said.len()]),
+            })
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every stance as stored, by names: what does not depend on the order the sources came in
+/// (the strongest statement's id does).
+fn stored_stances(w: &Workspace) -> Vec<Vec<String>> {
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let stale: i64 = conn
+        .query_row("SELECT count(*) FROM stale_verdicts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stale, 0);
+    conn.prepare(
+        "SELECT a.name, t.name, v.stance, v.confidence, v.statements, v.first_said,
+                v.last_said, v.shifts
+         FROM stance_verdicts v JOIN actors a ON a.id = v.actor_id
+         JOIN topics t ON t.id = v.topic_id ORDER BY 1, 2",
+    )
+    .unwrap()
+    .query_map([], |r| {
+        (0..8)
+            .map(|i| {
+                r.get::<_, rusqlite::types::Value>(i)
+                    .map(|v| format!("{v:?}"))
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// Writers that store sources on the same pairs at once leave the stances of the same
+/// sources stored one after another, whichever order they commit in, and whether a writer
+/// computes a stance from the evidence it kept or reads it back. (Which one commits between
+/// another's source and its stances is left to the race: the library's tests make that
+/// case happen.)
+#[test]
+fn stances_of_four_writers_at_once_are_those_of_one_after_another() {
+    // Each later than the seed's day, which every pair's kept progress has read.
+    let seed = stance_posts(0, 1, "Seed");
+    let sources: Vec<(String, String)> = (0..4u32)
+        .map(|i| {
+            let name = format!("feed-{i}.jsonl");
+            (name, stance_posts(1 + i * 6, 6, &format!("F{i}")))
+        })
+        .collect();
+    let serial = Workspace::new();
+    let f = serial.write("seed.jsonl", seed.as_bytes());
+    assert_eq!(serial.run(&["ingest", f.to_str().unwrap()]).code, 0);
+    for (name, text) in &sources {
+        let f = serial.write(name, text.as_bytes());
+        assert_eq!(serial.run(&["ingest", f.to_str().unwrap()]).code, 0);
+    }
+    let expected = stored_stances(&serial);
+    assert!(expected.len() >= 3, "{expected:?}");
+    // A few rounds: which writer commits between another's commit and its stances is a
+    // matter of milliseconds.
+    for round in 0..4 {
+        let w = Workspace::new();
+        let f = w.write("seed.jsonl", seed.as_bytes());
+        assert_eq!(w.run(&["ingest", f.to_str().unwrap()]).code, 0);
+        let children: Vec<Child> = sources
+            .iter()
+            .map(|(name, text)| w.write(name, text.as_bytes()))
+            .map(|f| spawn(&w, &["ingest", f.to_str().unwrap()]))
+            .collect();
+        for child in children {
+            let (code, text) = finish(child);
+            assert_eq!(code, 0, "{text}");
+        }
+        assert_eq!(stored_stances(&w), expected, "round {round}");
+    }
+}
