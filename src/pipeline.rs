@@ -967,7 +967,7 @@ pub fn refresh_stances_from(
         .map_err(Error::db("freeing the page cache"))?;
     // While this connection holds the write lock, others can still read what is committed
     // (WAL), which is all the evidence: a file database has its actors' stances computed on
-    // `jobs` threads, each with a reader of its own.
+    // `jobs` threads, each with a reader of its own if it has evidence to read.
     let path = tx.path().filter(|p| !p.is_empty()).map(str::to_string);
     // The progress kept, read here in one go: a worker whose actors the run's rows are all
     // the evidence of needs no connection of its own.

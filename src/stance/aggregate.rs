@@ -165,8 +165,12 @@ impl Progress {
                     flate2::FlushCompress::Finish,
                 ) {
                     Ok(flate2::Status::StreamEnd) => return out,
-                    Ok(_) => out.reserve(out.capacity().max(64)),
-                    Err(_) => return Vec::new(),
+                    // Deflate adds a few bytes a block at worst: more than twice the JSON
+                    // is a compressor gone wrong, and the empty state is computed again.
+                    Ok(_) if out.capacity() <= 2 * json.len() + 1024 => {
+                        out.reserve(out.capacity().max(64))
+                    }
+                    _ => return Vec::new(),
                 }
             }
         })

@@ -9,7 +9,7 @@ mod kept;
 mod provenance;
 mod query;
 
-pub use fresh::{FreshEvidence, FreshRow, MOST_FRESH_ROWS};
+pub use fresh::{FreshEvidence, FreshRow};
 pub use kept::{
     StoredSource, StoredText, keep_actor, keep_alias, kept, merge_actors, stored_sources,
 };
