@@ -462,9 +462,9 @@ pub fn load(
         open: None,
         since: 0,
     };
-    // The data files' actors and topics are stored with the first source written, not again
-    // for each of a feed's thousand sources.
-    let mut synced = false;
+    // The data files' actors and topics are synced with the first source written, not again
+    // for each of a feed's thousand sources (the connection notes their fingerprint); each
+    // source's writer still has the list, for the listed speakers it stores first.
     let known = KnownData::new(actors, topics);
     // After a bad record outside a source, what follows up to the next source is passed
     // over without a word each.
@@ -473,15 +473,13 @@ pub fn load(
         match record {
             Ok(Record::Source(source)) => {
                 passing = false;
-                let data = if synced { KnownData::none() } else { known };
                 let loading = Loading {
                     source,
                     at: number,
-                    data,
+                    data: known,
                 };
                 match loading.run(&mut batch, &mut lines, &mut report)? {
-                    Loaded::Written => synced = true,
-                    Loaded::Stored => {}
+                    Loaded::Written | Loaded::Stored => {}
                     // What is left of it, up to the next source, is passed over.
                     Loaded::Failed => passing = true,
                 }

@@ -158,3 +158,50 @@ fn a_listed_actor_is_asked_for_in_a_database_where_nobody_has_spoken_yet() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no actor"), "{}", r.stderr);
 }
+
+/// A page in which another listed leader speaks, by his full name.
+const MACRON: &str = "Live Reporting
+Edited by Mara Quinn
+Paris weighs in on the truce in Ukrainepublished at 11:00 British Summer Time 6 June
+11:00 BST 6 June
+Jonas Berg
+Diplomatic correspondent
+\"Europe is ready to guarantee a ceasefire,\" Emmanuel Macron told reporters in Paris.
+";
+
+/// A listed actor is stored as the list says whenever they first speak: into a new
+/// database, into one whose other speakers are stored (the only ones it brings up to date
+/// before the text is read), and in a later source of the same ingest.
+#[test]
+fn a_listed_actor_first_heard_later_is_stored_as_the_list_says() {
+    let alone = Workspace::new();
+    let file = alone.write("paris-live-2025-06-06.txt", MACRON.as_bytes());
+    assert_eq!(alone.run(&["ingest", file.to_str().unwrap()]).code, 0);
+    let macron = stored_actors(&alone);
+    assert_eq!(macron.len(), 1, "{macron:?}");
+    assert_eq!(macron[0].0, "Emmanuel Macron");
+    assert_eq!(macron[0].1.as_deref(), Some("FR"));
+    assert!(macron[0].2.contains("Macron"), "{macron:?}");
+
+    let later = ingested();
+    let file = later.write("paris-live-2025-06-06.txt", MACRON.as_bytes());
+    let r = later.run(&["ingest", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let both = stored_actors(&later);
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(both.contains(&macron[0]), "{both:?}");
+
+    let one_run = Workspace::new();
+    std::fs::create_dir(one_run.path("pages")).unwrap();
+    one_run.write("pages/truce-live-2025-06-04.txt", PAGE.as_bytes());
+    one_run.write("pages/paris-live-2025-06-06.txt", MACRON.as_bytes());
+    let dir = one_run.path("pages").to_str().unwrap().to_string();
+    for jobs in ["1", "2"] {
+        for file in ["", "-wal", "-shm"] {
+            std::fs::remove_file(format!("{}{file}", one_run.db().display())).ok();
+        }
+        let r = one_run.run(&["ingest", "--jobs", jobs, &dir]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(stored_actors(&one_run), both, "jobs {jobs}");
+    }
+}

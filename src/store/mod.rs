@@ -674,6 +674,8 @@ pub struct SourceWriter<'c> {
     reread: Option<Vec<i64>>,
     /// The stance evidence stored, kept for the run when it asks (`keep_evidence`).
     evidence: Option<Box<fresh::SourceEvidence>>,
+    /// The data's actors: a listed speaker's first statement stores them as listed.
+    listed: &'c [Actor],
 }
 
 /// A source's statements per actor (with their first and last time, in seconds) and per
@@ -695,7 +697,7 @@ impl<'c> SourceWriter<'c> {
     pub fn begin(
         conn: &'c mut Connection,
         meta: &SourceMeta,
-        data: KnownData<'_>,
+        data: KnownData<'c>,
     ) -> Result<Begun<'c>> {
         // The write lock from the start, waited for in turn (a deferred transaction that
         // must upgrade its lock cannot wait and fails with "database is locked").
@@ -712,12 +714,12 @@ impl<'c> SourceWriter<'c> {
     pub fn begin_within(
         conn: &'c Connection,
         meta: &SourceMeta,
-        data: KnownData<'_>,
+        data: KnownData<'c>,
     ) -> Result<Begun<'c>> {
         SourceWriter::start(Scope::Within(conn), meta, data)
     }
 
-    fn start(tx: Scope<'c>, meta: &SourceMeta, data: KnownData<'_>) -> Result<Begun<'c>> {
+    fn start(tx: Scope<'c>, meta: &SourceMeta, data: KnownData<'c>) -> Result<Begun<'c>> {
         if let Some(posts) = stored_posts(&tx, &meta.hash)? {
             return Ok(Begun::Stored(posts));
         }
@@ -734,10 +736,20 @@ impl<'c> SourceWriter<'c> {
         )
         .map_err(Error::db("storing the source"))?;
         let source_id = tx.last_insert_rowid();
-        Ok(Begun::Writer(SourceWriter::new(tx, source_id, None)?))
+        Ok(Begun::Writer(SourceWriter::new(
+            tx,
+            source_id,
+            None,
+            data.actors,
+        )?))
     }
 
-    fn new(tx: Scope<'c>, source_id: i64, reread: Option<Vec<i64>>) -> Result<SourceWriter<'c>> {
+    fn new(
+        tx: Scope<'c>,
+        source_id: i64,
+        reread: Option<Vec<i64>>,
+        listed: &'c [Actor],
+    ) -> Result<SourceWriter<'c>> {
         let mut tally = Box::<SummaryTally>::default();
         tally.topic_ids = topic_ids(&tx)?;
         Ok(SourceWriter {
@@ -750,6 +762,7 @@ impl<'c> SourceWriter<'c> {
             tally,
             reread,
             evidence: None,
+            listed,
         })
     }
 
@@ -769,7 +782,7 @@ impl<'c> SourceWriter<'c> {
     pub fn reopen(
         conn: &'c mut Connection,
         source_id: i64,
-        data: KnownData<'_>,
+        data: KnownData<'c>,
     ) -> Result<SourceWriter<'c>> {
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -823,7 +836,12 @@ impl<'c> SourceWriter<'c> {
              DELETE FROM posts WHERE source_id = {source_id};"
         ))
         .map_err(failed())?;
-        SourceWriter::new(Scope::Transaction(tx), source_id, Some(affected))
+        SourceWriter::new(
+            Scope::Transaction(tx),
+            source_id,
+            Some(affected),
+            data.actors,
+        )
     }
 
     /// Where the next piece of text will start in the source's whole text.
@@ -974,6 +992,9 @@ impl<'c> SourceWriter<'c> {
                                 .query_row([&sp.name], |r| r.get(0))
                                 .optional()
                                 .map_err(failed())?;
+                            if stored.is_none() {
+                                know_actor(tx, self.listed, &sp.name).map_err(failed())?;
+                            }
                             let id = match stored {
                                 Some(id) => id,
                                 None if add_known.execute([&sp.name]).map_err(failed())? == 1 => {
@@ -1290,15 +1311,6 @@ impl<'a> KnownData<'a> {
             fingerprint,
         }
     }
-
-    /// None: a feed's sources after the first (the first synced them).
-    pub fn none() -> KnownData<'static> {
-        KnownData {
-            actors: &[],
-            topics: &[],
-            fingerprint: data_fingerprint(&[], &[]),
-        }
-    }
 }
 
 /// The data files' topics into the database and their actors into the connection's temp
@@ -1323,10 +1335,6 @@ fn sync_data(tx: &Connection, data: KnownData<'_>) -> Result<()> {
              name TEXT NOT NULL, alias TEXT NOT NULL COLLATE NOCASE, UNIQUE (name, alias));",
     )
     .map_err(failed())?;
-    // No data (a feed's sources after the first): what the first synced stands.
-    if actors.is_empty() && topics.is_empty() {
-        return Ok(());
-    }
     let synced = tx
         .prepare_cached("SELECT 1 FROM temp.synced_data WHERE fingerprint = ?1")
         .and_then(|mut s| s.exists([fingerprint]))
@@ -1380,37 +1388,32 @@ pub(crate) fn stored_aliases(actor: &Actor) -> impl Iterator<Item = &str> {
     actor.aliases.iter().map(String::as_str).chain(surname)
 }
 
-/// The data's actors, known to the connection (`temp.known_actors` and `known_aliases`):
-/// an actor's row and aliases are stored with its first statement, not with every database
-/// (the thousands of actors and their countries' bodies were a third of a megabyte before
-/// any text). Stored actors the data lists are brought up to date: its country, gender and
-/// Wikidata id, its aliases added, and one found in the text before is listed now.
+/// The data's actors that are stored already, known to the connection (`temp.known_actors`
+/// and `known_aliases`) and brought up to date: their country, gender and Wikidata id, their
+/// aliases added, and one found in the text before is listed now. A listed actor's row and
+/// aliases are stored with its first statement (`know_actor` makes it known then), not with
+/// every database: the thousands of actors and their countries' bodies were a third of a
+/// megabyte before any text, and making them all known was a quarter of the CPU of a day's
+/// feed into a database that had its speakers already.
 fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
     let failed = || Error::db("reading the actor list");
     tx.execute_batch("DELETE FROM temp.known_actors; DELETE FROM temp.known_aliases;")
         .map_err(failed())?;
-    {
-        // An actor listed twice keeps its last listing and all its aliases.
-        let mut actor = tx
-            .prepare_cached(
-                "INSERT OR REPLACE INTO temp.known_actors (name, gender, country, wikidata)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )
-            .map_err(failed())?;
-        let mut alias = tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO temp.known_aliases (name, alias) VALUES (?1, ?2)",
-            )
-            .map_err(failed())?;
-        for a in actors {
-            actor
-                .execute(params![a.name, a.gender.as_str(), a.country, a.wikidata])
-                .map_err(failed())?;
-            for name in stored_aliases(a) {
-                alias.execute(params![a.name, name]).map_err(failed())?;
-            }
-        }
+    let stored: rustc_hash::FxHashSet<String> = tx
+        .prepare("SELECT name FROM actors")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(failed())?;
+    if stored.is_empty() {
+        return Ok(());
     }
+    know_actors(
+        tx,
+        actors.iter().filter(|a| stored.contains(a.name.as_str())),
+    )
+    .map_err(failed())?;
     tx.execute_batch(
         "UPDATE actors SET gender = k.gender, country = k.country, wikidata = k.wikidata,
                            discovered = 0
@@ -1422,6 +1425,33 @@ fn sync_actors(tx: &Connection, actors: &[Actor]) -> Result<()> {
              SELECT a.id, k.alias FROM temp.known_aliases k JOIN actors a ON a.name = k.name;",
     )
     .map_err(Error::db("bringing the stored actors up to date"))
+}
+
+/// Makes the data's listings of `name` known to the connection, before its first statement
+/// stores it: a listed speaker not stored yet (a few a source, each a pass over the list).
+fn know_actor(tx: &Connection, actors: &[Actor], name: &str) -> rusqlite::Result<()> {
+    know_actors(tx, actors.iter().filter(|a| a.name == name))
+}
+
+/// `actors` into `temp.known_actors` and `known_aliases`: an actor listed twice keeps its
+/// last listing and all its aliases.
+fn know_actors<'a>(
+    tx: &Connection,
+    actors: impl Iterator<Item = &'a Actor>,
+) -> rusqlite::Result<()> {
+    let mut actor = tx.prepare_cached(
+        "INSERT OR REPLACE INTO temp.known_actors (name, gender, country, wikidata)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut alias = tx
+        .prepare_cached("INSERT OR IGNORE INTO temp.known_aliases (name, alias) VALUES (?1, ?2)")?;
+    for a in actors {
+        actor.execute(params![a.name, a.gender.as_str(), a.country, a.wikidata])?;
+        for name in stored_aliases(a) {
+            alias.execute(params![a.name, name])?;
+        }
+    }
+    Ok(())
 }
 
 /// Topic ids by name, with each topic's parent's id.
@@ -1549,6 +1579,7 @@ mod tests {
         // Listed twice: the last listing is what a first statement stores, with the aliases
         // of both.
         let store = |name: &str| {
+            know_actor(&tx, &first, name).unwrap();
             tx.execute(
                 "INSERT INTO actors (name, gender, country, wikidata, discovered)
                  SELECT name, gender, country, wikidata, 0 FROM temp.known_actors
@@ -1601,8 +1632,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!(known, "Mira Testova|Olek Sample");
-        // No data (a feed's later sources) leaves it known.
-        sync_data(&tx, KnownData::none()).unwrap();
+        // The same data again, its fingerprint noted, leaves it as it is.
+        sync_data(&tx, KnownData::new(&first, &[])).unwrap();
         let count: i64 = tx
             .query_row("SELECT count(*) FROM temp.known_actors", [], |r| r.get(0))
             .unwrap();
