@@ -1313,8 +1313,8 @@ impl<'a> KnownData<'a> {
     }
 }
 
-/// The data files' topics into the database and their actors into the connection's temp
-/// tables (see `sync_actors`), once a connection: a directory of small sources synced them
+/// The data files' topics into the database and the stored actors brought up to date
+/// (see `sync_actors`), once a connection: a directory of small sources synced them
 /// for each (thousands of actors with the countries' bodies, 85% of the time of an ingest
 /// of one-post files). What was synced is remembered in a table
 /// of the connection's own (`temp`), written in the source's transaction, so a source that
