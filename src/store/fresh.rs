@@ -49,6 +49,31 @@ impl FreshRow {
     }
 }
 
+/// Cues numbered from 1 (0 is none), each kept once: a run's rows use a few dozen.
+#[derive(Default)]
+struct Cues {
+    all: Vec<Arc<str>>,
+    ids: FxHashMap<Arc<str>, u32>,
+}
+
+impl Cues {
+    /// `cue`'s number, given it if it has none yet; none past `u32`.
+    fn id(&mut self, cue: &str) -> Option<u32> {
+        if let Some(&id) = self.ids.get(cue) {
+            return Some(id);
+        }
+        let id = u32::try_from(self.all.len() + 1).ok()?;
+        let shared: Arc<str> = cue.into();
+        self.all.push(shared.clone());
+        self.ids.insert(shared, id);
+        Some(id)
+    }
+
+    fn get(&self, id: u32) -> Option<&Arc<str>> {
+        self.all.get((id as usize).checked_sub(1)?)
+    }
+}
+
 /// What one source's transaction stored, until it commits.
 #[derive(Default)]
 pub(super) struct SourceEvidence {
@@ -57,8 +82,7 @@ pub(super) struct SourceEvidence {
     /// Rows it may keep before it gives up (what the run has room for).
     room: usize,
     /// Its cues, as its rows number them.
-    cues: Vec<Arc<str>>,
-    cue_ids: FxHashMap<Arc<str>, u32>,
+    cues: Cues,
     /// Over its room, or a row it cannot keep: nothing of it is kept.
     overflowed: bool,
 }
@@ -90,16 +114,7 @@ impl SourceEvidence {
         let fits = (|| {
             let cue = match stored.cue {
                 None => 0,
-                Some(c) => match self.cue_ids.get(c) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(self.cues.len() + 1).ok()?;
-                        let shared: Arc<str> = c.into();
-                        self.cues.push(shared.clone());
-                        self.cue_ids.insert(shared, id);
-                        id
-                    }
-                },
+                Some(c) => self.cues.id(c)?,
             };
             Some(FreshRow {
                 statement_id: stored.statement_id,
@@ -129,12 +144,12 @@ impl SourceEvidence {
 
 /// The evidence a run of ingests stored, and what it needs to tell whether a pair's new
 /// evidence is all of it.
+#[derive(Default)]
 pub struct FreshEvidence {
     by_actor: FxHashMap<i64, Vec<FreshRow>>,
     rows: usize,
-    /// The rows' cues (`FreshRow::cue` numbers them from 1).
-    cues: Vec<Arc<str>>,
-    cue_ids: FxHashMap<Arc<str>, u32>,
+    /// The rows' cues.
+    cues: Cues,
     /// Every row of every committed source is here.
     complete: bool,
     /// Per pair, the earliest time of its rows (none: one has no time), as the stale mark
@@ -163,14 +178,10 @@ impl FreshEvidence {
             .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
             .map_err(failed())?;
         Ok(FreshEvidence {
-            by_actor: FxHashMap::default(),
-            rows: 0,
-            cues: Vec::new(),
-            cue_ids: FxHashMap::default(),
             complete: bytes <= MOST_FRESH_BYTES,
-            earliest: FxHashMap::default(),
             stale_before,
             data_version,
+            ..Default::default()
         })
     }
 
@@ -189,30 +200,13 @@ impl FreshEvidence {
             return;
         }
         // The source's cue numbers, as the run's.
-        let cues: Option<Vec<u32>> = source
-            .cues
-            .iter()
-            .map(|cue| match self.cue_ids.get(cue) {
-                Some(&id) => Some(id),
-                None => {
-                    let id = u32::try_from(self.cues.len() + 1).ok()?;
-                    self.cues.push(cue.clone());
-                    self.cue_ids.insert(cue.clone(), id);
-                    Some(id)
-                }
-            })
-            .collect();
+        let cues: Option<Vec<u32>> = source.cues.all.iter().map(|c| self.cues.id(c)).collect();
         let Some(cues) = cues.filter(|_| !source.overflowed) else {
             // Nothing is kept once a row is missing: freed for the rest of the run.
             *self = FreshEvidence {
-                by_actor: FxHashMap::default(),
-                rows: 0,
-                cues: Vec::new(),
-                cue_ids: FxHashMap::default(),
                 complete: false,
-                earliest: FxHashMap::default(),
-                stale_before: FxHashSet::default(),
                 data_version: self.data_version,
+                ..Default::default()
             };
             return;
         };
@@ -235,8 +229,7 @@ impl FreshEvidence {
 
     /// The cue that decided a row's stance, as stored.
     pub fn cue(&self, row: &FreshRow) -> Option<Arc<str>> {
-        let i = (row.cue as usize).checked_sub(1)?;
-        self.cues.get(i).cloned()
+        self.cues.get(row.cue).cloned()
     }
 
     /// Whether the rows are still the whole of what the run added, read on the connection
