@@ -189,8 +189,7 @@ impl<R: BufRead> Stream<'_, R> {
         // sixth of their time waiting for a core). One piece more than threads is in
         // flight, so a worker finds the next ready while this one stores.
         let ahead = jobs + 1;
-        let (work, jobs_rx) = std::sync::mpsc::sync_channel::<(usize, Job)>(ahead);
-        let jobs_rx = std::sync::Mutex::new(jobs_rx);
+        let queue = JobQueue::default();
         let run = |job: Job| -> Done {
             // A panic is carried to the reading thread, which answers for the source as it
             // would for one read there.
@@ -200,17 +199,15 @@ impl<R: BufRead> Stream<'_, R> {
             }))
         };
         std::thread::scope(|scope| {
-            // Owned here, so it closes when this returns, error or not, and the workers end.
-            let work = work;
+            // Closed when this returns, error or not, so the workers end.
+            let _closing = queue.closing();
             // Unbounded, so a worker never waits on a reader that has stopped on an error:
             // what is in flight is bounded by `ahead` anyway.
             let (done_tx, done) = std::sync::mpsc::channel::<(usize, Done)>();
             for _ in 1..jobs {
-                let (jobs_rx, done_tx, run) = (&jobs_rx, done_tx.clone(), &run);
+                let (queue, done_tx, run) = (&queue, done_tx.clone(), &run);
                 scope.spawn(move || {
-                    loop {
-                        let job = jobs_rx.lock().map(|rx| rx.recv());
-                        let Ok(Ok((seq, job))) = job else { break };
+                    while let Some((seq, job)) = queue.wait_pop() {
                         if done_tx.send((seq, run(job))).is_err() {
                             break;
                         }
@@ -231,10 +228,7 @@ impl<R: BufRead> Stream<'_, R> {
                     };
                     match job {
                         Some(job) => {
-                            // The workers outlive this loop; a send fails only if all died.
-                            if work.send((*sent, job)).is_err() {
-                                reading = false;
-                            }
+                            queue.push((*sent, job));
                             *sent += 1;
                         }
                         None => reading = false,
@@ -265,9 +259,11 @@ impl<R: BufRead> Stream<'_, R> {
                     each(processed)?;
                     continue;
                 }
-                // Not ready: a piece no worker has taken yet is processed here.
-                let unstarted = jobs_rx.try_lock().ok().and_then(|rx| rx.try_recv().ok());
-                if let Some((seq, job)) = unstarted {
+                // Not ready: a piece no worker has taken yet is processed here. The queue
+                // is never locked while a worker waits on it, so a piece just handed out
+                // and not yet taken is found here (a worker waking slowly once left this
+                // thread waiting out a whole piece's analysis).
+                if let Some((seq, job)) = queue.try_pop() {
                     waiting.insert(seq, run(job));
                     continue;
                 }
@@ -283,6 +279,71 @@ impl<R: BufRead> Stream<'_, R> {
             Ok(())
         })?;
         self.ended()
+    }
+}
+
+/// The pieces waiting for a thread, taken first come first served. Its lock is held only
+/// to push or take, never while a worker waits (a channel's receiver behind a mutex is held
+/// by the worker blocked on it): the writer takes a piece waiting there without blocking.
+struct JobQueue<T> {
+    state: std::sync::Mutex<(std::collections::VecDeque<T>, bool)>,
+    ready: std::sync::Condvar,
+}
+
+impl<T> Default for JobQueue<T> {
+    fn default() -> Self {
+        JobQueue {
+            state: std::sync::Mutex::new((std::collections::VecDeque::new(), false)),
+            ready: std::sync::Condvar::new(),
+        }
+    }
+}
+
+impl<T> JobQueue<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (std::collections::VecDeque<T>, bool)> {
+        // A thread that panicked holding it left the queue as it was: still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn push(&self, job: T) {
+        self.lock().0.push_back(job);
+        self.ready.notify_one();
+    }
+
+    /// The next job, waiting for one; `None` once the queue is closed and empty.
+    fn wait_pop(&self) -> Option<T> {
+        let mut state = self.lock();
+        loop {
+            if let Some(job) = state.0.pop_front() {
+                return Some(job);
+            }
+            if state.1 {
+                return None;
+            }
+            state = self
+                .ready
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    /// The next job if one is waiting.
+    fn try_pop(&self) -> Option<T> {
+        self.lock().0.pop_front()
+    }
+
+    /// Closes the queue when dropped: waiting workers end.
+    fn closing(&self) -> impl Drop + '_ {
+        struct Closing<'q, T>(&'q JobQueue<T>);
+        impl<T> Drop for Closing<'_, T> {
+            fn drop(&mut self) {
+                self.0.lock().1 = true;
+                self.0.ready.notify_all();
+            }
+        }
+        Closing(self)
     }
 }
 
@@ -1057,6 +1118,76 @@ fn sorted(mut computed: Vec<ActorStances>) -> Vec<ActorStances> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A piece handed out while a worker waits on the queue is there for the writer to
+    /// take: with a channel's receiver behind a mutex, the waiting worker held the lock and
+    /// the writer, finding it taken, waited out a whole piece instead.
+    #[test]
+    fn the_writer_takes_a_piece_while_a_worker_waits_for_one() {
+        let queue = JobQueue::default();
+        std::thread::scope(|scope| {
+            let _closing = queue.closing();
+            let (started, waiting) = std::sync::mpsc::channel();
+            let shared = &queue;
+            let worker = scope.spawn(move || {
+                started.send(()).unwrap();
+                shared.wait_pop()
+            });
+            waiting.recv().unwrap();
+            // Whether or not the worker is inside `wait_pop` yet, it takes one piece at most.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            queue.push(1);
+            queue.push(2);
+            let mine = queue.try_pop();
+            let theirs = worker.join().unwrap();
+            let mut both = [mine, theirs];
+            both.sort();
+            assert_eq!(both, [Some(1), Some(2)]);
+        });
+    }
+
+    #[test]
+    fn closing_the_queue_ends_the_waiting_workers_once_it_is_empty() {
+        let queue = JobQueue::default();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..3)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut taken = Vec::new();
+                        while let Some(job) = queue.wait_pop() {
+                            taken.push(job);
+                        }
+                        taken
+                    })
+                })
+                .collect();
+            {
+                let _closing = queue.closing();
+                for job in 0..100 {
+                    queue.push(job);
+                }
+            }
+            let mut all: Vec<i32> = workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect();
+            all.sort();
+            assert_eq!(all, (0..100).collect::<Vec<_>>());
+        });
+        assert_eq!(queue.try_pop(), None);
+    }
+
+    #[test]
+    fn the_queue_hands_out_pieces_in_the_order_they_came() {
+        let queue = JobQueue::default();
+        for job in ["a", "b", "c"] {
+            queue.push(job);
+        }
+        assert_eq!(queue.try_pop(), Some("a"));
+        assert_eq!(queue.wait_pop(), Some("b"));
+        assert_eq!(queue.try_pop(), Some("c"));
+        assert_eq!(queue.try_pop(), None);
+    }
 
     /// Posts of one day each, `days` from 2025-03-01 on, with Starmer's and the Kremlin's
     /// words on a ceasefire and sanctions that change over time.
