@@ -334,6 +334,50 @@ fn data_dir_extends_the_actors_without_a_rebuild() {
     );
 }
 
+/// The words that open a title before a name are the data's (`title` in roles.csv), so a
+/// user's file adds one without a rebuild.
+#[test]
+fn a_title_word_added_to_roles_csv_is_not_taken_for_part_of_a_name() {
+    let actor_names = |data: Option<&std::path::Path>| -> Vec<String> {
+        let w = Workspace::new();
+        let f = w.write(
+            "harbour-2024-06-02.txt",
+            "Harbour talks go on\nAlderwoman Jane Roe said the harbour deal is \"a fair start for the workers\".\n".as_bytes(),
+        );
+        let mut args = Vec::new();
+        if let Some(d) = data {
+            args.extend(["--data", d.to_str().unwrap()]);
+        }
+        args.extend(["ingest", f.to_str().unwrap()]);
+        let r = w.run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        w.json(&["actors", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["actor"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let built_in = actor_names(None);
+    assert!(
+        built_in.iter().any(|a| a == "Alderwoman Jane Roe"),
+        "{built_in:?}"
+    );
+    let w = Workspace::new();
+    let data = w.path("data");
+    std::fs::create_dir(&data).unwrap();
+    let roles = std::fs::read_to_string(repo_file("data/roles.csv")).unwrap();
+    let roles = roles.replace("\ntitle,", "\ntitle,alderwoman|");
+    assert!(roles.contains("alderwoman"), "roles.csv has a title row");
+    std::fs::write(data.join("roles.csv"), roles).unwrap();
+    let with_title = actor_names(Some(&data));
+    assert!(with_title.iter().any(|a| a == "Jane Roe"), "{with_title:?}");
+    assert!(
+        !with_title.iter().any(|a| a.contains("Alderwoman")),
+        "{with_title:?}"
+    );
+}
+
 #[test]
 fn unknown_input_format_is_a_usage_error() {
     let w = Workspace::new();

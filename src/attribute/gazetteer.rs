@@ -106,6 +106,7 @@ impl Gazetteer {
         let mut journalist_words = HashSet::default();
         let mut organisation_words = HashSet::default();
         let mut description_words = HashSet::default();
+        let mut title_words = HashSet::default();
         for (_, row) in data.records("roles.csv")? {
             let role = fold(row.get(0).unwrap_or(""));
             let syn: Vec<String> = list(row.get(1)).iter().map(|s| fold(s)).collect();
@@ -116,6 +117,8 @@ impl Gazetteer {
                 organisation_words.extend(syn);
             } else if role == "description" {
                 description_words.extend(syn);
+            } else if role == "title" {
+                title_words.extend(syn);
             } else {
                 synonyms.entry(role).or_default().extend(syn);
             }
@@ -247,7 +250,7 @@ impl Gazetteer {
             single_words: Vec::new(),
             titles: HashMap::default(),
             roles: HashMap::default(),
-            title_words: HashSet::default(),
+            title_words,
             places,
             country_of_place,
             journalist_words,
@@ -367,54 +370,6 @@ impl Gazetteer {
             for f in forms {
                 self.title_words.extend(f.split(' ').map(str::to_string));
             }
-        }
-        for w in [
-            "mr",
-            "mrs",
-            "ms",
-            "miss",
-            "dr",
-            "sir",
-            "dame",
-            "lord",
-            "lady",
-            "president",
-            "prime",
-            "minister",
-            "chancellor",
-            "former",
-            "new",
-            "then",
-            "king",
-            "queen",
-            "prince",
-            "general",
-            "gen",
-            "senator",
-            "sen",
-            "rep",
-            "governor",
-            "mayor",
-            "secretary",
-            "foreign",
-            "defence",
-            "defense",
-            "deputy",
-            "vice",
-            "spokesman",
-            "spokeswoman",
-            "spokesperson",
-            "chief",
-            "head",
-            "leader",
-            "minister's",
-            "envoy",
-            "ambassador",
-            "commissioner",
-            "professor",
-            "prof",
-        ] {
-            self.title_words.insert(w.to_string());
         }
     }
 
