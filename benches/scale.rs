@@ -4,7 +4,8 @@
 //! the latency of each read command on it (medians), and of a day's feed ingested into it.
 //!
 //! `cargo bench --bench scale`; `WHOSAID_SCALE_MB=1,10` picks the sizes (`0`: none),
-//! `WHOSAID_SCALE_RUNS=5` the runs of each ingest (median; 3 by default),
+//! `WHOSAID_SCALE_RUNS=5` the pairs of ingests, one thread and every core in turn (medians,
+//! the speed-up the median of the pairs' ratios; 3 by default),
 //! `WHOSAID_SCALE_STATEMENTS=0` skips the million-statement database. Needs `/usr/bin/time`.
 //!
 //! Then `ingest` of a directory of one-post JSON files (`WHOSAID_SCALE_FILES_MB`, `0` skips).
@@ -96,20 +97,34 @@ fn ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, u64) {
     (run, std::fs::metadata(&db).unwrap().len())
 }
 
-/// The median of several ingests into a new database (each figure its own median).
-fn median_ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, u64) {
+/// Ingests into a new database on one thread and on `jobs`, in turn, several times: the
+/// median of each figure on each side (the database's size from the first one-thread run),
+/// and the speed-up as the median of each pair's ratio. Taken in turn, both sides see the
+/// same hours of this shared machine: five runs on one thread and then five on two gave
+/// 1 MB's speed-up as 1.46-1.49 in busy hours in which runs taken in turn gave 1.5-1.6.
+fn paired_ingest(dir: &Path, files: &[String], jobs: usize) -> (Run, Run, f64, u64) {
     let runs: usize = std::env::var("WHOSAID_SCALE_RUNS")
         .ok()
         .and_then(|s| s.parse().ok())
         .filter(|&n| n > 0)
         .unwrap_or(3);
-    let all: Vec<(Run, u64)> = (0..runs).map(|_| ingest(dir, files, jobs)).collect();
-    let run = Run {
-        wall: median(all.iter().map(|(r, _)| r.wall).collect()),
-        cpu: median(all.iter().map(|(r, _)| r.cpu).collect()),
-        peak_mib: median(all.iter().map(|(r, _)| r.peak_mib).collect()),
+    let pairs: Vec<((Run, u64), (Run, u64))> = (0..runs)
+        .map(|_| (ingest(dir, files, 1), ingest(dir, files, jobs)))
+        .collect();
+    let side = |runs: Vec<&Run>| Run {
+        wall: median(runs.iter().map(|r| r.wall).collect()),
+        cpu: median(runs.iter().map(|r| r.cpu).collect()),
+        peak_mib: median(runs.iter().map(|r| r.peak_mib).collect()),
     };
-    (run, all[0].1)
+    let one = side(pairs.iter().map(|((r, _), _)| r).collect());
+    let all = side(pairs.iter().map(|(_, (r, _))| r).collect());
+    let speedup = median(
+        pairs
+            .iter()
+            .map(|((one, _), (all, _))| one.wall / all.wall)
+            .collect(),
+    );
+    (one, all, speedup, (pairs[0].0).1)
 }
 
 fn main() {
@@ -134,15 +149,14 @@ fn main() {
         std::fs::write(&path, &text).unwrap();
         let files = vec![path.display().to_string()];
         let size = text.len() as f64 / (1024.0 * 1024.0);
-        let (one, db_bytes) = median_ingest(dir.path(), &files, 1);
-        let (all, _) = median_ingest(dir.path(), &files, n);
+        let (one, all, speedup, db_bytes) = paired_ingest(dir.path(), &files, n);
         println!(
             "{:>6}  {:>14.2}  {:>14.2}  {:>14.2}  {:>7.2}x  {:>6.0} MB  {:>6.0} MB  {:>8.2}",
             mb,
             size / one.cpu,
             size / one.wall,
             size / all.wall,
-            one.wall / all.wall,
+            speedup,
             one.peak_mib,
             all.peak_mib,
             db_bytes as f64 / text.len() as f64,
@@ -316,8 +330,7 @@ fn many_files(dir: &Path) {
         let size = feed.len() as f64 / (1024.0 * 1024.0);
         drop(feed);
         let folder_arg = vec![folder.display().to_string()];
-        let (one, _) = median_ingest(dir, &folder_arg, 1);
-        let (all, _) = median_ingest(dir, &folder_arg, n);
+        let (one, all, _, _) = paired_ingest(dir, &folder_arg, n);
         println!(
             "{:>6}  {:>7}  {:>12.2}  {:>10.0}  {:>10.0}  {:>5.0} MB  {:>5.0} MB",
             mb,
