@@ -33,7 +33,7 @@ fn main() {
     );
     let text = corpus(10 * 1024 * 1024);
     let mb = text.len() as f64 / (1024.0 * 1024.0);
-    let pipeline = Pipeline::load(&DataFiles::embedded()).unwrap();
+    let pipeline = Pipeline::load(&data).unwrap();
     let info = SourceInfo {
         path: "bench-2025-03-15.txt".into(),
         year: Some(2025),
