@@ -188,6 +188,11 @@ CREATE VIRTUAL TABLE statement_search USING fts5(
     content = '', detail = none, columnsize = 0,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Its segments are merged sixteen at a time rather than four: each merge rewrites what it
+-- merges, so a big index is rewritten fewer times as it grows (100 MB of live blogs on one
+-- thread: 0.97x the CPU, 10 MB 0.99x), and a query reads a few more segments. Kept in
+-- the index's own config table; FTS5 has had the option since its first release.
+INSERT INTO statement_search (statement_search, rank) VALUES ('automerge', 16);
 CREATE TRIGGER statement_search_delete BEFORE DELETE ON statements
 BEGIN INSERT INTO statement_search (statement_search, rowid, words, context) SELECT 'delete', id,
     CASE WHEN old.quote IS NULL AND old.context IS NULL AND old.start >= old.context_start

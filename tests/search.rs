@@ -237,3 +237,39 @@ print(sqlite3.sqlite_version)";
     assert_eq!(lines[1], "True");
     assert_eq!(lines[2], "2", "the two sentences that hold both words");
 }
+
+/// The index is merged sixteen segments at a time (each source's commit writes one), and a
+/// search reads across every segment written: here twenty sources, a merge and the
+/// segments left after it.
+#[test]
+fn a_new_database_merges_its_index_sixteen_segments_at_a_time_and_finds_across_them() {
+    let w = Workspace::new();
+    let mut files = Vec::new();
+    for day in 1..=20 {
+        let page = format!(
+            "Harbour minister Olu Adeyemi said the port levy number {day} \"will fund the new quay\".\n"
+        );
+        let file = w.write(&format!("levy-2024-10-{day:02}.txt"), page.as_bytes());
+        files.push(file.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["ingest".to_string()];
+    args.extend(files);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = w.run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let conn = rusqlite::Connection::open(w.db()).unwrap();
+    let automerge: i64 = conn
+        .query_row(
+            "SELECT v FROM statement_search_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(automerge, 16);
+    let found = w.json(&["search", "new quay", "--format", "json"]);
+    assert_eq!(found.as_array().unwrap().len(), 20);
+    for day in [1, 16, 17, 20] {
+        let found = w.json(&["search", &format!("levy number {day}"), "--format", "json"]);
+        assert_eq!(found.as_array().unwrap().len(), 1, "source {day}");
+    }
+}

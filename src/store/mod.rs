@@ -174,6 +174,7 @@ fn upgrade(conn: &Connection, path: &str, mut version: i64) -> Result<()> {
             3 => {
                 let search = [
                     "CREATE VIRTUAL TABLE statement_search",
+                    "INSERT INTO statement_search (statement_search, rank)",
                     "CREATE TRIGGER statement_search_delete",
                 ]
                 .map(schema_statement)
