@@ -137,20 +137,21 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
     // Marks come sorted from `quote_marks`; only others are copied to sort.
     let sorted;
     let marks = if quote_marks.is_sorted() {
-        Marks(quote_marks)
+        quote_marks
     } else {
         let mut copy = quote_marks.to_vec();
         copy.sort_unstable();
         sorted = copy;
-        Marks(&sorted)
+        &sorted
     };
+    let mut marks = Marks { marks, next: 0 };
     // Characters are decoded where they are read (no table of them: that was an allocation
     // of sixteen bytes a character, for every paragraph).
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut pos = 0;
     while let Some(c) = char_at(text, pos) {
         let width = c.len_utf8();
-        if let Some(&open) = marks.get(&pos) {
+        if let Some(open) = marks.at(pos) {
             tokens.push(Token {
                 start: pos,
                 end: pos + width,
@@ -173,12 +174,14 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
             // `end`: the character being read; `last`: the one before it.
             let mut end = pos + width;
             let mut last = c;
+            let mut ascii = c.is_ascii();
             while let Some(d) = char_at(text, end) {
-                if marks.contains_key(&end) {
+                if marks.at(end).is_some() {
                     break;
                 }
                 if d.is_alphanumeric() {
                     last = d;
+                    ascii &= d.is_ascii();
                     end += d.len_utf8();
                     continue;
                 }
@@ -195,6 +198,7 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
                 });
                 match next {
                     Some(n) if joins => {
+                        ascii &= d.is_ascii() && n.is_ascii();
                         end += d.len_utf8() + n.len_utf8();
                         last = n;
                     }
@@ -204,9 +208,10 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
             // Possessive of a plural: "leaders' meeting".
             if let Some(a) = char_at(text, end)
                 && is_apostrophe(a)
-                && !marks.contains_key(&end)
+                && marks.at(end).is_none()
                 && last == 's'
             {
+                ascii &= a.is_ascii();
                 end += a.len_utf8();
             }
             let word = &text[pos..end];
@@ -218,7 +223,13 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
                 } else {
                     TokenKind::Word
                 },
-                lower: fold_compact(word),
+                lower: if ascii {
+                    let mut lower = CompactString::new(word);
+                    lower.make_ascii_lowercase();
+                    lower
+                } else {
+                    fold_compact(word)
+                },
                 cap: c.is_uppercase(),
             });
             pos = end;
@@ -235,8 +246,8 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
             start: pos,
             end,
             kind: TokenKind::Punct,
-            lower: if text[pos..end].contains('’') {
-                CompactString::from(text[pos..end].replace('’', "'"))
+            lower: if c == '’' {
+                CompactString::new("'")
             } else {
                 CompactString::new(&text[pos..end])
             },
@@ -264,22 +275,25 @@ const ABBREVIATIONS: &[&str] = &[
     "co", "corp",
 ];
 
-/// Quote-mark positions, sorted, for lookups while tokenizing.
-struct Marks<'a>(&'a [(usize, bool)]);
+/// Quote-mark positions, sorted, asked about at positions that never go back: a cursor
+/// walks them (a binary search for every character was a tenth of tokenizing).
+struct Marks<'a> {
+    marks: &'a [(usize, bool)],
+    /// The first mark not before the last position asked about.
+    next: usize,
+}
 
 impl Marks<'_> {
-    fn get(&self, pos: &usize) -> Option<&bool> {
-        if self.0.is_empty() {
-            return None;
+    /// Whether a mark is at `pos` (no earlier than any position asked before), and whether
+    /// it opens.
+    fn at(&mut self, pos: usize) -> Option<bool> {
+        while self.marks.get(self.next).is_some_and(|&(p, _)| p < pos) {
+            self.next += 1;
         }
-        self.0
-            .binary_search_by_key(pos, |(p, _)| *p)
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    fn contains_key(&self, pos: &usize) -> bool {
-        self.get(pos).is_some()
+        match self.marks.get(self.next) {
+            Some(&(p, open)) if p == pos => Some(open),
+            _ => None,
+        }
     }
 }
 
@@ -469,6 +483,56 @@ mod tests {
                 "talks"
             ]
         );
+    }
+
+    /// Marks are found wherever they stand, as the cursor over them walks on: one ending a
+    /// word, one that would otherwise be an apostrophe inside or after a word, one at the
+    /// very start and one at the end, given out of order.
+    #[test]
+    fn quote_marks_split_words_wherever_they_stand_in_any_order() {
+        let text = "'Allies' deal’s done,’ she said: ‘yes’";
+        let at = |c: char, nth: usize| text.match_indices(c).nth(nth).unwrap().0;
+        let marks = [
+            (at('’', 2), false),
+            (at('\'', 0), true),
+            (at('‘', 0), true),
+            (at('\'', 1), false),
+            (at('’', 1), false),
+        ];
+        let tokens = tokenize(text, &marks);
+        let shown: Vec<(String, TokenKind)> = tokens
+            .iter()
+            .map(|t| (t.lower.to_string(), t.kind))
+            .collect();
+        use TokenKind::*;
+        let expected = [
+            ("'", QuoteOpen),
+            ("allies", Word),
+            ("'", QuoteClose),
+            ("deal's", Word),
+            ("done", Word),
+            (",", Punct),
+            ("’", QuoteClose),
+            ("she", Word),
+            ("said", Word),
+            (":", Punct),
+            ("‘", QuoteOpen),
+            ("yes", Word),
+            ("’", QuoteClose),
+        ];
+        let expected: Vec<(String, TokenKind)> =
+            expected.iter().map(|(w, k)| (w.to_string(), *k)).collect();
+        assert_eq!(shown, expected);
+        // The same marks sorted give the same tokens.
+        let mut sorted = marks.to_vec();
+        sorted.sort_unstable();
+        let spans = |tokens: &[Token]| -> Vec<(usize, usize, TokenKind, String, bool)> {
+            tokens
+                .iter()
+                .map(|t| (t.start, t.end, t.kind, t.lower.to_string(), t.cap))
+                .collect()
+        };
+        assert_eq!(spans(&tokenize(text, &sorted)), spans(&tokens));
     }
 
     #[test]
