@@ -42,48 +42,25 @@ pub struct PostWords {
 }
 
 /// A sentence's tokens and their stems, as `tokenize` and `stems` give them for the
-/// sentence alone, kept small (a piece's sentences are held while it is processed): each
-/// token's place, kind and capital, and only the lower-case forms that are not the text at
-/// the token and the stems that are not the lower-case form.
+/// sentence alone: the tokens whole (made again from a compact form for every sentence
+/// scored, they were a tenth of scoring), and only the stems that are not the lower-case
+/// form.
 #[derive(Debug)]
 struct SentenceWords {
     /// The hash of the sentence's text: its words are used only for the same text.
     read_for: u64,
-    /// (start, end) in the sentence, kind, starts with a capital.
-    spans: Vec<(u32, u32, TokenKind, bool)>,
+    /// In the sentence's own offsets.
+    tokens: Vec<Token>,
     /// By token index, ascending.
-    lowers: Vec<(u32, CompactString)>,
     stems: Vec<(u32, CompactString)>,
 }
 
 impl SentenceWords {
-    /// The tokens again, for the sentence's `text`.
-    fn tokens(&self, text: &str) -> Vec<Token> {
-        let mut lowers = self.lowers.iter().peekable();
-        (0u32..)
-            .zip(&self.spans)
-            .map(|(i, &(start, end, kind, cap))| {
-                let (start, end) = (start as usize, end as usize);
-                Token {
-                    start,
-                    end,
-                    kind,
-                    lower: match lowers.next_if(|(k, _)| *k == i) {
-                        Some((_, lower)) => lower.clone(),
-                        None => CompactString::new(text.get(start..end).unwrap_or_default()),
-                    },
-                    cap,
-                }
-            })
-            .collect()
-    }
-
-    /// The stems of `tokens` (what `tokens` gave): each the token's lower-case form where
-    /// none is kept apart.
-    fn stems<'a>(&'a self, tokens: &'a [Token]) -> Vec<&'a str> {
+    /// The stems of its tokens: each the token's lower-case form where none is kept apart.
+    fn stems(&self) -> Vec<&str> {
         let mut stems = self.stems.iter().peekable();
         (0u32..)
-            .zip(tokens)
+            .zip(&self.tokens)
             .map(|(i, t)| match stems.next_if(|(k, _)| *k == i) {
                 Some((_, stem)) => stem.as_str(),
                 None => t.lower.as_str(),
@@ -156,14 +133,16 @@ fn sentence_words(
     }
     let mut out = SentenceWords {
         read_for: text_hash(context),
-        spans: Vec::with_capacity(b - a),
-        lowers: Vec::new(),
+        tokens: Vec::with_capacity(b - a),
         stems: Vec::new(),
     };
     for (i, (t, stem)) in tokens[a..b].iter().zip(&analysed.stems[a..b]).enumerate() {
         let i = i as u32;
-        let (start, end) = (t.start - from, t.end - from);
-        let mut kind = t.kind;
+        let mut token = Token {
+            start: t.start - from,
+            end: t.end - from,
+            ..t.clone()
+        };
         if t.is_quote() {
             let mark = text[t.start..].chars().next()?;
             // Read alone, an apostrophe after a letter joins the word before it.
@@ -172,24 +151,15 @@ fn sentence_words(
             }
             // Alone, a quote mark is punctuation (its own stem), a curly apostrophe made
             // straight.
-            kind = TokenKind::Punct;
+            token.kind = TokenKind::Punct;
             if mark == '’' {
-                out.lowers.push((i, CompactString::const_new("'")));
+                token.lower = CompactString::const_new("'");
             }
-        } else {
-            // Text with no capital and nothing past ASCII is its own lower-case form.
-            if sentence.as_bytes()[start..end]
-                .iter()
-                .any(|&b| b.is_ascii_uppercase() || !b.is_ascii())
-            {
-                out.lowers.push((i, t.lower.clone()));
-            }
+        } else if stem.len() != t.lower.len() {
             // A stem is its word less an ending, or the word itself.
-            if stem.len() != t.lower.len() {
-                out.stems.push((i, stem.clone()));
-            }
+            out.stems.push((i, stem.clone()));
         }
-        out.spans.push((start as u32, end as u32, kind, t.cap));
+        out.tokens.push(token);
     }
     Some(out)
 }
@@ -588,14 +558,17 @@ impl Scorer {
         post_quotes: Option<&[(usize, usize)]>,
         prepared: Option<&SentenceWords>,
     ) -> Vec<Found> {
+        let own;
         let tokens = match prepared {
-            Some(p) => p.tokens(text),
-            None => tokenize(text, &[]),
+            Some(p) => &p.tokens[..],
+            None => {
+                own = tokenize(text, &[]);
+                &own[..]
+            }
         };
-        let tokens = &tokens[..];
         let read;
         let words: Vec<&str> = match prepared {
-            Some(p) => p.stems(tokens),
+            Some(p) => p.stems(),
             None => {
                 read = stems(tokens);
                 read.iter().map(CompactString::as_str).collect()

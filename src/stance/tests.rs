@@ -597,16 +597,16 @@ fn sentence_words_from_the_post_analysis_are_those_of_the_sentence_read_alone() 
         };
         kept += 1;
         let alone = tokenize(&s.context, &[]);
-        let tokens = prepared.tokens(&s.context);
+        let tokens = &prepared.tokens;
         let shown = |t: &[Token]| -> Vec<(usize, usize, TokenKind, String, bool)> {
             t.iter()
                 .map(|t| (t.start, t.end, t.kind, t.lower.to_string(), t.cap))
                 .collect()
         };
-        assert_eq!(shown(&tokens), shown(&alone), "{}", s.context);
+        assert_eq!(shown(tokens), shown(&alone), "{}", s.context);
         let stems_alone = stems(&alone);
         let stems_alone: Vec<&str> = stems_alone.iter().map(CompactString::as_str).collect();
-        assert_eq!(prepared.stems(&tokens), stems_alone, "{}", s.context);
+        assert_eq!(prepared.stems(), stems_alone, "{}", s.context);
     }
     // All but those four and the sentence whose closing mark, read alone, would join
     // "allies" (as a plural's possessive).
