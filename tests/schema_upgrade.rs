@@ -117,15 +117,7 @@ fn a_version_3_database_is_upgraded_with_its_statements_indexed_for_search() {
     write_version_3(&w);
     assert_upgraded(&w);
     // The index it is given is a new database's, merged as one's is.
-    let conn = rusqlite::Connection::open(w.db()).unwrap();
-    let automerge: i64 = conn
-        .query_row(
-            "SELECT v FROM statement_search_config WHERE k = 'automerge'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(automerge, 16);
+    assert_eq!(w.search_automerge(), 16);
 }
 
 /// The schema as version 5 wrote it (kept as it was released): kinds and stances as words,

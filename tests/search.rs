@@ -257,15 +257,7 @@ fn a_new_database_merges_its_index_sixteen_segments_at_a_time_and_finds_across_t
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = w.run(&args);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let conn = rusqlite::Connection::open(w.db()).unwrap();
-    let automerge: i64 = conn
-        .query_row(
-            "SELECT v FROM statement_search_config WHERE k = 'automerge'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(automerge, 16);
+    assert_eq!(w.search_automerge(), 16);
     let found = w.json(&["search", "new quay", "--format", "json"]);
     assert_eq!(found.as_array().unwrap().len(), 20);
     for day in [1, 16, 17, 20] {

@@ -37,6 +37,18 @@ impl Workspace {
         }
     }
 
+    /// How many segments the search index merges at a time, as its config keeps it.
+    #[allow(dead_code)]
+    pub fn search_automerge(&self) -> i64 {
+        let conn = rusqlite::Connection::open(self.db()).unwrap();
+        conn.query_row(
+            "SELECT v FROM statement_search_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("t.db")
     }
